@@ -1,0 +1,58 @@
+"""The ``harvester`` command line. Each sub-command lives in its own module with a
+``register(subparsers)`` function that adds its parser and sets ``func``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+from .errors import UserError
+
+#: Sub-command modules, in the order ``--help`` lists them.
+COMMAND_MODULES = [
+    "demo",
+    "harvest",
+    "reparse",
+    "parse",
+    "export",
+    "runs",
+    "history",
+    "replica",
+    "db",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="harvester",
+        description="Harvest Chinese government annual reports on open-government-information work "
+        "(政府信息公开工作年度报告) into a database with full provenance.",
+    )
+    parser.add_argument("--version", action="version", version=f"harvester {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        print(f"harvester: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("harvester: interrupted; what was stored so far is kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

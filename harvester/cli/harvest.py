@@ -1,0 +1,8 @@
+"""`harvester harvest`: not implemented yet (placeholder so the command list is stable)."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("harvest", help="(not implemented yet)")
+    p.set_defaults(func=lambda args: print("harvester harvest: not implemented yet") or 1)

@@ -1,0 +1,114 @@
+"""Items that travel through the Scrapy pipelines, and the report item contract.
+
+``PageItem`` is what a spider yields for every candidate detail page: the raw response with its
+provenance. The clean and parse pipelines attach their results to it; the store pipeline archives
+it. ``ReportItem`` is the parsed report (JSON field names as in docs/data-model.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass
+class PageItem:
+    site: str
+    #: The URL the spider asked for (the canonical source URL).
+    url: str
+    final_url: str
+    status: int
+    #: Response headers, names lower-cased, each with its list of values (as Scrapy keeps them).
+    headers: dict[str, list[str]]
+    body: bytes
+    #: ISO 8601 UTC, e.g. 2026-11-22T08:15:00Z.
+    fetched_at: str
+    referer: str | None = None
+    listing_title: str | None = None
+    listing_date: str | None = None
+    #: Renderer that produced ``body`` (None for a plain HTTP fetch), e.g. "splash 3.5".
+    renderer: str | None = None
+    harvest_run: int | None = None
+    #: Filled by the clean pipeline (harvester.cleaning.CleanedPage).
+    cleaned: Any = None
+    #: Filled by the parse pipeline (harvester.parsing.ParseResult).
+    result: Any = None
+    #: Filled by the store pipeline: new / changed / unchanged / failed.
+    store_outcome: str | None = None
+    #: Set when the fetch failed (dead link, timeout); such items are recorded, not parsed.
+    error: str | None = None
+
+    @property
+    def encoding(self) -> str | None:
+        return self.cleaned.encoding if self.cleaned is not None else None
+
+
+@dataclass
+class Section:
+    level: int
+    title: str
+    text: str
+
+
+@dataclass
+class Stat:
+    key: str
+    value: int | float
+    unit: str | None
+    label: str
+    source: Literal["text", "table"]
+    section: str | None = None
+
+
+@dataclass
+class Attachment:
+    url: str
+    name: str
+    kind: Literal["pdf", "doc", "xls", "image", "other"]
+
+
+@dataclass
+class ReportItem:
+    site: str
+    url: str
+    title: str | None = None
+    report_year: int | None = None
+    agency: str | None = None
+    publisher: str | None = None
+    region: str | None = None
+    published_date: str | None = None
+    signed_date: str | None = None
+    index_no: str | None = None
+    doc_no: str | None = None
+    category: str | None = None
+    body_text: str = ""
+    sections: list[Section] = field(default_factory=list)
+    stats: list[Stat] = field(default_factory=list)
+    #: Every HTML table of the body: {"caption": str|None, "rows": [[cell text, ...], ...]}
+    #: with rowspan/colspan expanded.
+    tables: list[dict] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cleaning: dict = field(default_factory=dict)
+    parser_version: str = ""
+    # provenance (filled from the fetch / the stored snapshot)
+    fetched_at: str | None = None
+    content_sha256: str | None = None
+    status: int | None = None
+    final_url: str | None = None
+    harvest_run: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ReportItem":
+        data = dict(data)
+        data["sections"] = [Section(**s) for s in data.get("sections") or []]
+        data["stats"] = [Stat(**s) for s in data.get("stats") or []]
+        data["attachments"] = [Attachment(**a) for a in data.get("attachments") or []]
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+REPORT_FIELDS: tuple[str, ...] = tuple(ReportItem.__dataclass_fields__)

@@ -1,0 +1,51 @@
+"""Parse stage: cleaned page -> classified report item.
+
+Pure functions of (url, raw bytes, headers, site key): no network, no database. The same code
+serves crawls (pipelines.parse), re-parses (``harvester reparse``) and ``harvester parse FILE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..cleaning import CleanedPage, HeadersLike, clean_page
+from ..items import ReportItem
+
+#: Bump on every change that can change parsed output; stored with every report version.
+PARSER_VERSION = "0.1.0"
+
+PageKind = Literal[
+    "report",  # an annual report on open-government-information work
+    "notice",  # a notice about compiling/publishing reports
+    "work_plan",  # 年度工作要点 and similar plans
+    "news",
+    "list",  # a listing / index page
+    "challenge",  # an anti-bot challenge page (HTTP 412 + script ...)
+    "error",  # an error page (404 text, empty body...)
+    "other",
+]
+
+
+@dataclass
+class ParseResult:
+    kind: PageKind
+    #: Why it was classified so (short, human readable).
+    reason: str
+    #: Always present: for non-reports it holds whatever was found (title, dates...).
+    item: ReportItem
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind == "report"
+
+
+def parse_cleaned(page: CleanedPage, site: str | None = None) -> ParseResult:
+    from .parse import parse_cleaned as _impl
+
+    return _impl(page, site)
+
+
+def parse_page(url: str, body: bytes, headers: HeadersLike | None = None, site: str | None = None) -> ParseResult:
+    """Clean then parse one page. Never raises on arbitrary input."""
+    return parse_cleaned(clean_page(body, headers, url, site), site)
