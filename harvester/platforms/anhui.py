@@ -1,0 +1,38 @@
+"""Anhui 政务公开 platform (``/XxgkAnnualReport/showList/<unit>/page_<n>.html``): numbered list
+pages with a 下一页 link, details at ``/XxgkAnnualReport/show/<id>.html``. Many of these sites sit
+behind a JavaScript cookie challenge (HTTP 412), hence ``needs_rendering`` in the site registry."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from scrapy.http import Response
+
+from .base import ReportSpider
+
+DETAIL_RE = re.compile(r"/(?:XxgkAnnualReport|OpennessContent)/show/\d+\.html$")
+
+
+class AnhuiSpider(ReportSpider):
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.count_listing_page(response)
+        if response.status == 412:
+            self.logger.error(
+                "%s answered HTTP 412 (a JavaScript challenge): crawl it through a renderer "
+                "(SPLASH_URL or HARVESTER_RENDERER=playwright; see README, Rendering)", response.url)
+            self.crawler.stats.inc_value("harvester/challenge_pages")
+            return
+        for link in response.css("a[href]"):
+            href = link.attrib["href"]
+            if DETAIL_RE.search(href.split("?")[0]):
+                title = (link.attrib.get("title") or "".join(link.css("::text").getall())).strip()
+                date = link.xpath("following::span[1]/text()").re_first(r"\d{4}-\d{1,2}-\d{1,2}")
+                request = self.detail_request(response.urljoin(href), response.url, title, date)
+                if request:
+                    yield request
+        next_href = response.xpath("//a[normalize-space(.)='下一页']/@href").get()
+        if next_href and not next_href.startswith("javascript") and response.urljoin(next_href) != response.url:
+            request = self.listing_request(response.urljoin(next_href))
+            if request:
+                yield request

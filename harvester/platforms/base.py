@@ -1,0 +1,160 @@
+"""What every harvester spider shares, whatever the CMS.
+
+A platform module (gkmlpt, hanweb, trs, anhui, sichuan_static) subclasses :class:`ReportSpider`
+with the listing and pagination logic of its CMS; a site spider in ``spiders/`` then only names
+its site. Detail pages become :class:`harvester.items.PageItem`s with their provenance; the item
+pipelines clean, parse and store them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, AsyncIterator
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response
+
+from ..items import PageItem
+from ..sites import Site, get_site
+
+#: Request.meta key asking the render middleware (harvester.render) for a browser.
+RENDER_META = "harvester_render"
+
+
+def utc_now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def headers_to_dict(headers: Any) -> dict[str, list[str]]:
+    """Scrapy Headers -> {lower-case name: [values]} (latin-1 decoded as HTTP defines)."""
+    result: dict[str, list[str]] = {}
+    for name, values in headers.items():
+        key = name.decode("latin-1").lower() if isinstance(name, bytes) else str(name).lower()
+        result[key] = [v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values]
+    return result
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() not in {"0", "no", "false", "off", ""}
+
+
+class ReportSpider(scrapy.Spider):
+    """Base of every site spider.
+
+    Spider arguments (``-a name=value``):
+      base_url   scheme://host[:port] to crawl instead of the real site (a replica); paths are kept
+      render     yes/no: fetch through the JavaScript renderer (default: what the site needs)
+      max_pages  stop following listing pagination after this many listing pages (safety cap)
+    """
+
+    #: Key into harvester.sites.SITES; defaults to the spider name.
+    site_key: str = ""
+
+    def __init__(self, *args: Any, base_url: str | None = None, render: Any = None,
+                 max_pages: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site: Site = get_site(self.site_key or self.name)
+        self.site_key = self.site.key
+        self.base_url = base_url
+        self.entry_url = self.site.url_for(base_url)
+        self.allowed_domains = [urlsplit(self.entry_url).hostname or ""]
+        self.render = parse_bool(render) if render is not None else bool(self.site.extra.get("needs_rendering"))
+        self.max_pages = int(max_pages) if max_pages else 500
+        #: Detail URLs the listings linked (the store marks the site's other pages as gone).
+        self.seen_urls: set[str] = set()
+        self.listing_pages = 0
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def request(self, url: str, callback: Any = None, **kwargs: Any) -> Request:
+        """A Request carrying the render mark when this spider renders."""
+        meta = kwargs.pop("meta", {}) or {}
+        if self.render:
+            meta.setdefault(RENDER_META, True)
+        return Request(url, callback=callback or self.parse, meta=meta, **kwargs)
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield self.request(self.entry_url, callback=self.parse, meta={"listing": True})
+
+    def listing_request(self, url: str, callback: Any = None, **kwargs: Any) -> Request | None:
+        """Next listing page, unless the safety cap is reached."""
+        if self.listing_pages >= self.max_pages:
+            self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
+            return None
+        meta = kwargs.pop("meta", {}) or {}
+        meta["listing"] = True
+        return self.request(url, callback=callback, meta=meta, **kwargs)
+
+    def detail_request(self, url: str, referer: str | None, title: str | None = None,
+                       date: str | None = None) -> Request | None:
+        """Request for a candidate detail page found in a listing (None for a repeat entry)."""
+        url = self.normalise_detail_url(url)
+        if url in self.seen_urls:
+            # Sites list the same item twice (on two listing pages): count it, fetch it once.
+            self.logger.info("duplicate listing entry %s (%s)", url, title or "")
+            self.crawler.stats.inc_value("harvester/duplicate_listing_entries")
+            return None
+        self.seen_urls.add(url)
+        meta = {"listing_title": title, "listing_date": date, "listing_url": referer}
+        return self.request(url, callback=self.parse_detail, errback=self.detail_failed, meta=meta,
+                            headers={"Referer": referer} if referer else None)
+
+    def normalise_detail_url(self, url: str) -> str:
+        return url.split("#", 1)[0]
+
+    def count_listing_page(self, response: Response) -> None:
+        self.listing_pages += 1
+        self.crawler.stats.inc_value("harvester/listing_pages")
+        if response.status >= 400:
+            self.logger.error("listing page %s answered HTTP %s", response.url, response.status)
+            self.crawler.stats.inc_value("harvester/listing_errors")
+
+    # -- detail pages ---------------------------------------------------------------------------
+
+    def parse_detail(self, response: Response) -> Any:
+        self.crawler.stats.inc_value("harvester/detail_pages")
+        item = self.page_item(response)
+        if response.status >= 400:
+            item.error = f"HTTP {response.status}"
+            self.logger.warning("dead link %s (HTTP %s, listed on %s)", item.url, response.status, item.referer)
+            self.crawler.stats.inc_value("harvester/dead_links")
+        yield item
+
+    def detail_failed(self, failure: Any) -> Any:
+        """Network-level failure of a detail page (timeout, refused): recorded, not fatal."""
+        request = failure.request
+        self.logger.warning("could not fetch %s: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value("harvester/fetch_failures")
+        yield PageItem(
+            site=self.site_key, url=request.url, final_url=request.url, status=0, headers={}, body=b"",
+            fetched_at=utc_now_iso(), referer=request.meta.get("listing_url"),
+            listing_title=request.meta.get("listing_title"), listing_date=request.meta.get("listing_date"),
+            error=failure.getErrorMessage() or type(failure.value).__name__,
+        )
+
+    def page_item(self, response: Response) -> PageItem:
+        meta = response.meta
+        requested = meta.get("harvester_requested_url") or response.request.url
+        final_url = response.url
+        renderer = None
+        info = meta.get("harvester_render_info")
+        if info:
+            renderer = info.get("renderer")
+            requested = info.get("requested_url") or requested
+            final_url = info.get("final_url") or final_url
+        return PageItem(
+            site=self.site_key,
+            url=requested,
+            final_url=final_url,
+            status=response.status,
+            headers=headers_to_dict(response.headers),
+            body=response.body,
+            fetched_at=utc_now_iso(),
+            referer=meta.get("listing_url"),
+            listing_title=meta.get("listing_title"),
+            listing_date=meta.get("listing_date"),
+            renderer=renderer,
+        )

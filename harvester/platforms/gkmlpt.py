@@ -1,0 +1,84 @@
+"""Guangdong gkmlpt (政府信息公开目录管理平台): the column tree sits in ``window._CONFIG`` on
+``/gkmlpt/index``; a column's items come from a JSON API, page by page."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+from urllib.parse import urlencode
+
+from scrapy.http import Response
+
+from .base import ReportSpider
+
+SID_RE = re.compile(r"""\bSID\s*:\s*['"]?(\d+)""")
+# TREE is JSON directly followed by SERVICE_AREA_ID in every gkmlpt index page seen.
+TREE_RE = re.compile(r"\bTREE\s*:\s*(\[.*?\])\s*,\s*SERVICE_AREA_ID", re.S)
+
+
+def find_column(tree: list[dict], name: str) -> dict | None:
+    """Depth-first search of the column tree for a node with this exact name."""
+    for node in tree:
+        if str(node.get("name", "")).strip() == name:
+            return node
+        found = find_column(node.get("children") or [], name)
+        if found:
+            return found
+    return None
+
+
+class GkmlptSpider(ReportSpider):
+    #: Name of the annual-report column in the tree (site registry: extra["column_name"]).
+    column_name: str = "政府信息公开工作年度报告"
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.count_listing_page(response)
+        text = response.text
+        sid, tree = SID_RE.search(text), TREE_RE.search(text)
+        if not sid or not tree:
+            self.logger.error("no window._CONFIG SID/TREE on %s: the gkmlpt layout changed?", response.url)
+            self.crawler.stats.inc_value("harvester/layout_errors")
+            return
+        name = self.site.extra.get("column_name", self.column_name)
+        column = find_column(json.loads(tree.group(1)), name)
+        if column is None:
+            self.logger.error("column %r not found in the gkmlpt tree of %s", name, response.url)
+            self.crawler.stats.inc_value("harvester/layout_errors")
+            return
+        self.sid, self.column_id = sid.group(1), column["id"]
+        yield self.api_request(response, page=1)
+
+    def api_request(self, response: Response, page: int) -> Any:
+        query = urlencode({"page": page, "sid": self.sid})
+        url = response.urljoin(f"/gkmlpt/api/all/{self.column_id}?{query}")
+        return self.listing_request(url, callback=self.parse_api, meta={"page": page})
+
+    def parse_api(self, response: Response) -> Iterator[Any]:
+        self.count_listing_page(response)
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            self.logger.error("gkmlpt API %s did not answer JSON", response.url)
+            self.crawler.stats.inc_value("harvester/layout_errors")
+            return
+        if "articles" not in data:
+            self.logger.error("gkmlpt API %s answered %s", response.url, str(data)[:200])
+            self.crawler.stats.inc_value("harvester/layout_errors")
+            return
+        articles = data.get("articles") or []
+        for article in articles:
+            url = article.get("url") or article.get("post_url")
+            if url:
+                request = self.detail_request(response.urljoin(url), referer=response.url,
+                                              title=article.get("title"), date=(article.get("created_at") or "")[:10] or None)
+                if request:
+                    yield request
+        page = response.meta["page"]
+        total = int(data.get("total") or (data.get("classify") or {}).get("post_count") or 0)
+        per_page = len(articles)
+        # Stop on an empty page or once the pages cover the column's count.
+        if articles and page * per_page < total:
+            next_request = self.api_request(response, page + 1)
+            if next_request:
+                yield next_request

@@ -1,0 +1,83 @@
+"""TRS WCM static sites: columns are static ``index.html``, ``index_1.html`` … pages whose page
+count exists only in a ``createPageHTML(count, current, "index", "html")`` call (0-based; the
+6-argument variant ``createPageHTML('page_div', count, current, 'index', 'html', rows)`` is
+1-based). Columns nest (年报 -> year -> 州市/部门), so a site lists the link patterns to descend."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from scrapy.http import Response
+
+from .base import ReportSpider
+
+# createPageHTML(17, 0, "index", "html")  |  createPageHTML('page_div', 17, 1, 'index', 'html', 20)
+PAGER_RE = re.compile(
+    r"""createPageHTML\(\s*(?:(?P<div>['"][^'"]*['"])\s*,\s*)?(?P<count>\d+)\s*,\s*(?P<current>\d+)\s*,"""
+    r"""\s*['"](?P<prefix>[^'"]+)['"]\s*,\s*['"](?P<ext>[^'"]+)['"]"""
+)
+VAR_PAGER_RE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
+DETAIL_RE = re.compile(r"/t\d{8}_\d+(?:_\d+)?\.s?html?$")
+
+
+def page_urls(script_text: str) -> list[str]:
+    """Relative URLs of every listing page a TRS pager script describes (first page included)."""
+    match = PAGER_RE.search(script_text)
+    if match:
+        count, prefix, ext = int(match["count"]), match["prefix"], match["ext"]
+        if match["div"]:  # 6-argument variant: page n is prefix_n.ext for n >= 2
+            return [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(2, count + 1)]
+        return [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(1, count)]
+    match = VAR_PAGER_RE.search(script_text)
+    if match:
+        return ["index.html"] + [f"index_{n}.html" for n in range(1, int(match.group(1)))]
+    return []
+
+
+class TrsSpider(ReportSpider):
+    #: Regexes of the column links to follow, one per level below the entry page; the pages of
+    #: the last level are the paged listings holding the detail links.
+    column_levels: tuple[str, ...] = ()
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.count_listing_page(response)
+        depth = response.meta.get("depth_level", 0)
+        if depth < len(self.column_levels):
+            pattern = re.compile(self.column_levels[depth])
+            links = [href for href in response.css("a::attr(href)").getall() if pattern.search(href)]
+            if not links:
+                self.logger.error("no column links matching %s on %s", pattern.pattern, response.url)
+                self.crawler.stats.inc_value("harvester/layout_errors")
+            for href in dict.fromkeys(links):
+                request = self.listing_request(response.urljoin(href), meta={"depth_level": depth + 1})
+                if request:
+                    yield request
+            return
+        yield from self.parse_listing(response)
+        if not response.meta.get("pager_seen"):
+            # The first page of a listing spells out every other page; request them all at once.
+            for relative in page_urls(" ".join(response.css("script::text").getall()))[1:]:
+                request = self.listing_request(response.urljoin(relative), callback=self.parse_more,
+                                               meta={"depth_level": depth, "pager_seen": True})
+                if request:
+                    yield request
+
+    def parse_more(self, response: Response) -> Iterator[Any]:
+        self.count_listing_page(response)
+        yield from self.parse_listing(response)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        keywords = self.site.agency_keywords
+        for link in response.css("a[href]"):
+            href = link.attrib["href"]
+            if not DETAIL_RE.search(href.split("?")[0]):
+                continue
+            title = (link.attrib.get("title") or "".join(link.css("::text").getall())).strip()
+            # A shared column (a provincial portal) lists many bodies: keep this site's body only.
+            if keywords and not any(k in title for k in keywords):
+                continue
+            date = link.xpath("following-sibling::span[1]/text()").re_first(r"\d{4}-\d{1,2}-\d{1,2}")
+            request = self.detail_request(response.urljoin(href), response.url, title, date)
+            if request:
+                yield request

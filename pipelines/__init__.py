@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: clean -> parse -> store. Thin: the logic lives in harvester/."""

@@ -1,0 +1,29 @@
+"""Clean pipeline: decode and clean each fetched page (harvester.cleaning.clean_page)."""
+
+from __future__ import annotations
+
+import logging
+
+from harvester.cleaning import clean_page
+from harvester.items import PageItem
+
+logger = logging.getLogger(__name__)
+
+
+class CleanPipeline:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "CleanPipeline":
+        return cls(crawler)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.error or not isinstance(item, PageItem):
+            return item
+        try:
+            item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site)
+        except Exception:  # never lose the raw page over a cleaning bug: store it, re-parse later
+            logger.exception("cleaning failed for %s", item.url)
+            self.crawler.stats.inc_value("harvester/clean_errors")
+        return item
