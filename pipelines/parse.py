@@ -40,6 +40,9 @@ class ParsePipeline:
         stats.inc_value(f"harvester/kind/{result.kind}")
         if result.is_report:
             stats.inc_value("harvester/reports")
+            if report.report_year:
+                years = set(stats.get_value("harvester/report_years", []))
+                stats.set_value("harvester/report_years", sorted(years | {report.report_year}))
             if report.warnings:
                 stats.inc_value("harvester/reports_with_warnings")
         else:

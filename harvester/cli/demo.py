@@ -1,8 +1,40 @@
-"""`harvester demo`: not implemented yet (placeholder so the command list is stable)."""
+"""`harvester demo`: serve the bundled replicas on loopback and harvest every site into a database."""
 
 from __future__ import annotations
 
+import argparse
+import os
+
+from rich.console import Console
+
+from ..runner import configure_logging
+from ..sites import SITES
+from .harvest import harvest_sites
+
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("harvester demo: not implemented yet") or 1)
+    p = sub.add_parser(
+        "demo",
+        help="serve the bundled site replicas on loopback and harvest all of them into harvest.db",
+        description="Starts the five site replicas on 127.0.0.1, harvests every site through its own "
+        "navigation and pagination, stores raw pages and parsed reports, and prints a per-site table. "
+        "Running it twice stores nothing twice. Same as `harvester harvest --replica`.",
+    )
+    p.add_argument("--db", default="harvest.db", help="database file or SQLAlchemy URL (default: ./harvest.db)")
+    p.add_argument("--site", action="append", metavar="SITE", help=f"only this site; repeatable (default: all of {', '.join(SITES)})")
+    p.add_argument("--port", type=int, default=0, help="first replica port (sites use PORT..PORT+4; default: free ports)")
+    p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
+                   help="how to pass xuancheng's JavaScript challenge: auto (splash if SPLASH_URL is set, "
+                   "else Chromium if installed), splash, playwright, or none (challenge switched off)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    configure_logging("WARNING")
+    console = Console()
+    failed = harvest_sites(args.site or list(SITES), db=args.db, replica=True, port=args.port,
+                           renderer=args.renderer, console=console)
+    where = args.db if "://" in args.db else os.path.abspath(args.db)
+    console.print(f"database: {where}")
+    console.print("explore: harvester runs · harvester export --format jsonl --out - · harvester history URL")
+    return 1 if failed else 0

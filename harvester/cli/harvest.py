@@ -1,8 +1,153 @@
-"""`harvester harvest`: not implemented yet (placeholder so the command list is stable)."""
+"""`harvester harvest`: one scheduled harvest of the chosen sites, recorded as one run per site."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
+from typing import Any
+
+from rich.console import Console
+
+from ..runner import SiteResult, configure_logging, fast_local_settings, run_sites
+from ..sites import SITES, UnknownSiteError, get_site
+from .errors import UserError
+from .summary import print_summary
+
 
 def register(sub) -> None:
-    p = sub.add_parser("harvest", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("harvester harvest: not implemented yet") or 1)
+    p = sub.add_parser(
+        "harvest",
+        help="run one harvest of the given sites (all by default); non-zero exit when a site failed",
+        description="Crawls each site through its own listings, stores new and changed pages with "
+        "provenance, records one harvest run per site and exits non-zero when a site failed or "
+        "found no report at all (its layout probably changed).",
+    )
+    p.add_argument("sites", nargs="*", metavar="SITE", help=f"sites to harvest (default: all of {', '.join(SITES)})")
+    p.add_argument("--all", action="store_true", help="harvest every site (the default when no SITE is given)")
+    p.add_argument("--db", default=None, help="database file or SQLAlchemy URL (default: $HARVESTER_DATABASE_URL or ./harvest.db)")
+    p.add_argument("--replica", action="store_true", help="harvest the bundled replicas on loopback instead of the real sites")
+    p.add_argument("--port", type=int, default=0, help="with --replica: first replica port (default: free ports)")
+    p.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
+                   help="crawl SITE at URL instead of its real address (repeatable)")
+    p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
+                   help="JavaScript renderer for sites behind a challenge (default: auto)")
+    p.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    configure_logging(args.log_level)
+    failed = harvest_sites(args.sites or list(SITES), db=args.db, replica=args.replica, port=args.port,
+                           renderer=args.renderer, base_urls=parse_base_urls(args.base_url))
+    return 1 if failed else 0
+
+
+def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port: int = 0,
+                  renderer: str = "auto", base_urls: dict[str, str] | None = None,
+                  console: Console | None = None) -> bool:
+    """Harvest the sites (their replicas with ``replica``); print the table; True if any failed."""
+    console = console or Console()
+    try:
+        sites = [get_site(s).key for s in site_names]
+    except UnknownSiteError as exc:
+        raise UserError(str(exc)) from None
+    db_url = open_store_or_fail(db)
+    backend, render_settings = renderer_settings(renderer)
+    if not replica:
+        spider_args = {s: {"base_url": (base_urls or {})[s]} for s in sites if (base_urls or {}).get(s)}
+        return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
+                           extra_settings=render_settings)
+    from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
+
+    needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
+    if needs_rendering and backend is None:
+        console.print(f"[yellow]no JavaScript renderer available: {', '.join(needs_rendering)} replica served "
+                      "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]")
+    try:
+        server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None))
+        server.start()
+    except PortInUseError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        console.print("replicas: " + "  ".join(f"{k}={u}" for k, u in server.base_urls.items()))
+        spider_args = {s: {"base_url": server.base_urls[s],
+                           "render": "yes" if backend and s in needs_rendering else "no"} for s in sites}
+        return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
+                           extra_settings={**fast_local_settings(), **render_settings})
+    finally:
+        server.stop()
+
+
+def parse_base_urls(values: list[str]) -> dict[str, str]:
+    result = {}
+    for value in values:
+        site, sep, url = value.partition("=")
+        if not sep or not url:
+            raise UserError(f"--base-url takes SITE=URL, got {value!r}")
+        try:
+            result[get_site(site).key] = url
+        except UnknownSiteError as exc:
+            raise UserError(str(exc)) from None
+    return result
+
+
+def open_store_or_fail(db: str | None) -> str:
+    """Resolve the database URL and create/upgrade its schema now, so a bad path fails before
+    any crawling with one clear line."""
+    from ..storage import StorageError, Store, database_url
+
+    url = database_url(db)
+    try:
+        Store(url).close()
+    except StorageError as exc:
+        raise UserError(str(exc)) from None
+    return url
+
+
+def renderer_settings(choice: str) -> tuple[str | None, dict[str, Any]]:
+    """(backend, settings to merge) for --renderer; backend None means no rendering available."""
+    splash_url = os.environ.get("SPLASH_URL")
+    if choice == "none":
+        return None, {}
+    if choice == "auto":
+        if splash_url:
+            choice = "splash"
+        elif shutil.which("chromium"):
+            choice = "playwright"
+        else:
+            return None, {}
+    if choice == "splash" and not splash_url:
+        raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050; "
+                        "start one with scripts/splash.sh start)")
+    if choice == "playwright" and not shutil.which("chromium"):
+        raise UserError("--renderer playwright needs Debian's chromium (apt-get install -y chromium)")
+    try:
+        from ..render import settings_for
+    except ImportError:
+        return None, {}
+    return choice, settings_for(choice, splash_url)
+
+
+def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], console: Console,
+                extra_settings: dict[str, Any] | None = None) -> bool:
+    """Crawl, print the per-site table and the problems; True when any site failed."""
+    settings = {"HARVESTER_DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **(extra_settings or {})}
+    results = run_sites(sites, settings=settings, spider_args=spider_args)
+    print_summary(results, console)
+    problems = site_problems(results)
+    for site, problem in problems:
+        console.print(f"[red]{site}: {problem}[/]")
+    return bool(problems)
+
+
+def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
+    problems = []
+    for r in results:
+        if r.stat("harvester/listing_unreachable") and r.stat("harvester/listing_pages") <= r.stat("harvester/listing_unreachable"):
+            problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above)"))
+        elif r.finish_reason not in ("finished", None):
+            problems.append((r.site, f"crawl stopped: {r.finish_reason}"))
+        elif not r.stat("harvester/reports"):
+            problems.append((r.site, "no report found: the site's layout probably changed"))
+    return problems

@@ -77,7 +77,8 @@ class ReportSpider(scrapy.Spider):
         return Request(url, callback=callback or self.parse, meta=meta, **kwargs)
 
     async def start(self) -> AsyncIterator[Request]:
-        yield self.request(self.entry_url, callback=self.parse, meta={"listing": True})
+        yield self.request(self.entry_url, callback=self.parse, errback=self.listing_failed,
+                           meta={"listing": True})
 
     def listing_request(self, url: str, callback: Any = None, **kwargs: Any) -> Request | None:
         """Next listing page, unless the safety cap is reached."""
@@ -86,7 +87,16 @@ class ReportSpider(scrapy.Spider):
             return None
         meta = kwargs.pop("meta", {}) or {}
         meta["listing"] = True
+        kwargs.setdefault("errback", self.listing_failed)
         return self.request(url, callback=callback, meta=meta, **kwargs)
+
+    def listing_failed(self, failure: Any) -> None:
+        """A listing page could not be fetched at all (refused, DNS, timeout): one clear line."""
+        self.listing_pages += 1
+        self.crawler.stats.inc_value("harvester/listing_pages")
+        self.crawler.stats.inc_value("harvester/listing_unreachable")
+        self.logger.error("could not fetch listing page %s: %s", failure.request.url,
+                          failure.getErrorMessage() or type(failure.value).__name__)
 
     def detail_request(self, url: str, referer: str | None, title: str | None = None,
                        date: str | None = None) -> Request | None:

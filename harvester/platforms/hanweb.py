@@ -75,7 +75,7 @@ class HanwebSpider(ReportSpider):
         meta = {"listing": True, "start": start, "end": end}
         if self.render:
             meta["harvester_render"] = True
-        yield FormRequest(url, formdata=self.form, callback=self.parse_group, meta=meta)
+        yield FormRequest(url, formdata=self.form, callback=self.parse_group, errback=self.listing_failed, meta=meta)
 
     def parse_group(self, response: Response) -> Iterator[Any]:
         self.count_listing_page(response)

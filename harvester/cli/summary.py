@@ -1,0 +1,48 @@
+"""The per-site table printed after a harvest (demo and harvest share it)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..runner import SiteResult
+
+
+def years_label(years: list[int]) -> str:
+    """2008-2012, 2014, 2016-2024"""
+    if not years:
+        return "-"
+    spans, start, prev = [], years[0], years[0]
+    for year in years[1:] + [None]:
+        if year is not None and year == prev + 1:
+            prev = year
+            continue
+        spans.append(str(start) if start == prev else f"{start}-{prev}")
+        if year is not None:
+            start = prev = year
+    return ", ".join(spans)
+
+
+def print_summary(results: list[SiteResult], console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(title="Harvest summary", show_lines=False)
+    for column in ("site", "listing pages", "detail pages", "reports", "years covered",
+                   "with warnings", "not reports", "new", "changed", "unchanged", "failed", "finish"):
+        table.add_column(column, justify="left" if column in ("site", "years covered", "finish") else "right")
+    for r in results:
+        not_reports = sum(v for k, v in r.stats.items() if k.startswith("harvester/kind/") and k != "harvester/kind/report")
+        table.add_row(
+            r.site,
+            str(r.stat("harvester/listing_pages")),
+            str(r.stat("harvester/detail_pages")),
+            str(r.stat("harvester/reports")),
+            years_label(r.stat("harvester/report_years", [])),
+            str(r.stat("harvester/reports_with_warnings")),
+            str(not_reports),
+            str(r.stat("harvester/new")),
+            str(r.stat("harvester/changed")),
+            str(r.stat("harvester/unchanged")),
+            str(r.stat("harvester/failed") + r.stat("harvester/dead_links") + r.stat("harvester/fetch_failures")),
+            str(r.finish_reason or "-"),
+        )
+    console.print(table)
