@@ -1,0 +1,142 @@
+"""Database URLs, engines and schema migrations (Alembic, run programmatically)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+ENV_VAR = "HARVESTER_DATABASE_URL"
+DEFAULT_SQLITE_FILE = "harvest.db"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class StorageError(Exception):
+    """A database problem the user can fix (unwritable path, unreachable server, bad URL)."""
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The SQLAlchemy URL to use: ``explicit`` > $HARVESTER_DATABASE_URL > ./harvest.db.
+
+    A value without ``://`` is a path to an SQLite file.
+    """
+    value = explicit or os.environ.get(ENV_VAR) or DEFAULT_SQLITE_FILE
+    if "://" in value:
+        return value
+    return f"sqlite:///{os.path.abspath(os.path.expanduser(value))}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other backends and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _check_sqlite_path(path: Path) -> None:
+    # SQLite's own message ("unable to open database file") does not say what is wrong.
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise StorageError(f"cannot use {path} as a database: it is a directory")
+    if not parent.exists():
+        raise StorageError(f"cannot create database {path}: directory {parent} does not exist")
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StorageError(f"cannot write database {path}: permission denied")
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        raise StorageError(f"cannot create database {path}: directory {parent} is not writable")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (export, history) work while a crawl writes; foreign keys are off by default.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` (already resolved by :func:`database_url`), connection checked."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"not a database URL: {url!r}") from exc
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_path(path)
+    try:
+        engine = create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise StorageError(f"cannot use database {display_url(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StorageError(f"cannot open database {display_url(url)}: {reason}") from exc
+    return engine
+
+
+def alembic_config(engine: Engine | None = None):
+    """An Alembic Config for the migrations shipped in this package."""
+    from alembic.config import Config
+
+    config = Config(str(PACKAGE_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(PACKAGE_DIR / "migrations"))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Create or upgrade the schema; returns (revision before, revision after)."""
+    from alembic import command
+
+    before = current_revision(engine)
+    if revision == "head" and before == head_revision():
+        return before, before  # the common case: nothing to do, skip Alembic's machinery
+    if before is None and inspect(engine).has_table("pages"):
+        raise StorageError(
+            f"database {display_url(str(engine.url))} has harvester tables but no migration record"
+        )
+    config = alembic_config(engine)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StorageError(f"cannot upgrade database {display_url(str(engine.url))}: {reason}") from exc
+    return before, current_revision(engine) or ""

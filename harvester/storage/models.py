@@ -1,0 +1,280 @@
+"""SQLAlchemy 2 models of the archive (see docs/data-model.md for the overview).
+
+Provenance chain: report (one version of the parsed output) -> snapshot (one distinct content of a
+page, body stored once per SHA-256 in ``bodies``) -> harvest run (spider, arguments, versions,
+Scrapy stats). Nothing is ever deleted: changed content adds a snapshot, changed parser output
+adds a report version, a page that disappears gets ``gone_at``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite has no timezone type: values are stored as naive UTC and handed back aware, so that
+    comparisons and ISO output are the same on SQLite and PostgreSQL.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# Stable constraint names so that Alembic migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class SiteRow(Base):
+    """A target site (one body publishing reports); keys as in harvester.sites."""
+
+    __tablename__ = "sites"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    platform: Mapped[str | None] = mapped_column(String(64))
+    entry_url: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+
+
+class HarvestRun(Base):
+    """One crawl of one site (kind "crawl") or one offline re-parse (kind "reparse")."""
+
+    __tablename__ = "harvest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="crawl", server_default="crawl")
+    site_key: Mapped[str | None] = mapped_column(ForeignKey("sites.key"), index=True)
+    spider: Mapped[str | None] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    harvester_version: Mapped[str | None] = mapped_column(String(32))
+    parser_version: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+    #: running | finished | failed | interrupted | <Scrapy finish reason>
+    outcome: Mapped[str] = mapped_column(String(32), default="running", server_default="running")
+    pages_new: Mapped[int] = mapped_column(default=0, server_default="0")
+    pages_changed: Mapped[int] = mapped_column(default=0, server_default="0")
+    pages_unchanged: Mapped[int] = mapped_column(default=0, server_default="0")
+    pages_gone: Mapped[int] = mapped_column(default=0, server_default="0")
+    pages_failed: Mapped[int] = mapped_column(default=0, server_default="0")
+    requests: Mapped[int | None] = mapped_column(BigInteger)
+    response_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    #: Scrapy stats at the end of the crawl (JSON-safe), or the re-parse summary.
+    stats: Mapped[dict[str, Any] | None]
+    #: Results of the monitoring checks of the scheduled-harvest issue (name -> result).
+    checks: Mapped[dict[str, Any] | None]
+
+
+class Page(Base):
+    """A detail-page URL of a site, with its current content."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    first_seen_at: Mapped[datetime]
+    #: Last time the page was fetched or linked from its site's listings.
+    last_seen_at: Mapped[datetime]
+    last_fetched_at: Mapped[datetime | None]
+    fetch_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    gone_at: Mapped[datetime | None]
+    gone_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"))
+    last_listing_title: Mapped[str | None] = mapped_column(Text)
+    last_listing_date: Mapped[str | None] = mapped_column(String(32))
+    # The FK to snapshots closes a cycle (snapshots.page_id -> pages); use_alter lets PostgreSQL
+    # add it after both tables exist.
+    current_snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("snapshots.id", use_alter=True, name="fk_pages_current_snapshot_id_snapshots")
+    )
+
+
+class Body(Base):
+    """Raw response bytes, stored once per distinct content (content-addressed), compressed."""
+
+    __tablename__ = "bodies"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    compression: Mapped[str] = mapped_column(String(16), default="zlib", server_default="zlib")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class Snapshot(Base):
+    """One distinct content of a page: the first fetch that returned it, and its later re-fetches."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("page_id", "content_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
+    content_sha256: Mapped[str] = mapped_column(ForeignKey("bodies.sha256"), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(index=True)
+    last_fetched_at: Mapped[datetime] = mapped_column(index=True)
+    fetch_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    status: Mapped[int]
+    final_url: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    referer: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    renderer: Mapped[str | None] = mapped_column(String(64))
+    harvest_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"), index=True)
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"))
+    #: Classification by the parser (report, notice, ...); None when parsing failed or was skipped.
+    kind: Mapped[str | None] = mapped_column(String(16), index=True)
+    kind_reason: Mapped[str | None] = mapped_column(Text)
+    #: Parser version of the latest classification.
+    parser_version: Mapped[str | None] = mapped_column(String(32))
+
+
+class Report(Base):
+    """One version of the parsed report of a page; exactly one current version per report page."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("page_id", "version"),
+        # At most one current version per page (partial unique index on both backends).
+        Index(
+            "uq_reports_current_page",
+            "page_id",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+        Index("ix_reports_site_year", "site_key", "report_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"), index=True)
+    version: Mapped[int]
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    parser_version: Mapped[str] = mapped_column(String(32))
+    #: Latest parser version that produced exactly this output (re-parse without change).
+    checked_parser_version: Mapped[str | None] = mapped_column(String(32))
+    #: SHA-256 of the canonical JSON of the parsed output: how re-parse detects a change.
+    output_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"))
+    #: Why this version exists: "new_page", "new_snapshot", "reparse", "reclassified".
+    created_reason: Mapped[str | None] = mapped_column(String(32))
+    #: Names of the fields that differ from the previous version.
+    changed_fields: Mapped[list[Any] | None]
+    # --- the report item contract (DESIGN.md) ---
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    report_year: Mapped[int | None]
+    agency: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    published_date: Mapped[str | None] = mapped_column(String(32))
+    signed_date: Mapped[str | None] = mapped_column(String(32))
+    index_no: Mapped[str | None] = mapped_column(Text)
+    doc_no: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    sections: Mapped[list[Any]] = mapped_column(default=list)
+    tables: Mapped[list[Any]] = mapped_column(default=list)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    cleaning: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ReportStat(Base):
+    """One statistic of one report version (canonical key, see DESIGN.md vocabulary)."""
+
+    __tablename__ = "report_stats"
+    __table_args__ = (Index("ix_report_stats_report_position", "report_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(16))
+    section: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportAttachment(Base):
+    """One attachment link of one report version."""
+
+    __tablename__ = "report_attachments"
+    __table_args__ = (Index("ix_report_attachments_report_position", "report_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    position: Mapped[int]
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(16))
+
+
+class FetchFailure(Base):
+    """A URL that could not be fetched (dead link, timeout) or stored; one row per URL, updated."""
+
+    __tablename__ = "fetch_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    status: Mapped[int | None]
+    error: Mapped[str] = mapped_column(Text)
+    referer: Mapped[str | None] = mapped_column(Text)
+    first_failed_at: Mapped[datetime]
+    last_failed_at: Mapped[datetime]
+    failure_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"), index=True)

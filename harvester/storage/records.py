@@ -1,0 +1,203 @@
+"""Conversions between report items and stored rows (shared by the store, re-parse and export)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from ..items import ReportItem
+from .models import Report, ReportAttachment, ReportStat, Snapshot
+
+#: Fields filled from the fetch, not by the parser: they do not make a new report version.
+PROVENANCE_FIELDS = ("fetched_at", "content_sha256", "status", "final_url", "harvest_run")
+#: Report item fields stored as plain columns of ``reports``.
+SCALAR_FIELDS = (
+    "title",
+    "report_year",
+    "agency",
+    "publisher",
+    "region",
+    "published_date",
+    "signed_date",
+    "index_no",
+    "doc_no",
+    "category",
+    "body_text",
+)
+JSON_FIELDS = ("sections", "tables", "warnings", "cleaning")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_timestamp(value: str | datetime | None) -> datetime:
+    """An ISO 8601 time (``...Z`` accepted) as an aware UTC datetime; now when missing/invalid."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if value:
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    return utcnow()
+
+
+def iso(value: datetime | None) -> str | None:
+    """UTC ISO 8601 with a trailing Z, as PageItem.fetched_at."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sanitize(value: Any) -> Any:
+    """JSON-safe copy: NUL characters removed (PostgreSQL text refuses them), odd types as str."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace").replace("\x00", "")
+    if isinstance(value, dict):
+        return {str(sanitize(k)): sanitize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [sanitize(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, datetime):
+        return iso(value)
+    return str(value)
+
+
+def normalise_headers(headers: Any) -> dict[str, list[str]]:
+    """Header names lower-cased, each with its list of str values (Scrapy Headers or a dict)."""
+    result: dict[str, list[str]] = {}
+    if not headers:
+        return result
+    items = headers.items() if hasattr(headers, "items") else headers
+    for name, values in items:
+        if isinstance(name, bytes):
+            name = name.decode("latin-1")
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        decoded = [v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values]
+        result.setdefault(str(name).lower(), []).extend(decoded)
+    return sanitize(result)
+
+
+def first_header(headers: dict[str, list[str]], name: str) -> str | None:
+    values = headers.get(name.lower())
+    return values[0] if values else None
+
+
+def parsed_output(item: ReportItem) -> dict[str, Any]:
+    """What the parser decided: the item without provenance, JSON-safe."""
+    data = sanitize(item.to_dict())
+    for name in PROVENANCE_FIELDS:
+        data.pop(name, None)
+    return data
+
+
+def output_digest(output: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of the parser output (parser_version excluded: a new parser
+    that produces the same output does not make a new version)."""
+    payload = {k: v for k, v in output.items() if k != "parser_version"}
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """Names of the report fields whose value differs (parser_version ignored)."""
+    if old is None:
+        return []
+    names = (set(old) | set(new)) - {"parser_version"}
+    return sorted(n for n in names if old.get(n) != new.get(n))
+
+
+def report_row_values(output: dict[str, Any]) -> dict[str, Any]:
+    values = {name: output.get(name) for name in SCALAR_FIELDS}
+    values["body_text"] = values["body_text"] or ""
+    for name in JSON_FIELDS:
+        values[name] = output.get(name) or ({} if name == "cleaning" else [])
+    return values
+
+
+def stat_rows(output: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for position, stat in enumerate(output.get("stats") or []):
+        value = stat.get("value")
+        if value is None:
+            continue
+        rows.append(
+            {
+                "position": position,
+                "key": stat.get("key"),
+                "value": float(value),
+                "unit": stat.get("unit"),
+                "label": stat.get("label"),
+                "source": stat.get("source"),
+                "section": stat.get("section"),
+            }
+        )
+    return rows
+
+
+def attachment_rows(output: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"position": position, "url": a.get("url"), "name": a.get("name"), "kind": a.get("kind")}
+        for position, a in enumerate(output.get("attachments") or [])
+    ]
+
+
+def stat_value(value: float) -> int | float:
+    """Counts come back as int (the database keeps a float column for amounts like 12.5 万元)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def report_output(report: Report, stats: Iterable[ReportStat], attachments: Iterable[ReportAttachment]) -> dict[str, Any]:
+    """The parser output of a stored report version (inverse of the row builders above)."""
+    data: dict[str, Any] = {"site": report.site_key, "url": report.url}
+    for name in SCALAR_FIELDS:
+        data[name] = getattr(report, name)
+    data["sections"] = list(report.sections or [])
+    data["stats"] = [
+        {
+            "key": s.key,
+            "value": stat_value(s.value),
+            "unit": s.unit,
+            "label": s.label,
+            "source": s.source,
+            "section": s.section,
+        }
+        for s in sorted(stats, key=lambda s: s.position)
+    ]
+    data["tables"] = list(report.tables or [])
+    data["attachments"] = [
+        {"url": a.url, "name": a.name, "kind": a.kind} for a in sorted(attachments, key=lambda a: a.position)
+    ]
+    data["warnings"] = list(report.warnings or [])
+    data["cleaning"] = dict(report.cleaning or {})
+    data["parser_version"] = report.parser_version
+    return data
+
+
+def provenance(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "fetched_at": iso(snapshot.fetched_at),
+        "content_sha256": snapshot.content_sha256,
+        "status": snapshot.status,
+        "final_url": snapshot.final_url,
+        "harvest_run": snapshot.harvest_run_id,
+    }
+
+
+def report_item(report: Report, snapshot: Snapshot, stats, attachments) -> ReportItem:
+    """A ReportItem rebuilt from the database, provenance from its snapshot."""
+    data = report_output(report, stats, attachments)
+    data.update(provenance(snapshot))
+    return ReportItem.from_dict(data)
+

@@ -1,0 +1,462 @@
+"""The archive API used by the store pipeline, the harvest command and re-parse."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from .engine import database_url, display_url, make_engine, upgrade
+from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot
+from .records import (
+    attachment_rows,
+    changed_fields,
+    first_header,
+    normalise_headers,
+    output_digest,
+    parse_timestamp,
+    parsed_output,
+    report_output,
+    report_row_values,
+    sanitize,
+    stat_rows,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ("new", "changed", "unchanged", "failed")
+_RUN_COUNTER = {
+    "new": HarvestRun.pages_new,
+    "changed": HarvestRun.pages_changed,
+    "unchanged": HarvestRun.pages_unchanged,
+    "failed": HarvestRun.pages_failed,
+    "gone": HarvestRun.pages_gone,
+}
+_CHUNK = 500  # rows per IN (...) update: well under every backend's parameter limit
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """What an incremental harvest needs to know about a stored page."""
+
+    etag: str | None
+    last_modified: str | None
+    listing_date: str | None
+    last_fetched_at: datetime | None
+    content_sha256: str | None
+    kind: str | None
+    gone: bool
+
+
+@dataclass
+class ParseChange:
+    """What storing one parse result did to a page's reports.
+
+    status: "new_report" (the page had no current report), "changed" (new version of the current
+    report), "unchanged", "to_nonreport" (the current report stopped being one), "nonreport",
+    "skipped" (no parse result).
+    """
+
+    status: str
+    changed_fields: list[str] = field(default_factory=list)
+    new_warnings: list[str] = field(default_factory=list)
+
+
+def content_sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _insert_ignore(session: Session, model: type, values: dict[str, Any], keys: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: concurrent crawls may store the same body or site."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Store:
+    """The harvester archive on SQLite or PostgreSQL; the schema is created/upgraded on opening."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
+        self.url = database_url(url)
+        self.engine: Engine = make_engine(self.url)
+        if migrate:
+            upgrade(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._known_sites: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"Store({display_url(self.url)!r})"
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        site: str | None,
+        spider: str | None,
+        args: dict | None,
+        harvester_version: str,
+        parser_version: str,
+        kind: str = "crawl",
+    ) -> int:
+        with self.session() as session, session.begin():
+            if site:
+                self._ensure_site(session, site)
+            run = HarvestRun(
+                kind=kind,
+                site_key=site,
+                spider=spider,
+                args=sanitize(args or {}),
+                harvester_version=harvester_version,
+                parser_version=parser_version,
+                started_at=utcnow(),
+                outcome="running",
+            )
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, outcome: str, stats: dict | None, counts: dict | None = None) -> None:
+        """Close a run: outcome, end time, Scrapy stats; ``counts`` overrides the counters kept
+        while storing (keys new, changed, unchanged, gone, failed)."""
+        stats = sanitize(stats or {})
+        with self.session() as session, session.begin():
+            run = session.get(HarvestRun, run_id)
+            if run is None:
+                log.warning("finish_run: no harvest run %s", run_id)
+                return
+            run.outcome = outcome
+            run.finished_at = utcnow()
+            run.stats = stats
+            if "downloader/request_count" in stats:
+                run.requests = int(stats["downloader/request_count"] or 0)
+            if "downloader/response_bytes" in stats:
+                run.response_bytes = int(stats["downloader/response_bytes"] or 0)
+            for name, value in (counts or {}).items():
+                if name in _RUN_COUNTER:
+                    setattr(run, f"pages_{name}", int(value))
+
+    def set_run_checks(self, run_id: int, checks: dict) -> None:
+        """Store monitoring results (the scheduled-harvest issue's checks) on a run."""
+        with self.session() as session, session.begin():
+            session.execute(update(HarvestRun).where(HarvestRun.id == run_id).values(checks=sanitize(checks)))
+
+    def _count(self, session: Session, run_id: int | None, outcome: str, amount: int = 1) -> None:
+        if run_id is None or not amount:
+            return
+        column = _RUN_COUNTER[outcome]
+        session.execute(update(HarvestRun).where(HarvestRun.id == run_id).values({column: column + amount}))
+
+    def _ensure_site(self, session: Session, key: str) -> None:
+        if key in self._known_sites:
+            return
+        from ..sites import SITES
+
+        registered = SITES.get(key)
+        values = {"key": key, "first_seen_at": utcnow()}
+        if registered is not None:
+            values.update(
+                agency=registered.agency,
+                region=registered.region,
+                platform=registered.platform,
+                entry_url=registered.entry_url,
+            )
+        _insert_ignore(session, SiteRow, values, ["key"])
+        self._known_sites.add(key)
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def save_page(self, item: Any) -> str:
+        """Archive one fetched page (a harvester.items.PageItem) in its own transaction.
+
+        Returns "new", "changed", "unchanged" or "failed"; never raises for a bad item.
+        """
+        if getattr(item, "error", None):
+            self.record_failure(
+                item.site, item.url, item.harvest_run, item.error, status=item.status or None, referer=item.referer
+            )
+            return "failed"
+        try:
+            with self.session() as session, session.begin():
+                outcome = self._save_page(session, item)
+                self._count(session, item.harvest_run, outcome)
+            return outcome
+        except Exception as exc:  # one bad item must never stop the crawl or touch other items
+            log.exception("could not store %s", getattr(item, "url", item))
+            try:
+                self.record_failure(
+                    getattr(item, "site", None) or "unknown",
+                    getattr(item, "url", None) or "?",
+                    getattr(item, "harvest_run", None),
+                    f"store failed: {type(exc).__name__}: {exc}",
+                    status=getattr(item, "status", None),
+                    referer=getattr(item, "referer", None),
+                )
+            except Exception:
+                log.exception("could not record the failure of %s", getattr(item, "url", item))
+            return "failed"
+
+    def _save_page(self, session: Session, item: Any) -> str:
+        fetched_at = parse_timestamp(item.fetched_at)
+        body: bytes = item.body or b""
+        sha = content_sha256(body)
+        run_id = item.harvest_run
+        self._ensure_site(session, item.site)
+
+        page = session.scalar(select(Page).where(Page.url == item.url))
+        if page is None:
+            page = Page(site_key=item.site, url=item.url, first_seen_at=fetched_at, last_seen_at=fetched_at, fetch_count=0)
+            session.add(page)
+            session.flush()
+        page.last_seen_at = max(page.last_seen_at, fetched_at)
+        page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
+        page.fetch_count = (page.fetch_count or 0) + 1
+        if item.listing_title:
+            page.last_listing_title = sanitize(item.listing_title)
+        if item.listing_date:
+            page.last_listing_date = sanitize(item.listing_date)
+        if page.gone_at is not None:  # linked and fetched again: back from the dead
+            page.gone_at = None
+            page.gone_run_id = None
+
+        encoding = getattr(item, "encoding", None)
+        snapshot = session.scalar(select(Snapshot).where(Snapshot.page_id == page.id, Snapshot.content_sha256 == sha))
+        if snapshot is not None:
+            # Same bytes as before: no new row, only the counters move.
+            snapshot.last_fetched_at = max(snapshot.last_fetched_at, fetched_at)
+            snapshot.fetch_count = (snapshot.fetch_count or 0) + 1
+            snapshot.last_run_id = run_id
+            snapshot.encoding = snapshot.encoding or encoding
+            outcome = "unchanged" if page.current_snapshot_id == snapshot.id else "changed"
+            reason = "new_snapshot"
+        else:
+            self._store_body(session, sha, body)
+            headers = normalise_headers(item.headers)
+            snapshot = Snapshot(
+                page_id=page.id,
+                content_sha256=sha,
+                fetched_at=fetched_at,
+                last_fetched_at=fetched_at,
+                fetch_count=1,
+                status=int(item.status),
+                final_url=sanitize(item.final_url),
+                headers=headers,
+                referer=sanitize(item.referer),
+                etag=first_header(headers, "etag"),
+                last_modified=first_header(headers, "last-modified"),
+                encoding=encoding,
+                renderer=item.renderer,
+                harvest_run_id=run_id,
+                last_run_id=run_id,
+            )
+            session.add(snapshot)
+            session.flush()
+            outcome = "changed" if page.current_snapshot_id is not None else "new"
+            reason = "new_snapshot" if page.current_snapshot_id is not None else "new_page"
+        page.current_snapshot_id = snapshot.id
+        self.apply_parse(session, page, snapshot, item.result, run_id, reason)
+        return outcome
+
+    def _store_body(self, session: Session, sha: str, body: bytes) -> None:
+        if session.scalar(select(Body.sha256).where(Body.sha256 == sha)) is not None:
+            return
+        values = {
+            "sha256": sha,
+            "size": len(body),
+            "compression": "zlib",
+            "data": zlib.compress(body, 6),
+            "created_at": utcnow(),
+        }
+        _insert_ignore(session, Body, values, ["sha256"])
+
+    def body(self, sha256: str) -> bytes | None:
+        """The raw bytes stored under ``sha256``."""
+        with self.session() as session:
+            return load_body(session, sha256)
+
+    # --- parse results ------------------------------------------------------------------------
+
+    def apply_parse(
+        self,
+        session: Session,
+        page: Page,
+        snapshot: Snapshot,
+        result: Any,
+        run_id: int | None,
+        reason: str,
+    ) -> ParseChange:
+        """Record a parse result of ``snapshot`` (the page's current snapshot): the snapshot's
+        kind, and a new report version when the output or the snapshot differs from the current
+        version. Shared by save_page and re-parse."""
+        if result is None:
+            return ParseChange("skipped")
+        from ..parsing import PARSER_VERSION
+
+        parser_version = getattr(result.item, "parser_version", None) or PARSER_VERSION
+        snapshot.kind = result.kind
+        snapshot.kind_reason = sanitize(result.reason)
+        snapshot.parser_version = parser_version
+        current = session.scalar(select(Report).where(Report.page_id == page.id, Report.is_current.is_(True)))
+        if result.kind != "report":
+            if current is None:
+                return ParseChange("nonreport")
+            current.is_current = False
+            session.flush()
+            return ParseChange("to_nonreport")
+
+        output = parsed_output(result.item)
+        output["parser_version"] = parser_version
+        digest = output_digest(output)
+        if current is not None and current.snapshot_id == snapshot.id and current.output_sha256 == digest:
+            current.checked_parser_version = parser_version
+            return ParseChange("unchanged")
+
+        previous = current or session.scalar(
+            select(Report).where(Report.page_id == page.id).order_by(Report.version.desc()).limit(1)
+        )
+        old_output = self._report_output(session, previous) if previous is not None else None
+        fields = changed_fields(old_output, output)
+        old_warnings = set((old_output or {}).get("warnings") or [])
+        new_warnings = [w for w in output.get("warnings") or [] if w not in old_warnings]
+        if current is not None:
+            current.is_current = False
+            session.flush()  # the partial unique index allows one current version per page
+        last_version = session.scalar(select(func.max(Report.version)).where(Report.page_id == page.id)) or 0
+        report = Report(
+            page_id=page.id,
+            snapshot_id=snapshot.id,
+            version=last_version + 1,
+            is_current=True,
+            parser_version=parser_version,
+            checked_parser_version=parser_version,
+            output_sha256=digest,
+            created_at=utcnow(),
+            created_run_id=run_id,
+            created_reason=reason if current is not None or previous is None else "reclassified",
+            changed_fields=fields,
+            site_key=page.site_key,
+            url=page.url,
+            **report_row_values(output),
+        )
+        session.add(report)
+        session.flush()
+        stats = stat_rows(output)
+        if stats:
+            session.execute(ReportStat.__table__.insert(), [dict(row, report_id=report.id) for row in stats])
+        attachments = attachment_rows(output)
+        if attachments:
+            session.execute(ReportAttachment.__table__.insert(), [dict(row, report_id=report.id) for row in attachments])
+        return ParseChange("changed" if current is not None else "new_report", fields, new_warnings)
+
+    @staticmethod
+    def _report_output(session: Session, report: Report) -> dict[str, Any]:
+        stats = session.scalars(select(ReportStat).where(ReportStat.report_id == report.id)).all()
+        attachments = session.scalars(select(ReportAttachment).where(ReportAttachment.report_id == report.id)).all()
+        return report_output(report, stats, attachments)
+
+    # --- failures, gone pages, incremental state -----------------------------------------------
+
+    def record_failure(
+        self,
+        site: str,
+        url: str,
+        run_id: int | None,
+        error: str,
+        status: int | None = None,
+        referer: str | None = None,
+    ) -> None:
+        """Record a URL that could not be fetched or stored (one row per URL, updated)."""
+        now = utcnow()
+        with self.session() as session, session.begin():
+            self._ensure_site(session, site)
+            failure = session.scalar(select(FetchFailure).where(FetchFailure.url == url))
+            if failure is None:
+                failure = FetchFailure(site_key=site, url=url, first_failed_at=now, failure_count=0, error="")
+                session.add(failure)
+            failure.status = status
+            failure.error = sanitize(str(error))[:4000]
+            failure.referer = sanitize(referer)
+            failure.last_failed_at = now
+            failure.failure_count = (failure.failure_count or 0) + 1
+            failure.last_run_id = run_id
+            self._count(session, run_id, "failed")
+        log.info("recorded failure of %s: %s", url, error)
+
+    def mark_gone(self, site: str, seen_urls: set[str], run_id: int | None) -> int:
+        """Mark pages of ``site`` not linked any more (not in ``seen_urls``) as gone; pages linked
+        again lose their mark and are seen now. Nothing is deleted. Returns the number newly gone."""
+        now = utcnow()
+        seen = set(seen_urls)
+        with self.session() as session, session.begin():
+            to_mark: list[int] = []
+            to_revive: list[int] = []
+            rows = session.execute(
+                select(Page.id, Page.url, Page.gone_at).where(Page.site_key == site).execution_options(yield_per=2000)
+            )
+            for page_id, url, gone_at in rows:
+                if url in seen:
+                    to_revive.append(page_id)
+                elif gone_at is None:
+                    to_mark.append(page_id)
+            for ids in _chunks(to_mark):
+                session.execute(update(Page).where(Page.id.in_(ids)).values(gone_at=now, gone_run_id=run_id))
+            for ids in _chunks(to_revive):
+                session.execute(update(Page).where(Page.id.in_(ids)).values(gone_at=None, gone_run_id=None, last_seen_at=now))
+            self._count(session, run_id, "gone", len(to_mark))
+        return len(to_mark)
+
+    def known_pages(self, site: str) -> dict[str, KnownPage]:
+        """url -> KnownPage for every stored page of ``site`` (incremental harvests)."""
+        query = (
+            select(
+                Page.url,
+                Snapshot.etag,
+                Snapshot.last_modified,
+                Page.last_listing_date,
+                Page.last_fetched_at,
+                Snapshot.content_sha256,
+                Snapshot.kind,
+                Page.gone_at,
+            )
+            .outerjoin(Snapshot, Snapshot.id == Page.current_snapshot_id)
+            .where(Page.site_key == site)
+            .execution_options(yield_per=2000)
+        )
+        with self.session() as session:
+            return {
+                url: KnownPage(etag, last_modified, listing_date, fetched, sha, kind, gone_at is not None)
+                for url, etag, last_modified, listing_date, fetched, sha, kind, gone_at in session.execute(query)
+            }
+
+
+def load_body(session: Session, sha256: str) -> bytes | None:
+    row = session.execute(select(Body.compression, Body.data).where(Body.sha256 == sha256)).first()
+    if row is None:
+        return None
+    compression, data = row
+    return zlib.decompress(data) if compression == "zlib" else bytes(data)
