@@ -95,8 +95,10 @@ class ReportSpider(scrapy.Spider):
         self.listing_pages += 1
         self.crawler.stats.inc_value("harvester/listing_pages")
         self.crawler.stats.inc_value("harvester/listing_unreachable")
-        self.logger.error("could not fetch listing page %s: %s", failure.request.url,
-                          failure.getErrorMessage() or type(failure.value).__name__)
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else (
+            failure.getErrorMessage() or type(failure.value).__name__)
+        self.logger.error("could not fetch listing page %s: %s", failure.request.url, reason)
 
     def detail_request(self, url: str, referer: str | None, title: str | None = None,
                        date: str | None = None) -> Request | None:

@@ -1,0 +1,52 @@
+"""Each spider, crawling its replica through the site's own navigation, finds exactly the
+manifest's reports: none missed, no non-report stored as a report, the dead link and the
+duplicate listing entry handled."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from harvester.replicas import manifest, manifest_all
+from harvester.sites import SITES
+
+from .conftest import exported_reports, last_run_stats, scrapy_crawl
+
+pytestmark = pytest.mark.slow
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.mark.parametrize("site", list(SITES))
+def test_spider_finds_exactly_the_manifest_reports(site, replicas, tmp_path):
+    db = tmp_path / "harvest.db"
+    result = scrapy_crawl(site, replicas.base_urls[site], db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+
+    expected = {path_of(e["url"]) for e in manifest(base_urls=replicas.base_urls, site=site)}
+    stored = exported_reports(db, site)
+    found = {path_of(r["url"]) for r in stored}
+    assert found == expected, {"missed": sorted(expected - found), "not in manifest": sorted(found - expected)}
+    # one stored report per page, with its provenance
+    assert len(stored) == len(found)
+    for report in stored:
+        assert report["site"] == site
+        assert report["content_sha256"] and len(report["content_sha256"]) == 64
+        assert report["fetched_at"] and report["status"] == 200 and report["final_url"]
+        assert report["parser_version"]
+        assert report["report_year"]
+
+    everything = manifest_all(base_urls=replicas.base_urls, site=site)
+    non_reports = {path_of(e["url"]) for e in everything if e.get("kind") not in (None, "report")}
+    assert non_reports, "the replica column holds non-reports"
+    assert not (non_reports & found)
+
+    stats = last_run_stats(db, site)["stats"]
+    assert stats.get("harvester/dead_links") == 1, stats
+    assert stats.get("harvester/duplicate_listing_entries", 0) >= 1, stats
+    assert stats.get("harvester/listing_pages", 0) >= 3, stats
