@@ -1,0 +1,137 @@
+"""Attachment files and the Traditional-Chinese-with-pinyin rendering of the replica corpus."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import opencc
+from pypinyin import Style, pinyin
+
+from .model import AttachmentSpec
+
+#: Characters the real 繁體版 converters annotate with pinyin: the Traditional forms annotated in
+#: the two seed pages that carry annotations (xuancheng, panzhihua). Other converted characters
+#: stay bare, as on the real pages (報(bào) but 華, 關(guān) but 條).
+ANNOTATED = set(
+    "來個優內創動務區協問嚴國執堅報學實專對導強復態應戶據數時會業構標機權準濟災無現環產發監礎稱穩"
+    "節簡級結絡統經網續習聯號術規計訓設詢認調請識譽負責費質轉進運過錯長門開關項預領類風點"
+)
+
+#: A pinyin annotation as the converters write it: ``(guān)`` right after the character.
+PINYIN_ANNOTATION = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional_with_pinyin(text: str) -> str:
+    """Simplified text -> Traditional (OpenCC s2t) with tone-marked pinyin after some characters.
+
+    Readings come from pypinyin on the Simplified text (phrase context picks the right reading
+    of polyphones) when the conversion keeps the length, which s2t does for ordinary text.
+    """
+    traditional = _s2t().convert(text)
+    source = text if len(traditional) == len(text) else traditional
+    readings = pinyin(source, style=Style.TONE, heteronym=False, errors=lambda chars: [None] * len(chars))
+    # pypinyin returns one reading per Han character and one chunk per run of other characters
+    flat: list[str | None] = []
+    for reading, in readings:
+        flat.append(reading)
+    out: list[str] = []
+    index = 0
+    for ch in traditional:
+        out.append(ch)
+        if ch in ANNOTATED:
+            reading = _reading_at(source, flat, index)
+            if reading:
+                out.append(f"({reading})")
+        index += 1
+    return "".join(out)
+
+
+def _reading_at(source: str, flat: list[str | None], index: int) -> str | None:
+    # Recompute lazily per character: the run-grouping of non-Han text makes a global index
+    # mapping fragile, so ask pypinyin for the one character with a little context.
+    start = max(0, index - 3)
+    window = source[start:index + 4]
+    readings = pinyin(window, style=Style.TONE, errors=lambda chars: [None] * len(chars))
+    position = index - start
+    if len(readings) == len(window) and readings[position][0]:
+        return readings[position][0]
+    single = pinyin(source[index], style=Style.TONE)
+    return single[0][0] if single and single[0][0] != source[index] else None
+
+
+def remove_pinyin(text: str) -> str:
+    """Drop the ``(pīnyīn)`` annotations (what the cleaner does before t2s)."""
+    return PINYIN_ANNOTATION.sub("", text)
+
+
+# ------------------------------------------------------------------------------- attachments
+
+def data_bytes(*parts: str) -> bytes:
+    return resources.files("harvester.replicas").joinpath("data", *parts).read_bytes()
+
+
+def minimal_pdf(title: str) -> bytes:
+    """A one-page PDF 1.4 with a correct xref table (ASCII text only: the title's ASCII part)."""
+    label = re.sub(r"[^A-Za-z0-9_. -]", "", title) or "report"
+    stream = f"BT /F1 12 Tf 72 720 Td ({label}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def rtf_document(text: str) -> bytes:
+    """An RTF file (what many sites serve as .doc; Word opens it) with Unicode escapes."""
+    body = "".join(ch if ord(ch) < 128 and ch not in "\\{}" else f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?"
+                   for ch in text)
+    return ("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil SimSun;}}\\f0\\fs24 " + body + "\\par}").encode("ascii")
+
+
+def spreadsheet_xml(title: str, rows: list[tuple[str, str]]) -> bytes:
+    """An Excel 2003 XML spreadsheet (opens in Excel and LibreOffice as .xls)."""
+    from xml.sax.saxutils import escape
+
+    cells = "".join(
+        f'<Row><Cell><Data ss:Type="String">{escape(a)}</Data></Cell>'
+        f'<Cell><Data ss:Type="String">{escape(b)}</Data></Cell></Row>' for a, b in rows)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+           f'<Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">{escape(title)}</Data>'
+           f'</Cell></Row>{cells}</Table></Worksheet></Workbook>\n')
+    return xml.encode("utf-8")
+
+
+def attachment_file(site: str, spec: AttachmentSpec) -> bytes:
+    """Small valid file of the spec's kind; the same spec always yields the same bytes."""
+    if spec.kind == "pdf":
+        return minimal_pdf(f"{site} {spec.filename}")
+    if spec.kind == "doc":
+        return rtf_document(f"{spec.name}\n{site} {spec.filename}")
+    if spec.kind == "xls":
+        return spreadsheet_xml(spec.name, [("指标名称", "数值"), ("文件", spec.filename)])
+    if spec.kind == "image":
+        return data_bytes("images", "stat_table.jpg")
+    return f"{spec.name}\n".encode("utf-8")
