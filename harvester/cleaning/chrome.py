@@ -1,0 +1,380 @@
+"""Site chrome out of the report body.
+
+Three layers, cheapest and safest first:
+
+1. **Container**: the site's ``content_selectors``, then a generic list of CMS content
+   containers, else a text-density heuristic. Everything outside it (menus, headers, footers)
+   is gone at once.
+2. **Elements inside the container** whose class/id names them as chrome (share bars, print /
+   font-size tools, breadcrumbs, counters...), scripts and styles, and spam links.
+3. **Lines** at the start and the end of the body text that match chrome patterns: pages saved
+   from text dumps carry breadcrumbs, metadata and footers inside the same container as the
+   report. Only the head (before the first prose line) and the tail (after the last prose
+   line) are touched, never the middle of the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from lxml.cssselect import CSSSelector
+
+from .text import SKIP_TAGS, Line
+
+GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
+    ".TRS_UEDITOR",
+    ".TRS_Editor",
+    "#zoom",
+    "#Zoom",
+    ".article-content",
+    ".con_article-bd",
+    ".j-fontContent",
+    ".Custom_UnionStyle",
+    "#ivs_content",
+    ".xxgk_content",
+    ".detail-text-content",
+    ".wzcon",
+    ".article_con",
+    ".article-con",
+    ".news_content",
+    ".content_text",
+    "#content",
+    "article",
+)
+
+# ---------------------------------------------------------------- element-level chrome
+_CHROME_TOKEN_RE = re.compile(
+    r"(?:^|[-_])(?:nav\w*|menu\w*|subnav|footer?|foot\w*|bottom|copyright|breadcrumbs?|crumbs?|"
+    r"position|location|dqwz|share\w*|bdshare\w*|jiathis|print\w*|fontsize|font-size|font|zihao|"
+    r"toolbar|tools|hits|counter|visits?|pageviews?|sidebar|header|topbar|banner|login|search|"
+    r"ewm|qrcode|related|xgwz|pager|pagination|prev|next)(?:$|[-_])",
+    re.I,
+)
+_CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "form", "button", "select", "input"})
+#: A "chrome" element holding more than this share of the container's text is a wrapper, not chrome.
+_WRAPPER_SHARE = 0.5
+
+# ---------------------------------------------------------------- spam
+#: Words only gambling/lottery spam uses on a government page.
+SPAM_RE = re.compile(
+    r"欧洲杯|欧州杯|世界杯(?:投注|下注|竞猜|买球)|博彩|赌场|赌博网|娱乐城|百家乐|老虎机|真人视讯|"
+    r"体育投注|足球投注|足彩|时时彩|六合彩|威尼斯人|葡京|太阳城|bet365|亚博|开云|九游|必威|万博|"
+    r"赌球|滚球|买球|下注|官网入口|彩票(?:app|平台|官网|网址)|电子游艺|棋牌游戏|pg电子",
+    re.I,
+)
+
+# ---------------------------------------------------------------- line-level chrome
+_C = r"\s*[:：]"  # a label colon, half- or full-width
+_LINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.I))
+    for label, pattern in (
+        ("spam", SPAM_RE.pattern),
+        (
+            "breadcrumb",
+            r"^(?:您?(?:现在|当前)?(?:所在|所处)?的?位置|当前位置|您现在所在的位置|您当前所在位置|所在位置)" + _C
+            + r"|^(?:首页|网站首页|主页)\s*(?:>|>>|»|›|/|\\)|^\s*(?:>>|»|›)\s*\S",
+        ),
+        ("font_size", r"浏览字体|字体" + _C + r"?\s*[\[【]|阅读字号|字号" + _C + r"|【\s*大\s*】|[\[【]?\s*大\s*中\s*小\s*[\]】]?$"),
+        ("view_counter", r"(?:浏览|阅读|访问|点击)(?:次数|量|数)" + _C + r"?\s*\d*\s*(?:次)?$|(?:浏览|阅读|访问|点击)(?:次数|量)" + _C),
+        ("share", r"分享到|分享至|^\|?\s*分享\s*[:：]?$|扫一扫|用手机扫|手机(?:扫码|打开|浏览)"),
+        ("print_bar", r"^[【\[]?\s*(?:打印(?:本页|此页|正文)?|关闭(?:窗口|本页)?|收藏(?:本页)?|加入收藏|返回顶部|顶部|保存)\s*[】\]]?(?:\s*[【\[]?\s*(?:打印(?:本页|此页|正文)?|关闭(?:窗口|本页)?|收藏(?:本页)?|返回顶部|保存)\s*[】\]]?)*$"),
+        (
+            "metadata",
+            r"^(?:索引号|发布机构|发文机关|发文机构|发文时间|发文日期|发布时间|发布日期|成文日期|生效日期|废止日期|主题分类|类目名称|"
+            r"文\s*号|发文字号|发布文号|登记号|有效性|公开方式|公开范围|公开时限|组配分类|信息来源|来\s*源|关键词|信息名称|内容概述|"
+            r"所属主题|体裁分类|信息分类|服务对象分类|名\s*称|时\s*间|日\s*期|作\s*者|责任编辑|编辑)" + _C
+            + r"|(?:发布时间|发布日期)" + _C + r"\s*\d{4}",
+        ),
+        ("download_link", r"^(?:点击下载(?:此文件|附件)?|相关附件" + _C + r"?|附件下载" + _C + r"?|[【\[]?下载附件[】\]]?|点击查看原文)$"),
+        ("pager", r"^(?:上一篇|下一篇)" + _C + r"?|^(?:上一页|下一页)$"),
+        ("version_switch", r"(?:繁體版|繁体版|简体版|无障碍|长者版|关怀版|English)(?:\s|$)"),
+        (
+            "footer",
+            r"主办(?:单位)?" + _C + r"|承办(?:单位)?" + _C + r"|协办(?:单位)?" + _C + r"|网站标识码|ICP\s*备|ICP\s*证|公网安备|"
+            r"版权所有|copyright|©|联系我们|网站声明|网站地图|关于我们|运行维护|运维(?:电话|单位)?|技术支持|维护单位|"
+            r"建议使用|分辨率|政务服务便民热线|我要纠错|网站纠错|IPv6|^公众号|^(?:官方)?微博(?:\s|$)|^Baidu$|^map$|"
+            r"^地址" + _C + r".*(?:邮编|电话)",
+        ),
+    )
+)
+#: Head-only labels: these words are report prose or tables when they appear at the end.
+_HEAD_ONLY = frozenset({"breadcrumb", "metadata", "version_switch"})
+#: A line looks like report prose: it ends a sentence, or it is long and punctuated.
+_SENTENCE_RE = re.compile(r"[。；;！？]")
+_CLAUSE_RE = re.compile(r"[，,、]")
+_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_TITLE_RE = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年.{0,40}(?:报告|年报)|^关于.{2,60}报告$")
+_TITLE_PREFIX_RE = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡|街道|局|委|办|厅|部|署|院|政府|办公室|中心)$")
+_NAV_BAR_RE = re.compile(r"\s*[|｜]\s*")
+_DATE_RE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}|[〇○零一二三四五六七八九]{4}年")
+_NAV_MAX_CHARS = 15
+_WEAK_TAIL_MAX_CHARS = 12
+_HEAD_SCAN_LINES = 60
+_TAIL_SCAN_LINES = 40
+
+
+@dataclass
+class LineVerdicts:
+    """What line stripping decided: indexes of removed lines and their labels."""
+
+    removed: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        seen: list[str] = []
+        for index in sorted(self.removed):
+            if self.removed[index] not in seen:
+                seen.append(self.removed[index])
+        return seen
+
+
+def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any, str]:
+    """The report container and how it was found (a CSS selector or ``density``/``body``)."""
+    for selector in (*site_selectors, *GENERIC_CONTENT_SELECTORS):
+        try:
+            matches = _css(selector)(root)
+        except Exception:  # a bad selector in a site entry must not break cleaning
+            continue
+        matches = [m for m in matches if _text_length(m) > 0]
+        if matches:
+            # Several matches (TRS nests TRS_Editor): the one holding the most text.
+            return max(matches, key=_text_length), selector
+    best = _densest_block(root)
+    if best is not None:
+        return best, "density"
+    body = root.find("body")
+    return (body if body is not None else root), "body"
+
+
+_SELECTOR_CACHE: dict[str, CSSSelector] = {}
+
+
+def _css(selector: str) -> CSSSelector:
+    compiled = _SELECTOR_CACHE.get(selector)
+    if compiled is None:
+        compiled = _SELECTOR_CACHE[selector] = CSSSelector(selector)
+    return compiled
+
+
+def _text_length(el: Any) -> int:
+    return sum(len(t.strip()) for t in _own_texts(el))
+
+
+def _own_texts(el: Any) -> Iterable[str]:
+    for node in el.iter():
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag is not None and tag.lower() not in SKIP_TAGS and node.text:
+            yield node.text
+        if node is not el and node.tail:
+            yield node.tail
+
+
+def _densest_block(root: Any) -> Any:
+    """Readability-style guess: the element whose direct paragraphs hold the most non-link text."""
+    scores: dict[Any, int] = {}
+    for el in root.iter("p", "div", "td", "span", "font", "section", "article"):
+        text = (el.text or "") + "".join((child.tail or "") for child in el)
+        length = len(text.strip())
+        if length < 20 or _is_chrome_element(el):
+            continue
+        parent = el.getparent() if el.tag in ("p", "span", "font") else el
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0) + length
+    if not scores:
+        return None
+    return max(scores, key=scores.get)
+
+
+def _is_chrome_element(el: Any) -> bool:
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if tag in _CHROME_TAGS:
+        return True
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+    return any(_CHROME_TOKEN_RE.search(name) for name in names)
+
+
+def chrome_label(el: Any) -> str:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    for word, label in (
+        ("share", "share"), ("print", "print_bar"), ("font", "font_size"), ("zihao", "font_size"),
+        ("crumb", "breadcrumb"), ("position", "breadcrumb"), ("location", "breadcrumb"),
+        ("hits", "view_counter"), ("counter", "view_counter"), ("visit", "view_counter"),
+        ("foot", "footer"), ("copyright", "footer"), ("nav", "nav"), ("menu", "nav"),
+    ):
+        if word in names:
+            return label
+    return el.tag.lower() if isinstance(el.tag, str) else "element"
+
+
+def remove_chrome_elements(container: Any) -> list[str]:
+    """Drop scripts, styles and chrome-named elements inside ``container`` (in place).
+
+    Returns the labels of what went. An element holding most of the container's text is a
+    wrapper with an unlucky class name (``print-area``), never chrome.
+    """
+    total = max(1, _text_length(container))
+    labels: list[str] = []
+    doomed = []
+    for el in container.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        if tag in ("script", "style", "noscript", "template"):
+            doomed.append((el, None))
+        elif _is_chrome_element(el) and _text_length(el) <= total * _WRAPPER_SHARE:
+            doomed.append((el, chrome_label(el)))
+    for el, label in doomed:
+        if _has_ancestor_in(el, {id(d) for d, _ in doomed}):
+            continue
+        drop_element(el)
+        if label and label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _has_ancestor_in(el: Any, ids: set[int]) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if id(parent) in ids:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def drop_element(el: Any) -> None:
+    """Remove ``el`` but keep its tail text (lxml's drop_tree, for any element type)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def remove_spam_links(container: Any) -> int:
+    """Drop links whose text is gambling/lottery spam (in place); return how many."""
+    removed = 0
+    for link in list(container.iter("a")):
+        text = "".join(link.itertext()) + " " + (link.get("title") or "")
+        if SPAM_RE.search(text):
+            drop_element(link)
+            removed += 1
+    return removed
+
+
+def _line_label(text: str, position: str) -> str | None:
+    if SPAM_RE.search(text):
+        return "spam"
+    if _is_nav_bar(text):
+        return "nav"
+    for label, pattern in _LINE_PATTERNS:
+        if position == "tail" and label in _HEAD_ONLY:
+            continue
+        if pattern.search(text):
+            return label
+    return None
+
+
+def _is_nav_bar(text: str) -> bool:
+    items = [item for item in _NAV_BAR_RE.split(text) if item]
+    return len(items) >= 3 and all(len(item) <= 10 for item in items)
+
+
+def _is_prose(text: str) -> bool:
+    if _SENTENCE_RE.search(text) and len(text) >= 30:
+        return True
+    return bool(_HEADING_RE.match(text)) or (len(text) >= 40 and bool(_CLAUSE_RE.search(text)))
+
+
+def _is_strong_prose(text: str) -> bool:
+    return bool(_SENTENCE_RE.search(text)) and len(text) >= 30
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= 80 and not _SENTENCE_RE.search(text) and bool(_TITLE_RE.search(text))
+
+
+def strip_chrome_lines(lines: Sequence[Line], extra_patterns: Sequence[re.Pattern[str]] = ()) -> LineVerdicts:
+    """Decide which head and tail lines are chrome (see module docs)."""
+    verdicts = LineVerdicts()
+    texts = [line.text for line in lines]
+
+    def label_of(index: int, position: str) -> str | None:
+        text = texts[index]
+        if lines[index].is_table_row and position == "tail":
+            return None  # data rows at the end are statistics, not footers
+        for pattern in extra_patterns:
+            if pattern.search(text):
+                return "site_pattern"
+        return _line_label(text, position)
+
+    # ---- head: up to the first prose line
+    head_end = 0
+    kept: list[int] = []
+    while head_end < min(len(texts), _HEAD_SCAN_LINES):
+        text = texts[head_end]
+        if _is_strong_prose(text):
+            break
+        label = label_of(head_end, "head")
+        if label:
+            verdicts.removed[head_end] = label
+        elif _is_prose(text):
+            break
+        else:
+            kept.append(head_end)
+        head_end += 1
+    titles = [i for i in kept if _is_title(texts[i])]
+    if titles:
+        first_title = titles[0]
+        for i in kept:
+            if i >= first_title:
+                break
+            text = texts[i]
+            prefix_of_title = (
+                texts[first_title][:1].isdigit() or texts[first_title].startswith("关于")
+            ) and i == max(k for k in kept if k < first_title) and _TITLE_PREFIX_RE.search(text)
+            if not prefix_of_title and len(text) <= _NAV_MAX_CHARS and not _CLAUSE_RE.search(text):
+                verdicts.removed[i] = "nav"
+        seen_titles: set[str] = set()
+        for i in titles:
+            if texts[i] in seen_titles:
+                verdicts.removed[i] = "duplicate_title"
+            seen_titles.add(texts[i])
+
+    # ---- tail: back from the end to the last prose line
+    index = len(texts) - 1
+    pending_weak: list[int] = []
+    floor = max(head_end, len(texts) - _TAIL_SCAN_LINES)
+    while index >= floor:
+        text = texts[index]
+        if _is_strong_prose(text):
+            break
+        label = label_of(index, "tail")
+        if label:
+            verdicts.removed[index] = label
+            for weak in pending_weak:
+                verdicts.removed[weak] = "footer"
+            pending_weak = []
+        elif _is_weak_tail(text):
+            pending_weak.append(index)
+        else:
+            break
+        index -= 1
+
+    # ---- middle: a standalone spam line (a link dump) is never report text
+    for i, text in enumerate(texts):
+        if i not in verdicts.removed and len(text) <= 40 and not _SENTENCE_RE.search(text) and SPAM_RE.search(text):
+            verdicts.removed[i] = "spam"
+    return verdicts
+
+
+def _is_weak_tail(text: str) -> bool:
+    """Short, undated, unpunctuated: chrome if a footer line sits above it."""
+    return len(text) <= _WEAK_TAIL_MAX_CHARS and not _DATE_RE.search(text) and not _CLAUSE_RE.search(text) and not _TITLE_PREFIX_RE.search(text)

@@ -1,0 +1,237 @@
+"""``clean_page``: decode -> parse -> pinyin removal -> Traditional->Simplified -> chrome -> text.
+
+Order matters: chrome patterns are written in Simplified Chinese, so conversion comes before
+chrome stripping; pinyin goes before conversion so OpenCC never sees ``關(guān)``.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+import lxml.html
+
+from . import CleanedPage, HeadersLike
+from .chinese import looks_traditional, to_simplified
+from .chrome import (
+    drop_element,
+    remove_chrome_elements,
+    remove_spam_links,
+    select_container,
+    strip_chrome_lines,
+)
+from .decode import decode_body
+from .pinyin import has_pinyin, remove_pinyin
+from .text import element_lines, normalise_line, strip_controls
+
+log = logging.getLogger(__name__)
+
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+#: Attributes whose text is shown to readers or read by the parser (converted like text).
+_TEXT_ATTRIBUTES = ("title", "alt", "content")
+_NOT_TEXT_TAGS = frozenset({"script", "style"})
+_ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png|gif|bmp)(?:$|[?#])|downfile|download", re.I)
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+
+
+def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None) -> CleanedPage:
+    """Decode and clean one fetched page; never raises (a failure yields an empty page)."""
+    try:
+        return _clean(body, headers, url, site)
+    except Exception as exc:  # a cleaner bug must not lose the crawl: record it instead
+        log.exception("cleaning failed for %s", url)
+        root = _empty_document()
+        return CleanedPage(
+            url=url, site=site, encoding="utf-8", root=root, content=root.body, text="",
+            cleaning={"error": f"{type(exc).__name__}: {exc}"},
+        )
+
+
+def _empty_document() -> Any:
+    return lxml.html.document_fromstring("<html><head></head><body></body></html>")
+
+
+def parse_html(text: str) -> Any:
+    """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
+    text = _XML_DECLARATION_RE.sub("", strip_controls(text), count=1)
+    if not text.strip():
+        return _empty_document()
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except Exception:  # lxml gives up on some inputs ("Document is empty")
+        return _empty_document()
+    if root.find("body") is None:  # a bare <head>/<frameset> document: give it a body
+        root.append(lxml.html.Element("body"))
+    return root
+
+
+def _text_slots(root: Any) -> list[tuple[Any, str]]:
+    """Every (element, slot) holding reader-visible text: .text, .tail and text attributes."""
+    slots = []
+    for el in root.iter():
+        is_element = isinstance(el.tag, str)
+        if is_element and el.tag.lower() not in _NOT_TEXT_TAGS and el.text:
+            slots.append((el, "text"))
+        if el.tail:
+            slots.append((el, "tail"))
+        if is_element:
+            for name in _TEXT_ATTRIBUTES:
+                if el.get(name):
+                    slots.append((el, name))
+    return slots
+
+
+def _get(el: Any, slot: str) -> str:
+    return (el.text if slot == "text" else el.tail if slot == "tail" else el.get(slot)) or ""
+
+
+def _set(el: Any, slot: str, value: str) -> None:
+    if slot == "text":
+        el.text = value
+    elif slot == "tail":
+        el.tail = value
+    else:
+        el.set(slot, value)
+
+
+def convert_document(root: Any, decoded_text: str) -> tuple[int, int]:
+    """Remove pinyin annotations and convert Traditional to Simplified in place.
+
+    Returns (pinyin_removed, traditional_converted). Both steps are skipped for pages that show
+    no sign of needing them (a regex over the decoded text), which is nearly every page.
+    """
+    wants_pinyin = has_pinyin(decoded_text)
+    wants_conversion = looks_traditional(decoded_text)
+    if not (wants_pinyin or wants_conversion):
+        return 0, 0
+    slots = _text_slots(root)
+    values = [_get(el, slot) for el, slot in slots]
+    pinyin_removed = 0
+    if wants_pinyin:
+        for i, value in enumerate(values):
+            values[i], count = remove_pinyin(value)
+            pinyin_removed += count
+    converted = 0
+    if wants_conversion:
+        values, converted = to_simplified(values)
+    for (el, slot), value in zip(slots, values):
+        if value != _get(el, slot):
+            _set(el, slot, value)
+    return pinyin_removed, converted
+
+
+def _meta_tags(root: Any) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for el in root.iter("meta"):
+        name = el.get("name") or el.get("property")
+        if name and name not in meta:
+            meta[name] = (el.get("content") or "").strip()
+    return meta
+
+
+def _page_title(root: Any) -> str | None:
+    title = root.find(".//title")
+    if title is None:
+        return None
+    return normalise_line(title.text_content()) or None
+
+
+def _site_config(site: str | None) -> tuple[tuple[str, ...], list[re.Pattern[str]]]:
+    if not site:
+        return (), []
+    try:
+        from ..sites import SITES
+    except Exception:
+        return (), []
+    entry = SITES.get(site)
+    if entry is None:
+        return (), []
+    patterns = []
+    for pattern in entry.chrome_patterns:
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error:
+            log.warning("bad chrome pattern for site %s: %r", site, pattern)
+    return tuple(entry.content_selectors), patterns
+
+
+def _carries_attachment(el: Any) -> bool:
+    """Elements with attachment links or images stay in ``content`` even if their text goes."""
+    if not isinstance(el.tag, str):
+        return False
+    for node in el.iter("a", "img"):
+        if node.tag == "img" or _ATTACHMENT_HREF_RE.search(node.get("href") or ""):
+            return True
+    return False
+
+
+def _prune_removed_elements(content: Any, lines: list, removed: set[int]) -> None:
+    """Drop from ``content`` the block elements all of whose lines were removed as chrome."""
+    keep: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in removed:
+            continue
+        el = line.element
+        while el is not None:
+            keep.add(id(el))
+            el = el.getparent()
+    for i in sorted(removed):
+        el = lines[i].element
+        if el is None or el is content or id(el) in keep or el.getparent() is None:
+            continue
+        if _carries_attachment(el):
+            continue
+        drop_element(el)
+        keep.add(id(el))  # never try it twice
+
+
+def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None) -> CleanedPage:
+    decoded = decode_body(body, headers)
+    root = parse_html(decoded.text)
+    pinyin_removed, converted = convert_document(root, decoded.text)
+
+    selectors, extra_patterns = _site_config(site)
+    container, found_by = select_container(root, selectors)
+    content = copy.deepcopy(container)
+    chrome_removed = remove_chrome_elements(content)
+    spam_links = remove_spam_links(content)
+    if spam_links and "spam" not in chrome_removed:
+        chrome_removed.append("spam")
+
+    lines = element_lines(content)
+    verdicts = strip_chrome_lines(lines, extra_patterns)
+    removed = set(verdicts.removed)
+    for label in verdicts.labels:
+        if label not in chrome_removed:
+            chrome_removed.append(label)
+    spam_lines = sum(1 for label in verdicts.removed.values() if label == "spam")
+    _prune_removed_elements(content, lines, removed)
+
+    cleaning: dict[str, Any] = {
+        "encoding": decoded.encoding,
+        "encoding_source": decoded.source,
+        "replaced_chars": decoded.replaced_chars,
+        "pinyin_removed": pinyin_removed,
+        "traditional_converted": converted,
+        "container": found_by,
+        "chrome_removed": chrome_removed,
+        "chrome_lines_removed": len(removed),
+        "spam_links_removed": spam_links + spam_lines,
+        "whitespace_normalised": True,
+    }
+    if decoded.declared:
+        cleaning["declared_encoding"] = decoded.declared
+    return CleanedPage(
+        url=url,
+        site=site,
+        encoding=decoded.encoding,
+        root=root,
+        content=content,
+        text="\n".join(line.text for i, line in enumerate(lines) if i not in removed),
+        removed_lines=[lines[i].text for i in sorted(removed)],
+        meta=_meta_tags(root),
+        page_title=_page_title(root),
+        cleaning=cleaning,
+    )

@@ -1,0 +1,69 @@
+"""Remove pinyin annotations left by Traditional converters: ``關(guān)`` -> ``關``.
+
+Only a parenthesised group of lower-case Latin letters directly after a CJK character goes, and
+only if it carries a tone mark (``(bào)``) or is a valid toneless syllable (``(de)``). Real
+parentheses — ``(一)``, ``(单位:条)``, ``(试行)``, ``(蓋章)``, ``(GDP)`` — stay.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_LETTERS = "a-zü" + _TONED + "\u0300-\u030c"  # combining tone marks for decomposed text
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_GROUP = rf"\s*([{_LETTERS}]+(?:[ '’][{_LETTERS}]+)*)\s*[)）]"
+# After a CJK character; or after a character the page already lost ("?" / U+FFFD), where the
+# mangling may have eaten the opening parenthesis too (我們?nèi)〉, 成績 -> 某煽?jī)).
+_ANNOTATION_RE = re.compile(rf"(?<=[{_CJK}])[(（]{_GROUP}|(?<=[?？\ufffd])[(（]?{_GROUP}")
+_TONE_RE = re.compile(f"[{_TONED}\u0300-\u030c]")
+#: Cheap pre-check: is there any candidate at all (most pages have none).
+_CANDIDATE_RE = re.compile(rf"[{_CJK}][(（]\s*[{_LETTERS}]|[?？\ufffd][(（]?\s*[{_LETTERS}]")
+
+
+@lru_cache(maxsize=1)
+def _toneless_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable of two letters or more (from pypinyin's dictionary)."""
+    from pypinyin import pinyin_dict
+
+    syllables = set()
+    for readings in pinyin_dict.pinyin_dict.values():
+        for reading in readings.split(","):
+            base = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+            if len(base) >= 2:
+                syllables.add(base)
+    return frozenset(syllables)
+
+
+def _is_annotation(group: str, after_lost_char: bool = False) -> bool:
+    if _TONE_RE.search(group):
+        return True
+    if after_lost_char:  # "?(de)" is too weak a signal without a tone mark
+        return False
+    # Toneless (neutral tone) annotations such as (de), (ma): every syllable must be real pinyin;
+    # one-letter groups like (a) are too ambiguous to drop.
+    syllables = re.split(r"[ '’]", group)
+    return all(s in _toneless_syllables() for s in syllables)
+
+
+def has_pinyin(text: str) -> bool:
+    return bool(_CANDIDATE_RE.search(text))
+
+
+def remove_pinyin(text: str) -> tuple[str, int]:
+    """Return ``text`` without pinyin annotations and the number removed."""
+    if not text or not _CANDIDATE_RE.search(text):
+        return text, 0
+    removed = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal removed
+        after_lost_char = match.group(1) is None
+        if _is_annotation(match.group(1) or match.group(2), after_lost_char):
+            removed += 1
+            return ""
+        return match.group(0)
+
+    return _ANNOTATION_RE.sub(replace, text), removed

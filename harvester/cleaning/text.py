@@ -1,0 +1,163 @@
+"""Element -> lines of clean text: one paragraph per line, table rows as tab-joined cells.
+
+Normalisation rule (documented in docs/cleaning.md): full-width ASCII letters, digits and the
+ideographic space become half-width; runs of spaces / nbsp / ideographic spaces inside a line
+collapse to one space; lines are trimmed and empty lines dropped. Punctuation (，。：（）、) is kept
+as written: the goldens compare after NFKC, and rewriting punctuation would change quotations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: Full-width digits and Latin letters -> half-width, ideographic space -> space.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH[0x3000] = 0x20
+_SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer nav aside main "
+    "blockquote pre address center form fieldset figure figcaption hr title caption details "
+    "summary table tbody thead tfoot".split()
+)
+SKIP_TAGS = frozenset("script style noscript template head iframe object embed select textarea button svg map".split())
+_CELL_TAGS = ("td", "th")
+#: A table with a nested table or a cell this long is page layout, not data.
+_LAYOUT_CELL_CHARS = 200
+
+
+def strip_controls(text: str) -> str:
+    """Drop C0/C1 control characters (lxml refuses some; none carries meaning in a page)."""
+    return _CONTROL_RE.sub("", text)
+
+
+def normalise_line(text: str) -> str:
+    text = _INVISIBLE_RE.sub("", text).translate(_FULLWIDTH)
+    return _SPACES_RE.sub(" ", strip_controls(text)).strip()
+
+
+@dataclass
+class Line:
+    text: str
+    #: The block element that produced the line (a <p>, a <tr>, ...): chrome lines are removed
+    #: from the content element through it.
+    element: Any
+    is_table_row: bool = False
+
+
+def _tag(el: Any) -> str | None:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return None  # comment, processing instruction, entity
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _is_layout_table(table: Any) -> bool:
+    if table.find(".//table") is not None:
+        return True
+    for cell in table.iter(*_CELL_TAGS):
+        if len("".join(cell.itertext())) > _LAYOUT_CELL_CHARS:
+            return True
+    return False
+
+
+def _inline_text(el: Any, parts: list[str]) -> None:
+    """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces."""
+    tag = _tag(el)
+    if tag in SKIP_TAGS:
+        return
+    if tag is not None:
+        if tag == "br" or tag in BLOCK_TAGS:
+            parts.append(" ")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            _inline_text(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in BLOCK_TAGS:
+            parts.append(" ")
+
+
+class _LineBuilder:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._buffer: list[str] = []
+        self._owner: Any = None
+
+    def flush(self) -> None:
+        if self._buffer:
+            text = normalise_line("".join(self._buffer))
+            if text:
+                self.lines.append(Line(text, self._owner))
+        self._buffer = []
+
+    def add(self, text: str | None, owner: Any) -> None:
+        if text:
+            if not self._buffer:
+                self._owner = owner
+            self._buffer.append(text)
+
+    def walk(self, el: Any, block: Any) -> None:
+        tag = _tag(el)
+        if tag is None or tag in SKIP_TAGS:
+            return
+        if tag == "table" and not _is_layout_table(el):
+            self.flush()
+            self._table(el)
+            return
+        is_block = tag in BLOCK_TAGS or tag in ("tr", "td", "th")
+        if is_block:
+            self.flush()
+            block = el
+        if tag == "br":
+            self.flush()
+        self.add(el.text, block)
+        for child in el:
+            self.walk(child, block)
+            if child.tail:
+                # a tail belongs to the enclosing block, after the child's own lines
+                self.add(child.tail, block)
+        if is_block:
+            self.flush()
+
+    def _table(self, table: Any) -> None:
+        for row in table.iter("tr"):
+            if row.getparent() is not None and _nearest_table(row) is not table:
+                continue
+            cells = []
+            for cell in row:
+                if _tag(cell) in _CELL_TAGS:
+                    parts: list[str] = []
+                    _inline_text(cell, parts)
+                    cells.append(normalise_line("".join(parts)))
+            text = "\t".join(cells).rstrip("\t")
+            if text.strip("\t"):
+                self.lines.append(Line(text, row, is_table_row=True))
+
+
+def _nearest_table(el: Any) -> Any:
+    parent = el.getparent()
+    while parent is not None and _tag(parent) != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def element_lines(el: Any) -> list[Line]:
+    """The lines of text of ``el`` (see module docs)."""
+    builder = _LineBuilder()
+    builder.walk(el, el)
+    builder.flush()
+    return builder.lines
+
+
+def text_of(el: Any) -> str:
+    """Whole text of an element (script/style excluded), whitespace collapsed."""
+    parts: list[str] = []
+    _inline_text(el, parts)
+    return normalise_line("".join(parts))
+
