@@ -1,8 +1,90 @@
-"""`harvester reparse`: not implemented yet (placeholder so the command list is stable)."""
+"""`harvester reparse`: re-parse stored snapshots with the current parser (no network)."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from datetime import date, datetime, timezone
+
+from .db import add_db_argument, open_store
+from .errors import UserError
+
 
 def register(sub) -> None:
-    p = sub.add_parser("reparse", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("harvester reparse: not implemented yet") or 1)
+    p = sub.add_parser(
+        "reparse",
+        help="re-parse stored pages with the current parser, no network; prints what changed",
+        description="Runs the current clean+parse code over the current snapshot of every stored page "
+        "and stores a new report version wherever the output changed. Commits in batches: it can be "
+        "interrupted and run again.",
+    )
+    p.add_argument("--site", default=None, help="only this site's pages")
+    p.add_argument("--since", default=None, metavar="DATE", help="only pages fetched on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, store nothing")
+    p.add_argument("--batch-size", type=int, default=100, help="pages per transaction (default 100)")
+    add_db_argument(p)
+    p.set_defaults(func=run)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=timezone.utc)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise UserError(f"--since takes a date like 2026-01-31, got {value!r}") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..storage.reparse import count_pages, reparse
+
+    since = parse_since(args.since)
+    if args.site:
+        from ..sites import SITES
+
+        if args.site not in SITES:
+            raise UserError(f"unknown site {args.site!r}; known: {', '.join(SITES)}")
+    store = open_store(args.db, must_exist=True)
+    try:
+        total = count_pages(store, args.site, since)
+        if sys.stdout.isatty():
+            from rich.progress import Progress
+
+            with Progress() as bar:
+                task = bar.add_task("re-parsing", total=total)
+                summary = reparse(store, args.site, since, args.dry_run, args.batch_size,
+                                  progress=lambda n: bar.advance(task, n))
+        else:
+            done = [0]
+
+            def progress(n: int) -> None:
+                done[0] += n
+                print(f"re-parsed {done[0]}/{total} pages", flush=True)
+
+            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=progress)
+    finally:
+        store.close()
+    print_summary(summary.to_dict())
+    return 1 if summary.failed else 0
+
+
+def print_summary(data: dict) -> None:
+    prefix = "dry run, nothing stored: " if data["dry_run"] else ""
+    print(f"{prefix}parser {data['parser_version']}, {data['examined']} pages re-parsed"
+          + (f" (run {data['run_id']})" if data["run_id"] else ""))
+    print(f"reports examined:            {data['reports_examined']}")
+    print(f"  changed (new version):     {data['changed']}")
+    print(f"  unchanged:                 {data['unchanged']}")
+    print(f"newly classified as reports: {data['newly_reports']}")
+    print(f"no longer reports:           {data['newly_non_reports']}")
+    print(f"non-reports (still):         {data['non_reports']}")
+    print(f"failed:                      {data['failed']}")
+    if data["field_changes"]:
+        print("field changes: " + ", ".join(f"{name} {n}" for name, n in data["field_changes"].items()))
+    print(f"new warnings:                {data['new_warnings']}")
+    for warning in data["new_warning_examples"][:10]:
+        print(f"  - {warning}")

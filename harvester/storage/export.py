@@ -1,0 +1,268 @@
+"""Read the archive: current report items (streamed), flat report rows and long-format statistics.
+
+File naming of ``harvester export`` (also in docs/data-model.md):
+- jsonl: one report item per line into PATH (or stdout for ``-``).
+- csv / parquet: two files. PATH ``out/reports.csv`` -> ``out/reports.csv`` (reports, flat) and
+  ``out/reports.stats.csv`` (statistics, one row per report x key). PATH that is a directory (or
+  ends with ``/``) -> ``reports.<ext>`` and ``stats.<ext>`` inside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from sqlalchemy import select
+
+from .models import Page, Report, ReportAttachment, ReportStat, Snapshot
+from .records import iso, report_item
+from .store import Store
+from ..items import ReportItem
+
+REPORT_COLUMNS = [
+    "report_id",
+    "version",
+    "site",
+    "url",
+    "title",
+    "report_year",
+    "agency",
+    "publisher",
+    "region",
+    "published_date",
+    "signed_date",
+    "index_no",
+    "doc_no",
+    "category",
+    "sections_count",
+    "stats_count",
+    "tables_count",
+    "attachments_count",
+    "attachment_urls",
+    "warnings_count",
+    "warnings",
+    "parser_version",
+    "fetched_at",
+    "content_sha256",
+    "status",
+    "final_url",
+    "harvest_run",
+    "snapshot_id",
+    "page_gone_at",
+    "body_text",
+]
+STAT_COLUMNS = [
+    "report_id",
+    "site",
+    "url",
+    "report_year",
+    "agency",
+    "title",
+    "key",
+    "value",
+    "unit",
+    "label",
+    "source",
+    "section",
+    "parser_version",
+    "fetched_at",
+    "content_sha256",
+    "harvest_run",
+    "snapshot_id",
+]
+INT_COLUMNS = {"report_id", "version", "report_year", "sections_count", "stats_count", "tables_count",
+               "attachments_count", "warnings_count", "status", "harvest_run", "snapshot_id"}
+
+
+@dataclass
+class StoredReport:
+    """The current report item of a page, with where it sits in the database."""
+
+    item: ReportItem
+    report_id: int
+    version: int
+    snapshot_id: int
+    page_gone_at: str | None
+
+
+def iter_current_reports(
+    store: Store, site: str | None = None, year: int | None = None, batch_size: int = 200
+) -> Iterator[StoredReport]:
+    """Every current report version, ordered by id, ``batch_size`` at a time (memory stays flat)."""
+    query = (
+        select(Report, Snapshot, Page.gone_at)
+        .join(Snapshot, Snapshot.id == Report.snapshot_id)
+        .join(Page, Page.id == Report.page_id)
+        .where(Report.is_current.is_(True))
+        .order_by(Report.id)
+        .limit(batch_size)
+    )
+    if site:
+        query = query.where(Report.site_key == site)
+    if year is not None:
+        query = query.where(Report.report_year == year)
+    last_id = 0
+    while True:
+        with store.session() as session:
+            rows = session.execute(query.where(Report.id > last_id)).all()
+            if not rows:
+                return
+            ids = [report.id for report, _, _ in rows]
+            stats: dict[int, list[ReportStat]] = defaultdict(list)
+            for stat in session.scalars(select(ReportStat).where(ReportStat.report_id.in_(ids))):
+                stats[stat.report_id].append(stat)
+            attachments: dict[int, list[ReportAttachment]] = defaultdict(list)
+            for attachment in session.scalars(select(ReportAttachment).where(ReportAttachment.report_id.in_(ids))):
+                attachments[attachment.report_id].append(attachment)
+            for report, snapshot, gone_at in rows:
+                item = report_item(report, snapshot, stats[report.id], attachments[report.id])
+                yield StoredReport(item, report.id, report.version, snapshot.id, iso(gone_at))
+            last_id = ids[-1]
+
+
+def report_row(stored: StoredReport) -> dict[str, Any]:
+    item = stored.item
+    return {
+        "report_id": stored.report_id,
+        "version": stored.version,
+        "site": item.site,
+        "url": item.url,
+        "title": item.title,
+        "report_year": item.report_year,
+        "agency": item.agency,
+        "publisher": item.publisher,
+        "region": item.region,
+        "published_date": item.published_date,
+        "signed_date": item.signed_date,
+        "index_no": item.index_no,
+        "doc_no": item.doc_no,
+        "category": item.category,
+        "sections_count": len(item.sections),
+        "stats_count": len(item.stats),
+        "tables_count": len(item.tables),
+        "attachments_count": len(item.attachments),
+        "attachment_urls": " ".join(a.url for a in item.attachments),
+        "warnings_count": len(item.warnings),
+        "warnings": " | ".join(item.warnings),
+        "parser_version": item.parser_version,
+        "fetched_at": item.fetched_at,
+        "content_sha256": item.content_sha256,
+        "status": item.status,
+        "final_url": item.final_url,
+        "harvest_run": item.harvest_run,
+        "snapshot_id": stored.snapshot_id,
+        "page_gone_at": stored.page_gone_at,
+        "body_text": item.body_text,
+    }
+
+
+def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
+    item = stored.item
+    for stat in item.stats:
+        yield {
+            "report_id": stored.report_id,
+            "site": item.site,
+            "url": item.url,
+            "report_year": item.report_year,
+            "agency": item.agency,
+            "title": item.title,
+            "key": stat.key,
+            "value": stat.value,
+            "unit": stat.unit,
+            "label": stat.label,
+            "source": stat.source,
+            "section": stat.section,
+            "parser_version": item.parser_version,
+            "fetched_at": item.fetched_at,
+            "content_sha256": item.content_sha256,
+            "harvest_run": item.harvest_run,
+            "snapshot_id": stored.snapshot_id,
+        }
+
+
+def write_jsonl(reports: Iterator[StoredReport], out: IO[str]) -> int:
+    count = 0
+    for stored in reports:
+        out.write(json.dumps(stored.item.to_dict(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def output_paths(out: str | Path, fmt: str) -> tuple[Path, Path]:
+    """(reports file, statistics file) for a csv/parquet export to ``out`` (see module docs)."""
+    text = str(out)
+    path = Path(out)
+    if text.endswith(("/", "\\")) or path.is_dir():
+        return path / f"reports.{fmt}", path / f"stats.{fmt}"
+    if not path.suffix:
+        path = path.with_name(f"{path.name}.{fmt}")
+    return path, path.with_name(f"{path.stem}.stats{path.suffix}")
+
+def write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: Path) -> tuple[int, int]:
+    n_reports = n_stats = 0
+    # utf-8-sig: spreadsheet programs then read the Chinese text correctly.
+    with open(reports_path, "w", newline="", encoding="utf-8-sig") as rf, open(
+        stats_path, "w", newline="", encoding="utf-8-sig"
+    ) as sf:
+        report_writer = csv.DictWriter(rf, fieldnames=REPORT_COLUMNS)
+        stat_writer = csv.DictWriter(sf, fieldnames=STAT_COLUMNS)
+        report_writer.writeheader()
+        stat_writer.writeheader()
+        for stored in reports:
+            report_writer.writerow(report_row(stored))
+            n_reports += 1
+            for row in stat_rows(stored):
+                stat_writer.writerow(row)
+                n_stats += 1
+    return n_reports, n_stats
+
+
+def _arrow_schema(columns: list[str]):
+    import pyarrow as pa
+
+    def column_type(name: str):
+        if name == "value":
+            return pa.float64()
+        return pa.int64() if name in INT_COLUMNS else pa.string()
+
+    return pa.schema([(name, column_type(name)) for name in columns])
+
+
+def write_parquet(
+    reports: Iterator[StoredReport], reports_path: Path, stats_path: Path, chunk_rows: int = 1000
+) -> tuple[int, int]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # optional dependency (extra "export")
+        raise RuntimeError("parquet export needs pyarrow: pip install 'harvester[export]'") from exc
+    report_schema, stat_schema = _arrow_schema(REPORT_COLUMNS), _arrow_schema(STAT_COLUMNS)
+    n_reports = n_stats = 0
+    report_buffer: list[dict] = []
+    stat_buffer: list[dict] = []
+    with pq.ParquetWriter(reports_path, report_schema) as report_writer, pq.ParquetWriter(
+        stats_path, stat_schema
+    ) as stat_writer:
+
+        def flush(force: bool = False) -> None:
+            if report_buffer and (force or len(report_buffer) >= chunk_rows):
+                report_writer.write_table(pa.Table.from_pylist(report_buffer, schema=report_schema))
+                report_buffer.clear()
+            if stat_buffer and (force or len(stat_buffer) >= chunk_rows):
+                stat_buffer[:] = [dict(row, value=float(row["value"])) for row in stat_buffer]
+                stat_writer.write_table(pa.Table.from_pylist(stat_buffer, schema=stat_schema))
+                stat_buffer.clear()
+
+        for stored in reports:
+            report_buffer.append(report_row(stored))
+            n_reports += 1
+            for row in stat_rows(stored):
+                stat_buffer.append(row)
+                n_stats += 1
+            flush()
+        flush(force=True)
+    return n_reports, n_stats

@@ -1,0 +1,114 @@
+"""Real databases for tests: a PostgreSQL server on loopback and fresh databases on it.
+
+Used by tests/storage/conftest.py and reusable by other test directories::
+
+    with postgres_server() as base_url:   # None when PostgreSQL is not available
+        url = create_database(base_url)   # a fresh, empty database
+        ...
+        drop_database(url)
+
+$HARVESTER_TEST_POSTGRES_URL names an existing server (any database on it) instead of starting
+one; otherwise the server is started with scripts/start-postgres.sh when Debian's binaries exist.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ENV_TEST_URL = "HARVESTER_TEST_POSTGRES_URL"
+SCRIPTS_DIR = Path(__file__).resolve().parents[2] / "scripts"
+
+
+class PostgresUnavailable(RuntimeError):
+    """PostgreSQL cannot be used here; the message says why (tests skip with it)."""
+
+
+def postgres_binaries() -> str | None:
+    """Directory of Debian's PostgreSQL binaries, newest version first, or None."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return str(Path(found[-1]).parent) if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_postgres(directory: str | Path, port: int | None = None) -> str:
+    """Start (or reuse) a server whose files live in ``directory``; returns its SQLAlchemy URL."""
+    script = SCRIPTS_DIR / "start-postgres.sh"
+    if not script.exists():
+        raise PostgresUnavailable(f"{script} not found (run from a source checkout)")
+    completed = subprocess.run(
+        ["bash", str(script), str(directory), str(port or free_port())],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if completed.returncode != 0:
+        raise PostgresUnavailable(f"start-postgres.sh failed: {completed.stderr.strip()[-800:]}")
+    return completed.stdout.strip().splitlines()[-1]
+
+
+def stop_postgres(directory: str | Path) -> None:
+    subprocess.run(["bash", str(SCRIPTS_DIR / "stop-postgres.sh"), str(directory)], capture_output=True, timeout=120)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server URL for the duration of the block (started and stopped if needed).
+
+    Raises PostgresUnavailable when there is neither $HARVESTER_TEST_POSTGRES_URL nor binaries.
+    """
+    configured = os.environ.get(ENV_TEST_URL)
+    if configured:
+        yield configured
+        return
+    if postgres_binaries() is None:
+        raise PostgresUnavailable("PostgreSQL binaries not installed (apt-get install postgresql)")
+    # Directly under /tmp: the postgres user must be able to reach it (pytest's tmp dirs are 0700).
+    directory = tempfile.mkdtemp(prefix="harvester-pg-", dir="/tmp")
+    try:
+        url = start_postgres(directory)
+        try:
+            yield url
+        finally:
+            stop_postgres(directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def create_database(server_url: str, name: str | None = None) -> str:
+    """Create an empty database on the server of ``server_url``; returns its URL."""
+    name = name or f"harvester_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(database_url: str) -> None:
+    """Drop a database made by :func:`create_database` (connections to it are closed first)."""
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
