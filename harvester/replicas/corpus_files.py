@@ -28,42 +28,25 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
+@lru_cache(maxsize=65536)
 def to_traditional_with_pinyin(text: str) -> str:
     """Simplified text -> Traditional (OpenCC s2t) with tone-marked pinyin after some characters.
 
-    Readings come from pypinyin on the Simplified text (phrase context picks the right reading
-    of polyphones) when the conversion keeps the length, which s2t does for ordinary text.
+    Readings come from pypinyin on the Simplified text, so phrase context picks the reading of
+    a polyphone (银行 háng, 行长 zhǎng). Cached: replicas convert the same paragraphs per request.
     """
     traditional = _s2t().convert(text)
+    # s2t keeps the length of ordinary text; otherwise read the Traditional text itself
     source = text if len(traditional) == len(text) else traditional
-    readings = pinyin(source, style=Style.TONE, heteronym=False, errors=lambda chars: [None] * len(chars))
-    # pypinyin returns one reading per Han character and one chunk per run of other characters
-    flat: list[str | None] = []
-    for reading, in readings:
-        flat.append(reading)
+    readings = [r[0] for r in pinyin(source, style=Style.TONE, errors=lambda chars: [None] * len(chars))]
+    if len(readings) != len(traditional):
+        readings = [pinyin(ch, style=Style.TONE)[0][0] for ch in traditional]
     out: list[str] = []
-    index = 0
-    for ch in traditional:
+    for ch, reading in zip(traditional, readings):
         out.append(ch)
-        if ch in ANNOTATED:
-            reading = _reading_at(source, flat, index)
-            if reading:
-                out.append(f"({reading})")
-        index += 1
+        if ch in ANNOTATED and reading and reading != ch:
+            out.append(f"({reading})")
     return "".join(out)
-
-
-def _reading_at(source: str, flat: list[str | None], index: int) -> str | None:
-    # Recompute lazily per character: the run-grouping of non-Han text makes a global index
-    # mapping fragile, so ask pypinyin for the one character with a little context.
-    start = max(0, index - 3)
-    window = source[start:index + 4]
-    readings = pinyin(window, style=Style.TONE, errors=lambda chars: [None] * len(chars))
-    position = index - start
-    if len(readings) == len(window) and readings[position][0]:
-        return readings[position][0]
-    single = pinyin(source[index], style=Style.TONE)
-    return single[0][0] if single and single[0][0] != source[index] else None
 
 
 def remove_pinyin(text: str) -> str:

@@ -10,8 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 from . import corpus_tables as tables
-from .corpus_text import (FILLER_ORGANISATION, FILLER_PROBLEMS, Body, Draft, cn_date, date_variants,
-                          fill, heading, para)
+from .corpus_text import FILLER_PROBLEMS, Body, Draft, date_variants, fill, fill_topics, heading
 from .model import Block, Cell
 
 
@@ -163,10 +162,8 @@ def legacy_report(body: Body, year: int, n: YearNumbers, style: str, rng: random
         if topic == "overview":
             d.p(f"{year}年，{body.we}认真贯彻落实《条例》和上级关于政府信息公开工作的部署要求，"
                 "坚持“以公开为原则、不公开为例外”，扎实推进政府信息公开工作。")
-            subs = rng.sample(["加强组织领导", "完善工作制度", "强化保密审查", "加强平台建设", "抓好重点领域信息公开",
-                               "加强培训指导"], k=2 if short else rng.randint(2, 4))
-            fillers = fill(rng, FILLER_ORGANISATION, body, len(subs))
-            for i, (title, text) in enumerate(zip(subs, fillers)):
+            subs = fill_topics(rng, body, 2 if short else rng.randint(2, 4))
+            for i, (title, text) in enumerate(subs):
                 d.sub(i, title, text)
             if style == "sc":
                 _proactive_text(d, body, year, n, rng, style, sub_index=len(subs))
@@ -196,8 +193,11 @@ def legacy_report(body: Body, year: int, n: YearNumbers, style: str, rng: random
                 f"政府信息公开工作经费纳入年度财政预算，全年支出约{rng.randint(2, 30)}万元。"
                 "对公民、法人和其他组织申请提供政府信息不收取复印、递送等成本费用。")
         elif topic == "results":
-            for i, text in enumerate(fill(rng, FILLER_ORGANISATION, body, 2 if short else 3)):
-                d.sub(i, ["进一步确保了政府信息公开时效", "极大地方便了人民群众办事", "进一步促进了廉政建设"][i], text)
+            outcomes = ["进一步确保了政府信息公开时效", "极大地方便了人民群众办事", "进一步促进了廉政建设"]
+            topics = fill_topics(rng, body, 2 if short else 3,
+                                 among=("抓好重点领域信息公开", "深化政务服务公开", "加强政策解读和回应", "加强平台建设"))
+            for i, (_, text) in enumerate(topics):
+                d.sub(i, outcomes[i], text)
         elif topic in ("problems", "plans"):
             d.p(*fill(rng, FILLER_PROBLEMS, body, 2 if short else 3))
         elif topic == "other":
@@ -214,8 +214,8 @@ def legacy_report(body: Body, year: int, n: YearNumbers, style: str, rng: random
     elif appendix == "sc_lines":
         _sichuan_lines(d, year, n, s)
     elif appendix == "image":
+        # the table itself is the image attachment, which the CMS shows at the end of the body
         d.p("附件", "政府信息公开情况统计表", f"（{year}年度）")
-        d.blocks.append(Block(kind="image", src="stat_table.jpg", text="表格.jpg"))
     return ReportDraft(d.blocks, d.sections, s.stats, signed, attachments)
 
 
@@ -226,7 +226,7 @@ def _proactive_text(d: Draft, body: Body, year: int, n: YearNumbers, rng: random
         d.blocks.append(heading(f"（{'一二三四五六七八'[sub_index]}）政府信息主动公开情况", 2))
     opening = rng.choice([
         f"{year}年，{body.we}主动公开政府信息{s('proactive.total', n.proactive)}条",
-        f"{year}年度全{body.we[-1]}新增主动公开政府信息{s('proactive.total', n.proactive)}条",
+        f"{year}年度{'全市' if body.we.endswith('市') else body.we}新增主动公开政府信息{s('proactive.total', n.proactive)}条",
         f"{year}年共主动公开政府信息{s('proactive.total', n.proactive)}条",
     ])
     if rng.random() < 0.5:
@@ -429,9 +429,13 @@ def modern_report(body: Body, year: int, n: YearNumbers, rng: random.Random, sho
     else:
         s("requests.received", 0)
         d.sub(1, "依申请公开", "全年未收到政府信息公开申请。")
-    extra = fill(rng, FILLER_ORGANISATION, body, 1 if short else 3)
-    for i, (title, text) in enumerate(zip(["政府信息管理", "平台建设", "监督保障"], extra)):
-        d.sub(i + 2, title if not (i == 1 and rng.random() < 0.5) else "政府信息公开平台建设", text)
+    management = fill_topics(rng, body, 1, among=("强化保密审查", "规范公开属性认定", "完善工作制度"))[0][1]
+    platform = fill_topics(rng, body, 1, among=("加强平台建设", "深化政务服务公开"))[0][1]
+    oversight = fill_topics(rng, body, 1, among=("完善考核机制", "加强培训指导"))[0][1]
+    d.sub(2, "政府信息管理", management)
+    if not short:
+        d.sub(3, rng.choice(["平台建设", "政府信息公开平台建设"]), platform)
+        d.sub(4, "监督保障", oversight)
 
     d.section(titles[1])
     d.blocks.append(proactive.block)
