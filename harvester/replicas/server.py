@@ -156,17 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers += [("ETag", etag), ("Last-Modified", replica.http_date(response.last_modified))]
             if method in ("GET", "HEAD") and not_modified(request.headers, etag, response.last_modified):
                 status, body = 304, b""
-        self.send_response(status)
-        if status != 304:
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(body)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        sent = 0
-        if method != "HEAD" and status != 304:
-            self.wfile.write(body)
-            sent = len(body)
+        sent = len(body) if method != "HEAD" and status != 304 else 0
+        # logged before answering: once a client has its response, the log shows the request
         self.server.owner._record(
             RequestRecord(
                 site=replica.key,
@@ -179,6 +170,15 @@ class _Handler(BaseHTTPRequestHandler):
                 at=dt.datetime.now(dt.timezone.utc),
             )
         )
+        self.send_response(status)
+        if status != 304:
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if sent:
+            self.wfile.write(body)
 
 
 class ReplicaServer:

@@ -128,9 +128,8 @@ class SiteReplica:
             return self._entries[edition]
 
     def build_entries(self, docs: list[Document], edition: int) -> list[Entry]:
-        ordered = sorted(docs, key=lambda d: (d.published, d.doc_id), reverse=True)
-        dead = self.dead_link_doc(ordered, edition)
-        ordered = sorted([*ordered, dead], key=lambda d: (d.published, d.doc_id), reverse=True)
+        dead = self.dead_link_doc(self.documents(1), docs)
+        ordered = sorted([*docs, dead], key=lambda d: (d.published, d.doc_id), reverse=True)
         entries = [Entry(kind="dead_link" if d is dead else d.kind, doc=d, path=self.detail_path(d)) for d in ordered]
         entries.insert(1, self.disallowed_entry(ordered[0]))
         return self.add_duplicate(entries, self.listing_page_size(len(entries) + 1))
@@ -143,13 +142,14 @@ class SiteReplica:
         keywords = self.site.agency_keywords
         return not keywords or any(k in doc.agency for k in keywords)
 
-    def dead_link_doc(self, ordered: list[Document], edition: int) -> Document:
-        """A listed report whose page was deleted: an id no document uses, stable across editions."""
-        first_edition_ids = [d.doc_id for d in self.documents(1)] if edition != 1 else [d.doc_id for d in ordered]
-        used = {d.doc_id for d in ordered} | set(first_edition_ids)
-        dead_id = max(first_edition_ids) + 97
+    def dead_link_doc(self, first_edition: list[Document], current: list[Document]) -> Document:
+        """A listed report whose page was deleted: an id no document uses, derived from the first
+        edition so that it stays the same link in every edition."""
+        used = {d.doc_id for d in first_edition} | {d.doc_id for d in current}
+        dead_id = max(d.doc_id for d in first_edition) + 97
         while dead_id in used:
             dead_id += 1
+        ordered = sorted(first_edition, key=lambda d: (d.published, d.doc_id), reverse=True)
         middle = ordered[len(ordered) // 2]
         year = middle.report_year or middle.published.year - 1
         return Document(

@@ -101,21 +101,20 @@ class YuxiReplica(SiteReplica):
 
     # ---------------------------------------------------------------- column
     def build_entries(self, docs: list[Document], edition: int) -> list[Entry]:
-        columns: dict[tuple[int, str], list[Document]] = {}
-        for doc in docs:
-            columns.setdefault((year_column(doc), sub_column(doc)), []).append(doc)
-        # the busiest 州市 column also carries the dead link, the duplicate and the robots link
+        columns = self.group(docs)
+        # the busiest 州市 column of the first edition (a stable choice) also carries the dead
+        # link, the duplicate and the robots-disallowed link
+        first_columns = self.group(self.documents(1)) if edition != 1 else columns
         main = max(
-            columns,
+            first_columns,
             key=lambda k: (
                 k[1] == "zsndbg",
-                sum(d.kind == "report" and self.own_body(d) for d in columns[k]) > 0,
-                len(columns[k]),
+                sum(d.kind == "report" and self.own_body(d) for d in first_columns[k]) > 0,
+                len(first_columns[k]),
                 k[0],
             ),
         )
-        main_docs = sorted(columns[main], key=lambda d: (d.published, d.doc_id), reverse=True)
-        dead = self.dead_link_doc(main_docs, edition)
+        dead = self.dead_link_doc(first_columns[main], docs)
         dead = replace(dead, report_year=main[0], title=f"{self.site.agency}{main[0]}年政府信息公开工作年度报告（修订版）")
         columns[main] = [*columns[main], dead]
         size = page_size_for(len(columns[main]) + 2, self.page_size)
@@ -133,6 +132,13 @@ class YuxiReplica(SiteReplica):
                 listed = self.add_duplicate(listed, size)
             entries += listed
         return entries
+
+    @staticmethod
+    def group(docs: list[Document]) -> dict[tuple[int, str], list[Document]]:
+        columns: dict[tuple[int, str], list[Document]] = {}
+        for doc in docs:
+            columns.setdefault((year_column(doc), sub_column(doc)), []).append(doc)
+        return columns
 
     def listing_page_size(self, count: int) -> int:
         self.entries()
