@@ -1,0 +1,82 @@
+"""Attachments: linked documents (pdf/doc/docx/xls/xlsx/...), 点击下载 links, images in the body."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+from ..items import Attachment
+
+_KIND_BY_EXT = {
+    "pdf": "pdf", "ofd": "pdf",
+    "doc": "doc", "docx": "doc", "wps": "doc", "rtf": "doc",
+    "xls": "xls", "xlsx": "xls", "et": "xls", "csv": "xls",
+    "jpg": "image", "jpeg": "image", "png": "image", "gif": "image", "bmp": "image", "tif": "image",
+    "tiff": "image", "webp": "image",
+    "zip": "other", "rar": "other", "7z": "other", "txt": "other", "ppt": "other", "pptx": "other",
+}
+_DOC_EXT_RE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
+_DOWNLOAD_TEXT_RE = re.compile(r"点击下载|下载此文件|附件下载|^附件|下载附件")
+_DOWNLOAD_HREF_RE = re.compile(r"downfile|download|/attachment/|getfile|fileDown", re.I)
+# Images of site chrome (logos, icons, QR codes) are not attachments.
+_CHROME_IMAGE_RE = re.compile(r"logo|icon|banner|qrcode|ewm|erweima|weixin|weibo|share|arrow|btn|bg[_.]|spacer|blank|dot\.", re.I)
+
+
+def kind_of(url: str, name: str = "") -> str | None:
+    """Attachment kind from the URL path, a filename query parameter, or the link text."""
+    parts = urlsplit(url)
+    candidates = [unquote(parts.path)]
+    for values in parse_qs(parts.query).values():
+        candidates.extend(values)
+    candidates.append(name.strip())
+    for candidate in candidates:
+        m = _DOC_EXT_RE.search(candidate.strip())
+        if m and m.group(1).lower() in _KIND_BY_EXT:
+            return _KIND_BY_EXT[m.group(1).lower()]
+    return None
+
+
+def _filename(url: str) -> str:
+    path = unquote(urlsplit(url).path)
+    return path.rsplit("/", 1)[-1]
+
+
+def _is_chrome_link(url: str) -> bool:
+    scheme = urlsplit(url).scheme
+    return scheme not in ("http", "https", "")
+
+
+def extract_attachments(root, content, base_url: str) -> list[Attachment]:
+    """Linked files anywhere on the page plus images inside the report container."""
+    found: dict[str, Attachment] = {}
+
+    def add(href: str, name: str, kind: str) -> None:
+        url = urljoin(base_url, href.strip())
+        if url not in found and not _is_chrome_link(url):
+            found[url] = Attachment(url=url, name=name or _filename(url), kind=kind)  # type: ignore[arg-type]
+
+    scopes = [el for el in (content, root) if el is not None]
+    for scope in scopes:
+        for a in scope.iter("a"):
+            href = a.get("href")
+            if not href or href.startswith(("#", "javascript:", "mailto:")):
+                continue
+            name = re.sub(r"\s+", " ", a.text_content()).strip()
+            kind = kind_of(href, name)
+            in_content = scope is content
+            if kind == "image" and not in_content:
+                continue  # linked images outside the body are chrome
+            if kind is None and (_DOWNLOAD_TEXT_RE.search(name) or _DOWNLOAD_HREF_RE.search(href)):
+                kind = "other"
+            if kind is not None:
+                if _DOWNLOAD_TEXT_RE.fullmatch(name or "") or name in ("点击下载此文件", "点击下载"):
+                    name = _filename(urljoin(base_url, href))
+                add(href, name, kind)
+    if content is not None:
+        for img in content.iter("img"):
+            src = img.get("src") or img.get("oldsrc") or img.get("data-src")
+            if not src or src.startswith("data:") or _CHROME_IMAGE_RE.search(src):
+                continue
+            name = (img.get("alt") or img.get("title") or "").strip() or _filename(urljoin(base_url, src))
+            add(src, name, "image")
+    return list(found.values())

@@ -1,0 +1,167 @@
+"""Page metadata: 索引号, 发布机构, dates, 文号, 主题分类/类目名称, 来源, 名称.
+
+Three sources, best first: label/value cells of metadata tables in the page (gkmlpt
+``div.classify``, Hanweb and Anhui tables: a ``<td>`` holding only a label, the value in the next
+cell), ``label: value`` text (the cleaner's removed lines and the top of the body text, several
+pairs per line allowed), and gov.cn ``<meta>`` tags (ArticleTitle, PubDate, ContentSource).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import find_dates, parse_date
+from .textutil import halfwidth, squash
+
+# Canonical field -> labels as printed (compared without spaces, so 文 号 is 文号).
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "index_no": ("索引号", "索取号", "信息索引号"),
+    "publisher": ("发布机构", "发文机构", "发布单位", "公开主体", "信息公开机构"),
+    "published": ("发布时间", "发布日期", "公开日期", "公开时间"),
+    "issued": ("发文时间", "发文日期"),
+    "written": ("成文日期", "成文时间", "生成日期"),
+    "doc_no": ("文号", "发文字号", "发布文号", "文件编号"),
+    "category": ("主题分类", "类目名称", "组配分类", "信息分类", "所属类目", "分类"),
+    "source": ("来源", "信息来源", "文章来源"),
+    "name": ("名称", "信息名称", "标题", "文件名称"),
+}
+# Labels that end a value without being fields of ours.
+STOP_LABELS = (
+    "废止日期", "登记号", "有效性", "公开方式", "公开范围", "关键词", "主题词", "浏览次数", "阅读次数",
+    "点击数", "访问量", "选择阅读字号", "字号", "浏览字体", "字体", "分享到", "作者", "编辑", "时效",
+    "体裁分类", "服务对象", "生命周期", "信息格式", "语种", "内容概述", "主题导航", "有效期", "责任部门",
+    "公开形式", "公开时限", "发布者", "生效日期", "失效日期", "是否有效", "打印", "关闭",
+)
+_LABEL_TO_FIELD = {squash(label): f for f, labels in FIELD_LABELS.items() for label in labels}
+_ALL_LABELS = sorted(set(_LABEL_TO_FIELD) | {squash(s) for s in STOP_LABELS}, key=len, reverse=True)
+
+
+def _spaced(label: str) -> str:
+    return r"\s*".join(re.escape(ch) for ch in label)
+
+
+# A label (letters may be spaced out: 文 号) followed by a colon.
+_PAIR_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(_spaced(l) for l in _ALL_LABELS) + r")\s*[:：]")
+_EMPTY_VALUES = {"", "无", "暂无", "-", "—", "/", "null", "none"}
+
+
+@dataclass
+class Metadata:
+    index_no: str | None = None
+    publisher: str | None = None
+    published_date: str | None = None
+    written_date: str | None = None
+    doc_no: str | None = None
+    #: True when the page prints a 文号 label (so a missing value means "none", not "unknown").
+    doc_no_labelled: bool = False
+    category: str | None = None
+    source: str | None = None
+    name: str | None = None
+    #: field -> where it came from ("table", "text", "meta"), for debugging and tests.
+    origin: dict[str, str] = field(default_factory=dict)
+
+
+def _clean_value(fieldname: str, value: str) -> str | None:
+    value = value.strip().strip("|｜").strip()
+    if fieldname in ("index_no", "source"):
+        value = value.split()[0] if value.split() else ""
+    elif fieldname in ("publisher", "category"):
+        # A wide gap separates the value from unlabelled trailing text.
+        value = re.split(r"\s{2,}|\|", value)[0].strip()
+    if squash(value).lower() in _EMPTY_VALUES:
+        return None
+    return value
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.values: dict[str, tuple[str | None, str]] = {}  # field -> (value, origin)
+
+    def offer(self, fieldname: str, raw: str, origin: str) -> None:
+        if fieldname in self.values and self.values[fieldname][0] is not None:
+            return
+        self.values[fieldname] = (_clean_value(fieldname, raw), origin)
+
+
+def _table_pairs(root, collector: _Collector) -> None:
+    """<td>label</td><td>value</td> (also th/span/label pairs in gkmlpt and Anhui tables)."""
+    for cell in root.iter("td", "th", "dt", "label"):
+        label = squash(cell.text_content()).rstrip(":：")
+        fieldname = _LABEL_TO_FIELD.get(label)
+        if fieldname is None:
+            continue
+        value_el = cell.getnext()
+        while value_el is not None and not isinstance(value_el.tag, str):
+            value_el = value_el.getnext()
+        if value_el is None:
+            continue
+        value = value_el.text_content()
+        if squash(value).rstrip(":：") in _LABEL_TO_FIELD:
+            continue  # the next cell is another label: this one is empty
+        collector.offer(fieldname, re.sub(r"\s+", " ", value), "table")
+
+
+def text_pairs(line: str) -> list[tuple[str, str]]:
+    """(field, raw value) for every known ``label: value`` in one line."""
+    norm = halfwidth(line)
+    matches = list(_PAIR_RE.finditer(norm))
+    out = []
+    for n, m in enumerate(matches):
+        fieldname = _LABEL_TO_FIELD.get(squash(m["label"]))
+        if fieldname is None:
+            continue
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
+        out.append((fieldname, line[m.end():end]))
+    return out
+
+
+def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metadata:
+    collector = _Collector()
+    if root is not None:
+        try:
+            _table_pairs(root, collector)
+        except Exception:  # hostile markup must not stop the text-based sources
+            pass
+    for line in text_lines:
+        for fieldname, raw in text_pairs(line):
+            if fieldname == "source":
+                # 来源:玉溪市人民政府 2019-12-25 22:27:54 -> the date is the publication time.
+                dates = list(find_dates(raw))
+                if dates:
+                    collector.offer("published", raw[dates[0][0]:], "text")
+                    raw = raw[: dates[0][0]]
+            collector.offer(fieldname, raw, "text")
+    lowered = {k.lower(): v for k, v in (meta or {}).items()}
+    for meta_name, fieldname in (("pubdate", "published"), ("contentsource", "source"), ("articletitle", "name")):
+        if lowered.get(meta_name):
+            collector.offer(fieldname, lowered[meta_name], "meta")
+
+    md = Metadata()
+    get = collector.values.get
+    for fieldname in ("index_no", "publisher", "doc_no", "category", "source", "name"):
+        value = get(fieldname)
+        if value:
+            setattr(md, fieldname, value[0])
+            md.origin[fieldname] = value[1]
+    md.doc_no_labelled = "doc_no" in collector.values
+    for fieldname in ("published", "issued"):
+        value = get(fieldname)
+        if value and value[0] and parse_date(value[0]):
+            md.published_date = parse_date(value[0])
+            md.origin["published_date"] = value[1]
+            break
+    written = get("written")
+    if written and written[0]:
+        md.written_date = parse_date(written[0])
+    if md.published_date is None and md.written_date:
+        md.published_date = md.written_date
+    if md.published_date is None:
+        # An unlabelled "YYYY-MM-DD HH:MM[:SS]" in the page header (TRS 来源 lines, bylines).
+        for line in text_lines:
+            m = re.search(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}", halfwidth(line))
+            if m:
+                md.published_date = parse_date(m.group(0))
+                md.origin["published_date"] = "text"
+                break
+    return md

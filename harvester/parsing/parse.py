@@ -1,0 +1,240 @@
+"""Parse a cleaned page into a classified report item (the implementation of parse_cleaned).
+
+Each stage is guarded: a failure in one becomes a warning and the item is still returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from typing import Callable, TypeVar
+
+from ..cleaning import CleanedPage
+from ..items import ReportItem, Stat
+from ..sites import SITES
+from . import PARSER_VERSION, ParseResult
+from .attachments import extract_attachments
+from .checks import image_only_tables, lost_characters, subcounts, truncation
+from .classify import classify
+from .metadata import Metadata, extract_metadata
+from .sections import build_sections, find_headings, level1_title_by_line
+from .stats_text import Found, LabelledStats, flattened_stats, prose_stats
+from .tables import expand_table, labelled_table_stats, read_tables, table_kind
+from .title import (
+    Closing,
+    agency_from_title,
+    find_closing,
+    is_agency_name,
+    join_cjk,
+    looks_like_report_title,
+    report_year,
+    title_from_lines,
+    title_from_page_title,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_PLACE_RE = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡)$")
+_HEADING_TAGS = ("h1", "h2", "h3")
+
+
+def _guard(warnings: list[str], stage: str, fn: Callable[[], T], default: T) -> T:
+    try:
+        return fn()
+    except Exception as exc:  # parse never raises: report the failure on the item instead
+        log.debug("parse stage %s failed", stage, exc_info=True)
+        warnings.append(f"parser error in {stage}: {type(exc).__name__}: {exc}")
+        return default
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _heading_texts(root) -> list[str]:
+    """Texts of h1-h3 and title-classed elements (a title split by <br> is joined)."""
+    out: list[str] = []
+    if root is None:
+        return out
+    for el in root.iter(*_HEADING_TAGS, "div", "p", "span", "td"):
+        tag = el.tag
+        cls = (el.get("class") or "") + " " + (el.get("id") or "")
+        if tag in _HEADING_TAGS or re.search(r"title|biaoti|bt\b", cls, re.I):
+            text = join_cjk(re.sub(r"\s+", " ", el.text_content()))
+            if text and len(text) <= 90:
+                out.append(text)
+        if len(out) >= 40:
+            break
+    return out
+
+
+def choose_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | None:
+    candidates = [md.name] + _heading_texts(page.root) + [title_from_page_title(page.page_title), title_from_lines(lines)]
+    for candidate in candidates:
+        if candidate and looks_like_report_title(candidate):
+            return join_cjk(candidate)
+    return None
+
+
+def _fallback_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | None:
+    for candidate in (md.name, title_from_page_title(page.page_title)):
+        if candidate:
+            return candidate
+    for line in lines[:5]:
+        if line.strip():
+            return line.strip()[:90]
+    return None
+
+
+def choose_agency(title: str | None, closing: Closing, site_agency: str | None) -> str | None:
+    from_title = agency_from_title(title)
+    agency = None
+    if from_title and is_agency_name(from_title):
+        agency = from_title
+    elif closing.signature:
+        agency = closing.signature
+    elif from_title and _PLACE_RE.search(from_title) and len(from_title) <= 12:
+        agency = site_agency if site_agency and site_agency.startswith(from_title) else f"{from_title}人民政府"
+    if agency is None:
+        return site_agency
+    # The registry carries the body's full name (宣城市国防动员办公室（宣城市人民防空办公室）).
+    if site_agency and _nfkc(agency) in _nfkc(site_agency):
+        return site_agency
+    return agency
+
+
+def _content_tables(page: CleanedPage) -> list:
+    scope = page.content if page.content is not None else page.root
+    if scope is None:
+        return []
+    # Layout tables wrap other tables: keep the innermost ones, which hold the data.
+    return [t for t in scope.iter("table") if next(t.iterdescendants("table"), None) is None]
+
+
+def _table_caption(table) -> str | None:
+    cap = table.find("caption")
+    return re.sub(r"\s+", " ", cap.text_content()).strip() if cap is not None else None
+
+
+_SECTION_KEYWORDS = {"proactive": ("主动公开",), "requests": ("申请",), "appeals": ("复议", "诉讼")}
+
+
+def _section_for_kind(kind: str | None, level1_titles: list[str]) -> str | None:
+    for word in _SECTION_KEYWORDS.get(kind or "", ()):
+        for title in level1_titles:
+            if word in title:
+                return title
+    return None
+
+
+def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None], grids: list[list[list[str]]],
+                  level1_titles: list[str], warnings: list[str]) -> tuple[dict[str, Stat], bool]:
+    """All statistics, best source first: standard tables, other tables, flattened lines, prose."""
+    stats: dict[str, Stat] = {}
+
+    def owner(i: int) -> str | None:
+        return owners[i] if 0 <= i < len(owners) else None
+
+    standard = read_tables(grids)
+    warnings.extend(standard.warnings)
+    kinds_by_key = {}
+    for grid in grids:
+        kind = table_kind(grid)
+        if kind:
+            kinds_by_key[kind] = _section_for_kind(kind, level1_titles)
+    for ts in standard.stats:
+        group = "requests" if ts.key.startswith("requests.") else (
+            "appeals" if ts.key.startswith(("reconsideration", "litigation")) else "proactive")
+        stats.setdefault(ts.key, Stat(ts.key, ts.value, ts.unit, ts.label, "table", kinds_by_key.get(group)))
+
+    acc = LabelledStats()
+    for grid in grids:
+        if table_kind(grid) is None:
+            labelled_table_stats(grid, acc)
+    for f in list(acc.found.values()) + flattened_stats(lines):
+        stats.setdefault(f.key, Stat(f.key, f.value, f.unit, f.label, "table", owner(f.line_index)))
+    for f in prose_stats(lines):
+        stats.setdefault(f.key, Stat(f.key, f.value, f.unit, f.label, "text", owner(f.line_index)))
+    return stats, bool(standard.stats) or bool(acc.found)
+
+
+def parse_cleaned(page: CleanedPage, site: str | None = None) -> ParseResult:
+    site_key = site or page.site or ""
+    site_obj = SITES.get(site_key)
+    item = ReportItem(site=site_key, url=page.url, parser_version=PARSER_VERSION)
+    warnings = item.warnings
+    try:
+        return _parse(page, site_obj, item, warnings)
+    except Exception as exc:  # last line of defence: never raise, keep what was found
+        log.debug("parse failed", exc_info=True)
+        warnings.append(f"parser error: {type(exc).__name__}: {exc}")
+        return ParseResult(kind="other", reason="parser error", item=item)
+
+
+def _parse(page: CleanedPage, site_obj, item: ReportItem, warnings: list[str]) -> ParseResult:
+    text = page.text or ""
+    lines = text.split("\n")
+    item.body_text = text
+    item.cleaning = dict(page.cleaning or {})
+    item.region = site_obj.region if site_obj else None
+
+    head_lines = list(page.removed_lines or []) + lines[:25]
+    md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}), Metadata())
+    item.index_no, item.publisher, item.category = md.index_no, md.publisher, md.category
+    item.doc_no = md.doc_no
+    item.published_date = md.published_date
+
+    # Sections: find the closing first so statistics-table rows after it are not headings.
+    headings = _guard(warnings, "sections", lambda: find_headings(lines), [])
+    last_l1 = max((h.line_index for h in headings if h.level == 1), default=None)
+    first_l1 = min((h.line_index for h in headings if h.level == 1), default=0)
+    closing = _guard(warnings, "closing", lambda: find_closing(lines, last_l1 or 0), Closing())
+    if closing.signed_date is None and last_l1 is not None:
+        closing = _guard(warnings, "closing", lambda: find_closing(lines, first_l1), Closing())
+        if closing.line_index is not None:
+            headings = _guard(warnings, "sections", lambda: find_headings(lines, closing.line_index), headings)
+    item.sections = _guard(warnings, "sections", lambda: build_sections(lines, headings), [])
+    owners = level1_title_by_line(len(lines), headings)
+    if closing.line_index is not None:
+        for i in range(closing.line_index, len(owners)):
+            owners[i] = None  # the appendix after the signature belongs to no section
+    item.signed_date = closing.signed_date or md.written_date
+
+    title = _guard(warnings, "title", lambda: choose_title(page, md, lines), None)
+    site_agency = site_obj.agency if site_obj else None
+
+    scripts = ""
+    if page.root is not None:
+        scripts = " ".join((s.text or "")[:2000] for s in page.root.iter("script"))[:20000]
+    verdict = _guard(warnings, "classify", lambda: classify(title or _fallback_title(page, md, lines), text, page.content, scripts), None)
+    kind, reason = (verdict.kind, verdict.reason) if verdict else ("other", "classification failed")
+
+    item.report_year = _guard(warnings, "year", lambda: report_year(title, lines, md.published_date), None)
+    item.agency = _guard(warnings, "agency", lambda: choose_agency(title, closing, site_agency), site_agency)
+    if title is None and kind == "report" and item.agency and item.report_year:
+        title = f"{item.agency}{item.report_year}年政府信息公开工作年度报告"
+        warnings.append("no title on the page: derived from agency and year")
+    item.title = title or _fallback_title(page, md, lines)
+
+    tables = _guard(warnings, "tables", lambda: _content_tables(page), [])
+    grids = []
+    for table in tables:
+        grid = _guard(warnings, "tables", lambda: expand_table(table), [])
+        if grid:
+            grids.append(grid)
+            item.tables.append({"caption": _table_caption(table), "rows": grid})
+    item.attachments = _guard(warnings, "attachments", lambda: extract_attachments(page.root, page.content, page.url), [])
+
+    if kind == "report":
+        level1 = [s.title for s in item.sections if s.level == 1]
+        stats, has_table_stats = _guard(
+            warnings, "statistics", lambda: collect_stats(page, lines, owners, grids, level1, warnings), ({}, False))
+        item.stats = list(stats.values())
+        warnings.extend(_guard(warnings, "checks", lambda: subcounts(stats), []))
+        warnings.extend(_guard(warnings, "checks", lambda: truncation(lines, closing.signed_date), []))
+        has_table_stats = has_table_stats or any(s.source == "table" for s in item.stats)
+        warnings.extend(_guard(warnings, "checks", lambda: image_only_tables(item.attachments, text, has_table_stats), []))
+    warnings.extend(_guard(warnings, "checks", lambda: lost_characters(text), []))
+    return ParseResult(kind=kind, reason=reason, item=item)  # type: ignore[arg-type]
