@@ -118,7 +118,7 @@ def _title(site: str, year: int, body: Body, rng: random.Random) -> str:
         return (f"永康市{year}年度政府信息公开年度报告" if year < 2019
                 else f"永康市人民政府{year}年政府信息公开工作年度报告")
     if site == "yuxi":
-        return f"玉溪市{year}年政府信息公开工作年度报告"
+        return f"{body.city}市{year}年政府信息公开工作年度报告"
     if site == "xuancheng":
         if year >= 2024:
             return f"宣城市国防动员办公室{year}年政府信息公开工作年度报告"
