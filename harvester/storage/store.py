@@ -398,7 +398,7 @@ class Store:
             if failure is None:
                 failure = FetchFailure(site_key=site, url=url, first_failed_at=now, failure_count=0, error="")
                 session.add(failure)
-            failure.status = status
+            failure.status = _int_or_none(status)
             failure.error = sanitize(str(error))[:4000]
             failure.referer = sanitize(referer)
             failure.last_failed_at = now
@@ -452,6 +452,13 @@ class Store:
                 url: KnownPage(etag, last_modified, listing_date, fetched, sha, kind, gone_at is not None)
                 for url, etag, last_modified, listing_date, fetched, sha, kind, gone_at in session.execute(query)
             }
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def load_body(session: Session, sha256: str) -> bytes | None:
