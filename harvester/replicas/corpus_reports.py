@@ -199,7 +199,15 @@ def legacy_report(body: Body, year: int, n: YearNumbers, style: str, rng: random
             for i, (_, text) in enumerate(topics):
                 d.sub(i, outcomes[i], text)
         elif topic in ("problems", "plans"):
-            d.p(*fill(rng, FILLER_PROBLEMS, body, 2 if short else 3))
+            d.p(*fill(rng, FILLER_PROBLEMS, body, 1 if short else 2))
+            if not short and rng.random() < 0.6:
+                # numbered measures: level 3 (1.) with level 4 (①) points, as older reports wrote them
+                d.blocks.append(heading("1.进一步加大主动公开力度", 3))
+                d.p("围绕群众关心的热点问题，及时公开相关政府信息。")
+                d.blocks.append(heading("①完善公开目录，做到应公开尽公开", 4))
+                d.blocks.append(heading("②加强政策解读，提高回应的针对性", 4))
+                d.blocks.append(heading("2.进一步规范依申请公开工作", 3))
+                d.p("严格按照法定程序和时限办理政府信息公开申请，提高答复质量。")
         elif topic == "other":
             d.p(rng.choice(["无需要说明的其他事项。", "本年度无其他需要报告的事项。", "无需说明事项。"]))
     if appendix == "image":
