@@ -116,14 +116,32 @@ def text_pairs(line: str) -> list[tuple[str, str]]:
     return out
 
 
+_BLOCK_TAGS = ("div", "p", "li", "span", "td", "dd", "h2", "h3", "h4", "h5", "h6")
+
+
+def block_lines(root, limit: int = 300) -> list[str]:
+    """Short page blocks holding ``label: value`` text (bylines such as
+    ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container)."""
+    out: list[str] = []
+    for el in root.iter(*_BLOCK_TAGS):
+        text = el.text_content()
+        if len(text) <= limit and _PAIR_RE.search(halfwidth(text)):
+            out.append(re.sub(r"[ \t\r\f\v]+", " ", text).strip())
+        if len(out) >= 60:
+            break
+    return out
+
+
 def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metadata:
     collector = _Collector()
+    lines = list(text_lines)
     if root is not None:
         try:
             _table_pairs(root, collector)
+            lines.extend(block_lines(root))
         except Exception:  # hostile markup must not stop the text-based sources
             pass
-    for line in text_lines:
+    for line in lines:
         for fieldname, raw in text_pairs(line):
             if fieldname == "source":
                 # 来源:玉溪市人民政府 2019-12-25 22:27:54 -> the date is the publication time.
@@ -158,7 +176,7 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
         md.published_date = md.written_date
     if md.published_date is None:
         # An unlabelled "YYYY-MM-DD HH:MM[:SS]" in the page header (TRS 来源 lines, bylines).
-        for line in text_lines:
+        for line in lines:
             m = re.search(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}", halfwidth(line))
             if m:
                 md.published_date = parse_date(m.group(0))

@@ -99,10 +99,16 @@ def choose_agency(title: str | None, closing: Closing, site_agency: str | None) 
         agency = site_agency if site_agency and site_agency.startswith(from_title) else f"{from_title}人民政府"
     if agency is None:
         return site_agency
-    # The registry carries the body's full name (宣城市国防动员办公室（宣城市人民防空办公室）).
-    if site_agency and _nfkc(agency) in _nfkc(site_agency):
+    # The registry carries the body's full name (宣城市国防动员办公室（宣城市人民防空办公室）) where
+    # the page has a part of it or an abbreviation (宣城市人防办: its characters in order).
+    if site_agency and _is_subsequence(_nfkc(agency), _nfkc(site_agency)):
         return site_agency
     return agency
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
 
 
 def _content_tables(page: CleanedPage) -> list:
@@ -200,7 +206,7 @@ def _parse(page: CleanedPage, site_obj, item: ReportItem, warnings: list[str]) -
     if closing.line_index is not None:
         for i in range(closing.line_index, len(owners)):
             owners[i] = None  # the appendix after the signature belongs to no section
-    item.signed_date = closing.signed_date or md.written_date
+    item.signed_date = closing.signed_date
 
     title = _guard(warnings, "title", lambda: choose_title(page, md, lines), None)
     site_agency = site_obj.agency if site_obj else None

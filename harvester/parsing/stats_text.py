@@ -70,15 +70,15 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("reconsideration.received", rf"行政复议{G6}{N}{U}"),
     _p("litigation.received", rf"行政诉讼{G6}{N}{U}"),
     _p("complaints.received", rf"申诉{G6}{N}{U}"),
-    _p("fees.collected", rf"(?:收取|收费)(?:费用|金额)?{G6}{N}{M}", reject="减免"),
-    _p("fees.waived", rf"减免(?:费用|金额)?{G6}{N}{M}"),
+    _p("fees.collected", rf"(?:收取|收费)(?:费用|金额)?{_gap(14)}{N}{M}", reject="减免"),
+    _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{N}{M}"),
 ]
 
 _CLAUSE_END = "。;!?"
 
 # "None happened": a negated verb, then the clause it governs.
 _NONE_RE = re.compile(r"(?:未|没有|无|不曾)(?:发生|收到|接到|受理|出现|产生)(?:过)?(?P<clause>[^。;,!?]*)")
-_NONE_REQUEST_RE = re.compile(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?[^。;,!?\d]{0,15}?申请(?!行政复议|复议)")
+_NONE_REQUEST_RE = re.compile(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?[^。;,!?\d]{0,30}?申请(?!行政复议|复议)")
 _NONE_FEES_RE = re.compile(r"(?:未|没有|不|无)收取(?:任何)?[^。;,!?\d]{0,12}?费")
 _NONE_KEYS = (("reconsideration.received", "复议"), ("litigation.received", "诉讼"), ("complaints.received", "申诉"))
 
@@ -161,6 +161,8 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"累计.*主动公开|主动公开.*累计", "proactive.cumulative"),
         (r"^(?!.*依申请).*主动公开.*(?:数量|数|总数|条数)$|^(?!.*依申请).*主动公开(?:政府)?信息$", "proactive.total"),
         (r"规范性文件", "proactive.normative_documents"),
+        (r"^(?:政府)?(?:门户)?网站公开", "proactive.via.website"),
+        (r"^(?:政府)?公报公开", "proactive.via.gazette"),
         (r"新闻发布会", "press_conferences"),
         (r"政策解读", "proactive.policy_interpretations"),
         (r"减免", "fees.waived"),
@@ -228,6 +230,12 @@ class LabelledStats:
         if key not in self.found:
             self.found[key] = Found(key, number[0], number[1] or unit, label.strip(), line_index)
         return key
+
+    def add_key(self, key: str, label: str, raw_value: str, line_index: int = -1) -> None:
+        """A value whose key the caller knows (a column of a known row)."""
+        number = parse_number(raw_value)
+        if number is not None and key not in self.found:
+            self.found[key] = Found(key, number[0], number[1] or split_label(label)[1], label.strip(), line_index)
 
 
 def flattened_stats(lines: list[str]) -> list[Found]:

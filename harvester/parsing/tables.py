@@ -306,7 +306,7 @@ _APPEAL_SUFFIXES = [("维持", "upheld"), ("纠正", "corrected"), ("其他", "o
 def parse_appeal_table(grid: list[list[str]]) -> list[TableStat]:
     data_row = None
     for r, row in enumerate(grid):
-        if sum(1 for c in row if _number(c) is not None) >= 5 and r > 0:
+        if r >= 2 and any(_number(c) is not None for c in row):
             data_row = r
             break
     if data_row is None:
@@ -413,14 +413,21 @@ def read_tables(grids: list[list[list[str]]]) -> StandardTables:
 
 
 def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
-    """A non-standard statistics table (指标名称 | 计量单位 | 本年 | 累计): label, first number."""
+    """A non-standard statistics table (指标名称 | 计量单位 | 本年 | 历年累计): the label and the
+    first number of each row; the 累计 column of the 主动公开 row is proactive.cumulative."""
+    cumulative_col = None
     for row in grid:
-        cells = _dedupe(row)
+        for c, text in enumerate(row):
+            if "累计" in text and c > 0 and _number(text) is None and cumulative_col is None:
+                cumulative_col = c
         label = None
-        for text in cells:
+        for c, text in enumerate(row):
             if _number(text) is not None:
                 if label is not None:
-                    acc.add(label, text)
+                    key = acc.add(label, text)
+                    if (key == "proactive.total" and cumulative_col is not None and cumulative_col > c
+                            and cumulative_col < len(row)):
+                        acc.add_key("proactive.cumulative", label, row[cumulative_col])
                 break
-            if re.search(r"[\u4e00-\u9fff]{2}", text):
+            if re.search(r"[\u4e00-\u9fff]{2}", text) and text != label:
                 label = text
