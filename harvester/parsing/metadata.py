@@ -78,10 +78,18 @@ class _Collector:
     def __init__(self) -> None:
         self.values: dict[str, tuple[str | None, str]] = {}  # field -> (value, origin)
 
+        #: Fields the page explicitly says are empty (文号: 无): later sources must not fill them.
+        self.explicit_none: set[str] = set()
+
     def offer(self, fieldname: str, raw: str, origin: str) -> None:
+        if fieldname in self.explicit_none:
+            return
         if fieldname in self.values and self.values[fieldname][0] is not None:
             return
-        self.values[fieldname] = (_clean_value(fieldname, raw), origin)
+        value = _clean_value(fieldname, raw)
+        if value is None and squash(raw).lower() in _EMPTY_VALUES - {""}:
+            self.explicit_none.add(fieldname)
+        self.values[fieldname] = (value, origin)
 
 
 def _table_pairs(root, collector: _Collector) -> None:
@@ -124,7 +132,7 @@ def block_lines(root, limit: int = 300) -> list[str]:
     ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container)."""
     out: list[str] = []
     for el in root.iter(*_BLOCK_TAGS):
-        text = el.text_content()
+        text = " ".join(el.itertext())  # keep cell/element boundaries: 文号:无 | 发布日期:…
         if len(text) <= limit and _PAIR_RE.search(halfwidth(text)):
             out.append(re.sub(r"[ \t\r\f\v]+", " ", text).strip())
         if len(out) >= 60:
