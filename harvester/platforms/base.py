@@ -13,6 +13,7 @@ from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
 from ..items import PageItem
@@ -138,6 +139,12 @@ class ReportSpider(scrapy.Spider):
     def detail_failed(self, failure: Any) -> Any:
         """Network-level failure of a detail page (timeout, refused): recorded, not fatal."""
         request = failure.request
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            # Obeying the site's robots.txt is not a failure of the harvest.
+            self.seen_urls.discard(request.url)
+            self.crawler.stats.inc_value("harvester/robots_forbidden")
+            self.logger.info("not fetched (robots.txt forbids it): %s", request.url)
+            return
         self.logger.warning("could not fetch %s: %s", request.url, failure.getErrorMessage())
         self.crawler.stats.inc_value("harvester/fetch_failures")
         yield PageItem(
