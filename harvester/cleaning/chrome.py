@@ -45,11 +45,20 @@ GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
 )
 
 # ---------------------------------------------------------------- element-level chrome
+#: Class/id words of page chrome (used to pick the container: menus, banners, sidebars...).
 _CHROME_TOKEN_RE = re.compile(
     r"(?:^|[-_])(?:nav\w*|menu\w*|subnav|footer?|foot\w*|bottom|copyright|breadcrumbs?|crumbs?|"
     r"position|location|dqwz|share\w*|bdshare\w*|jiathis|print\w*|fontsize|font-size|font|zihao|"
     r"toolbar|tools|hits|counter|visits?|pageviews?|sidebar|header|topbar|banner|login|search|"
     r"ewm|qrcode|related|xgwz|pager|pagination|prev|next)(?:$|[-_])",
+    re.I,
+)
+#: The narrower set removed from *inside* the container: words a report's own markup does not
+#: use (no "bottom", "header"... which Word exports and editors do use for text).
+_INNER_CHROME_TOKEN_RE = re.compile(
+    r"(?:^|[-_])(?:nav|navbar|subnav|menu|footer|copyright|breadcrumbs?|crumbs?|position|location|"
+    r"dqwz|share\w*|bdshare\w*|bds_\w+|jiathis|print|printer|fontsize|font-size|zihao|toolbar|"
+    r"hits|counter|visits?|pageviews?|ewm|qrcode|pager|pagination)(?:$|[-_])",
     re.I,
 )
 _CHROME_TAGS = frozenset({"nav", "footer", "header", "aside", "form", "button", "select", "input"})
@@ -132,15 +141,22 @@ class LineVerdicts:
 
 def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any, str]:
     """The report container and how it was found (a CSS selector or ``density``/``body``)."""
+    empty_match: tuple[Any, str] | None = None
     for selector in (*site_selectors, *GENERIC_CONTENT_SELECTORS):
         try:
             matches = _css(selector)(root)
         except Exception:  # a bad selector in a site entry must not break cleaning
             continue
+        if matches and empty_match is None:
+            empty_match = (matches[0], selector)
         matches = [m for m in matches if _text_length(m) > 0]
         if matches:
             # Several matches (TRS nests TRS_Editor): the one holding the most text.
             return max(matches, key=_text_length), selector
+    if empty_match is not None:
+        # The page has its CMS's container, just empty (a withdrawn article, a dead link's
+        # placeholder): the body is empty, not whatever chrome the heuristic would find.
+        return empty_match
     best = _densest_block(root)
     if best is not None:
         return best, "density"
@@ -188,12 +204,12 @@ def _densest_block(root: Any) -> Any:
     return max(scores, key=scores.get)
 
 
-def _is_chrome_element(el: Any) -> bool:
+def _is_chrome_element(el: Any, pattern: re.Pattern[str] = _CHROME_TOKEN_RE) -> bool:
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     if tag in _CHROME_TAGS:
         return True
     names = f"{el.get('class') or ''} {el.get('id') or ''}".split()
-    return any(_CHROME_TOKEN_RE.search(name) for name in names)
+    return any(pattern.search(name) for name in names)
 
 
 def chrome_label(el: Any) -> str:
@@ -224,7 +240,7 @@ def remove_chrome_elements(container: Any) -> list[str]:
         tag = el.tag.lower()
         if tag in ("script", "style", "noscript", "template"):
             doomed.append((el, None))
-        elif _is_chrome_element(el) and _text_length(el) <= total * _WRAPPER_SHARE:
+        elif _is_chrome_element(el, _INNER_CHROME_TOKEN_RE) and _text_length(el) <= total * _WRAPPER_SHARE:
             doomed.append((el, chrome_label(el)))
     for el, label in doomed:
         if _has_ancestor_in(el, {id(d) for d, _ in doomed}):
@@ -308,8 +324,6 @@ def strip_chrome_lines(lines: Sequence[Line], extra_patterns: Sequence[re.Patter
 
     def label_of(index: int, position: str) -> str | None:
         text = texts[index]
-        if lines[index].is_table_row and position == "tail":
-            return None  # data rows at the end are statistics, not footers
         for pattern in extra_patterns:
             if pattern.search(text):
                 return "site_pattern"
@@ -354,8 +368,8 @@ def strip_chrome_lines(lines: Sequence[Line], extra_patterns: Sequence[re.Patter
     floor = max(head_end, len(texts) - _TAIL_SCAN_LINES)
     while index >= floor:
         text = texts[index]
-        if _is_strong_prose(text):
-            break
+        if _is_strong_prose(text) or lines[index].is_table_row:
+            break  # report text, or a data table's rows: the footer is below them
         label = label_of(index, "tail")
         if label:
             verdicts.removed[index] = label

@@ -197,3 +197,22 @@ def test_density_heuristic_without_a_known_container() -> None:
     page = clean_page(raw, None, "http://x.gov.cn/")
     assert page.cleaning["container"] == "density"
     assert body_lines(page) == PROSE
+
+
+def test_statistics_table_at_the_end_survives_a_footer_below_it() -> None:
+    table = "<table><tr><td>收到申请数</td><td>件</td><td>21</td></tr><tr><td>总计</td><td></td><td>21</td></tr></table>"
+    page = clean(paragraphs(PROSE) + table + paragraphs(["主办:某市人民政府办公室 网站标识码:123", "map"]))
+    assert body_lines(page) == [*PROSE, "收到申请数\t件\t21", "总计\t\t21"]
+
+
+def test_report_markup_with_layout_words_in_its_classes_stays() -> None:
+    inner = paragraphs(PROSE) + "<div class='bottom'><p>肇庆市人民政府办公室</p><p>2015年3月20日</p></div>"
+    page = clean(inner)
+    assert body_lines(page) == [*PROSE, *SIGNATURE]
+
+
+def test_empty_cms_container_gives_an_empty_body_not_chrome() -> None:
+    outside = "<div class='info'>来源：市府办 发布时间：2019-03-08 浏览次数：8688</div><div class='share'>分享到：微信</div>"
+    page = clean("", outside=outside)
+    assert page.text == ""
+    assert page.cleaning["container"] == ".article-content"
