@@ -52,6 +52,8 @@ def _check_sqlite_path(path: Path) -> None:
         raise StorageError(f"cannot use {path} as a database: it is a directory")
     if not parent.exists():
         raise StorageError(f"cannot create database {path}: directory {parent} does not exist")
+    if not parent.is_dir():
+        raise StorageError(f"cannot create database {path}: {parent} is not a directory")
     if path.exists():
         if not os.access(path, os.R_OK | os.W_OK):
             raise StorageError(f"cannot write database {path}: permission denied")

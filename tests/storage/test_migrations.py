@@ -1,0 +1,110 @@
+"""Schema migrations (`harvester db upgrade`) and clear errors for unusable databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from harvester.cli import main
+from harvester.storage import StorageError, Store
+from harvester.storage.engine import alembic_config, current_revision, head_revision, make_engine
+from harvester.storage.models import Base
+
+from .conftest import report_html
+
+URL = "http://www.zhaoqing.gov.cn/gkmlpt/content/2/1/post_1.html"
+
+
+def tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_creates_the_schema_on_an_empty_database(db_url, capsys):
+    assert main(["db", "upgrade", "--db", db_url]) == 0
+    assert "upgraded from empty to revision" in capsys.readouterr().out
+    assert set(Base.metadata.tables) | {"alembic_version"} == tables(db_url)
+    engine = make_engine(db_url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_db_upgrade_on_an_existing_database_keeps_its_data(db_url, make_item, capsys):
+    with Store(db_url) as store:
+        store.save_page(make_item(URL, report_html()))
+    assert main(["db", "upgrade", "--db", db_url]) == 0
+    assert "already at revision" in capsys.readouterr().out
+    assert main(["db", "current", "--db", db_url]) == 0
+    assert "up to date" in capsys.readouterr().out
+    with Store(db_url) as store:
+        assert set(store.known_pages("zhaoqing")) == {URL}
+
+
+def test_migrations_downgrade_and_upgrade_again(db_url):
+    from alembic import command
+
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            command.downgrade(config, "base")
+        assert current_revision(engine) is None
+        assert tables(db_url) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+    with Store(db_url) as store:  # opening a Store migrates again
+        assert store.known_pages("zhaoqing") == {}
+
+
+def test_sqlite_pragmas(tmp_path):
+    with Store(str(tmp_path / "h.db")) as store, store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+@pytest.mark.parametrize(
+    "make_path, message",
+    [
+        (lambda tmp: tmp / "missing-dir" / "h.db", "does not exist"),
+        (lambda tmp: tmp, "is a directory"),
+        (lambda tmp: (tmp / "plain-file").write_text("x") and tmp / "plain-file" / "h.db", "is not a directory"),
+    ],
+)
+def test_unusable_sqlite_path_is_one_clear_line(tmp_path, capsys, make_path, message):
+    path = make_path(tmp_path)
+    with pytest.raises(StorageError, match=message):
+        Store(str(path))
+    assert main(["db", "upgrade", "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("harvester: error:") and message in err and err.count("\n") == 1
+
+
+def test_unreachable_postgresql_is_one_clear_line(capsys):
+    from harvester.storage.testing import free_port
+
+    url = f"postgresql+psycopg://postgres:secret@127.0.0.1:{free_port()}/nothing"
+    with pytest.raises(StorageError, match="cannot open database") as error:
+        Store(url)
+    assert "secret" not in str(error.value)
+    assert main(["runs", "--db", url]) == 2
+    assert "cannot open database" in capsys.readouterr().err
+
+
+def test_database_url_resolution(monkeypatch, tmp_path):
+    from harvester.storage import database_url
+
+    monkeypatch.delenv("HARVESTER_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert database_url() == f"sqlite:///{tmp_path / 'harvest.db'}"
+    monkeypatch.setenv("HARVESTER_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert database_url() == "postgresql+psycopg://u@h/db"
+    assert database_url("other.db") == f"sqlite:///{tmp_path / 'other.db'}"
+    assert database_url("sqlite:////x/y.db") == "sqlite:////x/y.db"

@@ -1,0 +1,158 @@
+"""Re-parse: a changed parsing rule reaches stored pages with zero network access."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy import select
+
+from harvester import parsing
+from harvester.cli import main
+from harvester.storage.models import HarvestRun
+from harvester.storage.queries import page_history
+from harvester.storage.reparse import reparse
+
+from .conftest import notice_html, report_html
+
+URL_2019 = "http://www.zhaoqing.gov.cn/gkmlpt/content/2/2019/post_2019.html"
+URL_2020 = "http://www.zhaoqing.gov.cn/gkmlpt/content/2/2020/post_2020.html"
+URL_NOTICE = "http://www.zhaoqing.gov.cn/gkmlpt/content/2/2021/post_2021.html"
+NEW_AGENCY = "肇庆市人民政府办公室（新规则）"
+NEW_WARNING = "new rule: agency read from the signature"
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any Python-level connection attempt fails the test (PostgreSQL's libpq is not Python)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access during re-parse: {args[1:] if len(args) > 1 else args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture
+def stored_pages(store, make_item):
+    run = store.start_run("zhaoqing", "zhaoqing", {}, "test", parsing.PARSER_VERSION)
+    items = {
+        URL_2019: make_item(URL_2019, report_html(year=2019), run=run),
+        URL_2020: make_item(URL_2020, report_html(year=2020), run=run),
+        URL_NOTICE: make_item(URL_NOTICE, notice_html(), run=run),
+    }
+    for item in items.values():
+        store.save_page(item)
+    assert items[URL_2020].result.is_report and not items[URL_NOTICE].result.is_report
+    return items
+
+
+def changed_rule(monkeypatch, version: str = "9.9.9-test", notice_is_report: bool = False):
+    """Patch the parser as a parser fix would: one field of the 2020 report reads differently."""
+    original = parsing.parse_page
+
+    def parse_page(url, body, headers=None, site=None):
+        result = original(url, body, headers, site)
+        result.item.parser_version = version
+        if result.is_report and result.item.report_year == 2020:
+            result.item.agency = NEW_AGENCY
+            result.item.warnings.append(NEW_WARNING)
+        if notice_is_report and url == URL_NOTICE:
+            result.kind = "report"
+        return result
+
+    monkeypatch.setattr(parsing, "parse_page", parse_page)
+    monkeypatch.setattr(parsing, "PARSER_VERSION", version)
+
+
+def test_reparse_stores_a_changed_rule_with_zero_network(store, stored_pages, use_parser, monkeypatch, no_network):
+    changed_rule(monkeypatch)
+    summary = reparse(store, batch_size=2)
+
+    assert (summary.examined, summary.reports_examined) == (3, 2)
+    assert (summary.changed, summary.unchanged, summary.non_reports) == (1, 1, 1)
+    assert dict(summary.field_changes) == {"agency": 1, "warnings": 1}
+    assert dict(summary.new_warnings) == {NEW_WARNING: 1}
+
+    history = page_history(store, URL_2020)
+    old, new = history["report_versions"]
+    assert len(history["snapshots"]) == 1  # same bytes: no new snapshot, a new report version
+    assert (old["current"], new["current"]) == (False, True)
+    assert new["parser_version"] == "9.9.9-test" and new["reason"] == "reparse"
+    assert new["created_run"] == summary.run_id and new["changed_fields"] == ["agency", "warnings"]
+
+    from harvester.storage.export import iter_current_reports
+
+    current = {r.item.url: r.item for r in iter_current_reports(store)}
+    assert current[URL_2020].agency == NEW_AGENCY and NEW_WARNING in current[URL_2020].warnings
+    assert current[URL_2019].agency == stored_pages[URL_2019].result.item.agency
+    assert len(page_history(store, URL_2019)["report_versions"]) == 1
+    assert page_history(store, URL_2019)["report_versions"][0]["checked_parser_version"] == "9.9.9-test"
+
+    with store.session() as session:
+        run = session.get(HarvestRun, summary.run_id)
+    assert (run.kind, run.outcome, run.parser_version) == ("reparse", "finished", "9.9.9-test")
+
+    again = reparse(store)  # idempotent: nothing left to change
+    assert (again.changed, again.unchanged) == (0, 2)
+    assert len(page_history(store, URL_2020)["report_versions"]) == 2
+
+
+def test_reparse_reclassifies_and_dry_run_stores_nothing(store, stored_pages, use_parser, monkeypatch, no_network):
+    plain_parser = parsing.parse_page
+    changed_rule(monkeypatch, notice_is_report=True)
+    dry = reparse(store, dry_run=True)
+    assert (dry.changed, dry.newly_reports, dry.run_id) == (1, 1, None)
+    assert page_history(store, URL_NOTICE)["report_versions"] == []
+    assert len(page_history(store, URL_2020)["report_versions"]) == 1
+
+    summary = reparse(store, site="zhaoqing")
+    assert (summary.changed, summary.newly_reports) == (1, 1)
+    versions = page_history(store, URL_NOTICE)["report_versions"]
+    assert len(versions) == 1 and versions[0]["current"]
+    assert page_history(store, URL_NOTICE)["snapshots"][0]["kind"] == "report"
+
+    monkeypatch.setattr(parsing, "parse_page", plain_parser)  # rule reverted: the notice is no report
+    back = reparse(store)
+    assert back.newly_non_reports == 1
+    assert not page_history(store, URL_NOTICE)["report_versions"][0]["current"]
+
+
+def test_reparse_filters_by_site_and_since(store, stored_pages, make_item, use_parser, monkeypatch):
+    store.save_page(make_item("http://www.yk.gov.cn/art/2021/3/1/art_1_1.html", report_html(year=2020), site="yongkang"))
+    changed_rule(monkeypatch)
+    from datetime import datetime, timezone
+
+    assert reparse(store, site="yongkang").examined == 1
+    assert reparse(store, since=datetime(2030, 1, 1, tzinfo=timezone.utc)).examined == 0
+    assert reparse(store, since=datetime(2020, 1, 1, tzinfo=timezone.utc)).examined == 4
+
+
+def test_interrupted_reparse_keeps_committed_batches(store, stored_pages, use_parser, monkeypatch):
+    changed_rule(monkeypatch)
+    calls = []
+
+    def interrupt_after_first_batch(done: int) -> None:
+        calls.append(done)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reparse(store, batch_size=1, progress=interrupt_after_first_batch)
+    with store.session() as session:
+        run = session.scalars(select(HarvestRun).where(HarvestRun.kind == "reparse")).one()
+    assert run.outcome == "interrupted" and run.stats["examined"] == 1
+    rerun = reparse(store, batch_size=1)  # continues: every page gets the new rule
+    assert rerun.examined == 3
+    assert len(page_history(store, URL_2020)["report_versions"]) == 2
+
+
+def test_reparse_command_prints_what_changed(db_url, stored_pages, use_parser, monkeypatch, capsys, no_network):
+    changed_rule(monkeypatch)
+    assert main(["reparse", "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "reports examined:            2" in out
+    assert "changed (new version):     1" in out
+    assert "field changes: agency 1, warnings 1" in out
+    assert NEW_WARNING in out
+    assert main(["reparse", "--db", db_url, "--since", "yesterday"]) == 2
