@@ -7,6 +7,7 @@ chrome stripping; pinyin goes before conversion so OpenCC never sees ``關(guān
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from typing import Any
@@ -34,6 +35,8 @@ _TEXT_ATTRIBUTES = ("title", "alt", "content")
 _NOT_TEXT_TAGS = frozenset({"script", "style"})
 _ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png|gif|bmp)(?:$|[?#])|downfile|download", re.I)
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+#: gkmlpt detail pages may ship the body only as JSON in ``window._CONFIG.DETAIL`` (rendered by JS).
+_EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None) -> CleanedPage:
@@ -187,6 +190,22 @@ def _prune_removed_elements(content: Any, lines: list, removed: set[int]) -> Non
         keep.add(id(el))  # never try it twice
 
 
+def _embedded_content(root: Any) -> Any | None:
+    """The report body a JS-rendered page carries as JSON (``"content":"<p>..."``), parsed."""
+    for script in root.iter("script"):
+        match = _EMBEDDED_CONTENT_RE.search(script.text or "")
+        if not match:
+            continue
+        try:
+            markup = json.loads(f'"{match.group(1)}"')
+        except ValueError:
+            continue
+        if markup.strip():
+            fragment = parse_html(f"<html><body><div class='embedded-content'>{markup}</div></body></html>")
+            return fragment.find("body/div")
+    return None
+
+
 def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None) -> CleanedPage:
     decoded = decode_body(body, headers)
     root = parse_html(decoded.text)
@@ -195,6 +214,11 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None)
     selectors, extra_patterns = _site_config(site)
     container, found_by = select_container(root, selectors)
     content = copy.deepcopy(container)
+    if not content.text_content().strip():
+        embedded = _embedded_content(root)
+        if embedded is not None:
+            convert_document(embedded, embedded.text_content())
+            content, found_by = embedded, "embedded_json"
     chrome_removed = remove_chrome_elements(content)
     spam_links = remove_spam_links(content)
     if spam_links and "spam" not in chrome_removed:

@@ -216,3 +216,15 @@ def test_empty_cms_container_gives_an_empty_body_not_chrome() -> None:
     page = clean("", outside=outside)
     assert page.text == ""
     assert page.cleaning["container"] == ".article-content"
+
+
+def test_gkmlpt_body_embedded_as_json_when_the_container_is_empty() -> None:
+    detail = '{"title":"年度报告","content":"\\u003Cp\\u003E当前位置：首页\\u003C/p\\u003E\\u003Cp\\u003E' + PROSE[1] + '\\u003C/p\\u003E"}'
+    raw = (
+        f"<html><head><script>window._CONFIG = {{SID: '755031', DETAIL: {detail}}};</script></head>"
+        "<body><div class='article-content'></div></body></html>"
+    ).encode()
+    page = clean_page(raw, None, "http://www.zhaoqing.gov.cn/gkmlpt/content/0/278/post_278643.html", "zhaoqing")
+    assert page.text == PROSE[1]
+    assert page.removed_lines == ["当前位置：首页"]
+    assert page.cleaning["container"] == "embedded_json"
