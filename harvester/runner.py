@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -54,7 +53,7 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
     ``spider_args[site]`` holds the ``-a`` arguments of that site's spider (base_url, render...).
     """
     keys = [get_site(s).key for s in sites]  # UnknownSiteError before anything starts
-    process = CrawlerProcess(project_settings(settings), install_root_handler=False)
+    process = CrawlerProcess(project_settings(settings))
     crawlers = []
     for key in keys:
         crawler = process.create_crawler(process.spider_loader.load(key))
@@ -68,7 +67,6 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
     return results
 
 
-def configure_logging(level: str = "WARNING") -> None:
-    """Scrapy's INFO log drowns a summary; keep warnings and errors, one line each."""
-    logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("scrapy").setLevel(getattr(logging, level))
+def log_settings(level: str = "WARNING") -> dict[str, Any]:
+    """Scrapy's INFO log drowns the summary: warnings and errors only, one short line each."""
+    return {"LOG_LEVEL": level, "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s"}

@@ -7,7 +7,6 @@ import os
 
 from rich.console import Console
 
-from ..runner import configure_logging
 from ..sites import SITES
 from .harvest import harvest_sites
 
@@ -30,7 +29,6 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    configure_logging("WARNING")
     console = Console()
     failed = harvest_sites(args.site or list(SITES), db=args.db, replica=True, port=args.port,
                            renderer=args.renderer, console=console)

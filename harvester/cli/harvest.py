@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from ..runner import SiteResult, configure_logging, fast_local_settings, run_sites
+from ..runner import SiteResult, fast_local_settings, log_settings, run_sites
 from ..sites import SITES, UnknownSiteError, get_site
 from .errors import UserError
 from .summary import print_summary
@@ -37,15 +37,15 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    configure_logging(args.log_level)
     failed = harvest_sites(args.sites or list(SITES), db=args.db, replica=args.replica, port=args.port,
-                           renderer=args.renderer, base_urls=parse_base_urls(args.base_url))
+                           renderer=args.renderer, base_urls=parse_base_urls(args.base_url),
+                           log_level=args.log_level)
     return 1 if failed else 0
 
 
 def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port: int = 0,
                   renderer: str = "auto", base_urls: dict[str, str] | None = None,
-                  console: Console | None = None) -> bool:
+                  console: Console | None = None, log_level: str = "WARNING") -> bool:
     """Harvest the sites (their replicas with ``replica``); print the table; True if any failed."""
     console = console or Console()
     try:
@@ -57,7 +57,7 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
     if not replica:
         spider_args = {s: {"base_url": (base_urls or {})[s]} for s in sites if (base_urls or {}).get(s)}
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
-                           extra_settings=render_settings)
+                           extra_settings={**log_settings(log_level), **render_settings})
     from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
 
     needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
@@ -74,7 +74,7 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
         spider_args = {s: {"base_url": server.base_urls[s],
                            "render": "yes" if backend and s in needs_rendering else "no"} for s in sites}
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
-                           extra_settings={**fast_local_settings(), **render_settings})
+                           extra_settings={**log_settings(log_level), **fast_local_settings(), **render_settings})
     finally:
         server.stop()
 
@@ -132,7 +132,7 @@ def renderer_settings(choice: str) -> tuple[str | None, dict[str, Any]]:
 def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], console: Console,
                 extra_settings: dict[str, Any] | None = None) -> bool:
     """Crawl, print the per-site table and the problems; True when any site failed."""
-    settings = {"HARVESTER_DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", **(extra_settings or {})}
+    settings = {"HARVESTER_DATABASE_URL": db_url, **(extra_settings or {})}
     results = run_sites(sites, settings=settings, spider_args=spider_args)
     print_summary(results, console)
     problems = site_problems(results)

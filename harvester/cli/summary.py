@@ -23,12 +23,18 @@ def years_label(years: list[int]) -> str:
     return ", ".join(spans)
 
 
+COLUMNS = ("site", "listing pages", "detail pages", "reports", "years covered", "with warnings",
+           "not reports", "new", "changed", "unchanged", "failed", "finish")
+
+
 def print_summary(results: list[SiteResult], console: Console | None = None) -> None:
     console = console or Console()
+    if not console.is_terminal:  # cron mail, CI logs: never squeeze the table into 80 columns
+        console = Console(width=160, file=console.file)
     table = Table(title="Harvest summary", show_lines=False)
-    for column in ("site", "listing pages", "detail pages", "reports", "years covered",
-                   "with warnings", "not reports", "new", "changed", "unchanged", "failed", "finish"):
-        table.add_column(column, justify="left" if column in ("site", "years covered", "finish") else "right")
+    for column in COLUMNS:
+        table.add_column(column, justify="left" if column in ("site", "years covered", "finish") else "right",
+                         overflow="fold")
     for r in results:
         not_reports = sum(v for k, v in r.stats.items() if k.startswith("harvester/kind/") and k != "harvester/kind/report")
         table.add_row(
@@ -42,7 +48,7 @@ def print_summary(results: list[SiteResult], console: Console | None = None) -> 
             str(r.stat("harvester/new")),
             str(r.stat("harvester/changed")),
             str(r.stat("harvester/unchanged")),
-            str(r.stat("harvester/failed") + r.stat("harvester/dead_links") + r.stat("harvester/fetch_failures")),
+            str(r.stat("harvester/failed")),
             str(r.finish_reason or "-"),
         )
     console.print(table)

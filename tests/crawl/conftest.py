@@ -49,4 +49,4 @@ def last_run_stats(db_path: Path, site: str) -> dict:
     assert out.returncode == 0, out.stderr
     runs = [r for r in json.loads(out.stdout) if r.get("site") == site]
     assert runs, f"no run recorded for {site}"
-    return runs[-1]
+    return max(runs, key=lambda r: r["id"])
