@@ -53,9 +53,11 @@ start() {
   if [[ -z "${pid:-}" ]]; then
     # offscreen Qt platform: no X server/Xvfb needed. QTWEBENGINE_DISABLE_SANDBOX: running as root.
     # --disable-lua-sandbox: lets our execute scripts use the full splash API (loopback only).
+    # --disable-browser-caches: a page served from WebKit's cache has no HTTP history, so its
+    # status and headers (provenance) would be unknown; an archive wants fresh fetches anyway.
     QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 \
       setsid "$VENV/bin/python" -m splash.server --ip 127.0.0.1 --port "$PORT" \
-      --disable-xvfb --disable-lua-sandbox --max-timeout 300 \
+      --disable-xvfb --disable-lua-sandbox --disable-browser-caches --max-timeout 300 \
       >>"$LOGFILE" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PIDFILE"

@@ -91,6 +91,7 @@ function main(splash, args)
     http_status=status,
     response_headers=response_headers,
     challenge_passed=not blocked(response),
+    history_missing=(response == nil),
     cookies=splash:get_cookies(),
     splash_version=splash:get_version().splash,
   }
@@ -123,7 +124,7 @@ def render_info(response: Response) -> dict[str, Any] | None:
     """Provenance of a rendered response, None for a plain HTTP fetch.
 
     ``{"renderer": "splash 3.5" | "playwright chromium <version>", "requested_url": ...,
-    "final_url": ..., "challenge_passed": bool}``.
+    "final_url": ..., "challenge_passed": bool | None}`` (None: Splash kept no HTTP history).
     """
     try:
         meta = response.meta
@@ -255,8 +256,14 @@ class RenderMiddleware:
             "renderer": f"splash {data.get('splash_version') or '?'}",
             "requested_url": requested,
             "final_url": data["url"],
-            "challenge_passed": bool(data.get("challenge_passed")),
+            # None: unknown (no HTTP history, see below)
+            "challenge_passed": None if data.get("history_missing") else bool(data.get("challenge_passed")),
         }
+        if data.get("history_missing"):
+            # WebKit served the page from its cache: no HTTP answer to take status/headers from
+            self.stats.inc_value("harvester/render/splash/history_missing")
+            logger.warning("Splash kept no HTTP history for %s (a browser-cache hit?): its status and "
+                           "headers are unknown; start Splash with --disable-browser-caches", requested)
         headers = [(h["name"], h["value"]) for h in data.get("response_headers") or []]
         return self._finish(request, url=data["url"], status=int(data.get("http_status") or 200),
                             headers=headers, html=data["html"], info=info)
@@ -277,7 +284,7 @@ class RenderMiddleware:
 
     def _finish(self, request: Request, **kwargs: Any) -> HtmlResponse:
         info = kwargs["info"]
-        if not info["challenge_passed"]:
+        if info["challenge_passed"] is False:
             self.stats.inc_value("harvester/render/challenge_not_passed")
             logger.warning("%s still answers a challenge (HTTP %s) after rendering",
                            info["requested_url"], kwargs["status"])

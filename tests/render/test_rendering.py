@@ -98,6 +98,8 @@ def check_xuancheng(result: dict[str, Any], base: str, renderer_prefix: str) -> 
     assert result["reason"] == "finished", result["log"][-3000:]
     assert "Traceback" not in result["log"]
     assert not result["stats"].get("harvester/challenge_pages"), "a page was left at the challenge"
+    assert not result["stats"].get("harvester/render/challenge_not_passed")
+    assert not result["stats"].get("harvester/render/splash/history_missing")
     items = {i["url"]: i for i in result["items"]}
     listed = {e["url"] for e in manifest_all(site="xuancheng", base_urls={"xuancheng": base})
               if e["kind"] != "robots_disallowed"}
