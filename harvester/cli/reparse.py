@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--site", default=None, help="only this site's pages")
     p.add_argument("--since", default=None, metavar="DATE", help="only pages fetched on or after DATE (YYYY-MM-DD)")
     p.add_argument("--dry-run", action="store_true", help="report what would change, store nothing")
+    p.add_argument("--restart", action="store_true",
+                   help="start from the first page even if the last re-parse was interrupted")
     p.add_argument("--batch-size", type=int, default=100, help="pages per transaction (default 100)")
     add_db_argument(p)
     p.set_defaults(func=run)
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             with Progress() as bar:
                 task = bar.add_task("re-parsing", total=total)
                 summary = reparse(store, args.site, since, args.dry_run, args.batch_size,
-                                  progress=lambda n: bar.advance(task, n))
+                                  progress=lambda n: bar.advance(task, n), resume=not args.restart)
         else:
             done = [0]
 
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
                 done[0] += n
                 print(f"re-parsed {done[0]}/{total} pages", flush=True)
 
-            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=progress)
+            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=progress,
+                              resume=not args.restart)
     finally:
         store.close()
     print_summary(summary.to_dict())
@@ -76,6 +79,8 @@ def print_summary(data: dict) -> None:
     prefix = "dry run, nothing stored: " if data["dry_run"] else ""
     print(f"{prefix}parser {data['parser_version']}, {data['examined']} pages re-parsed"
           + (f" (run {data['run_id']})" if data["run_id"] else ""))
+    if data["resumed_from_run"]:
+        print(f"resumed the interrupted run {data['resumed_from_run']}: {data['pages_skipped']} pages already done")
     print(f"reports examined:            {data['reports_examined']}")
     print(f"  changed (new version):     {data['changed']}")
     print(f"  unchanged:                 {data['unchanged']}")

@@ -2,7 +2,9 @@
 
 Pages are visited in id order, ``batch_size`` at a time, each batch in one transaction: an
 interrupted re-parse keeps every committed batch and a rerun simply goes over the pages again
-(already updated ones come out "unchanged").
+(already updated ones come out "unchanged") unless it resumes: an interrupted re-parse records
+the last page it committed, and the next one with the same selection and parser version starts
+after it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .models import Page, Snapshot
+from .models import HarvestRun, Page, Snapshot
 from .store import Store, load_body
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,11 @@ class ReparseSummary:
     non_reports: int = 0
     failed: int = 0
     interrupted: bool = False
+    #: Set when continuing an interrupted re-parse: its run, and the pages it had done.
+    resumed_from_run: int | None = None
+    pages_skipped: int = 0
+    #: Last page id of the last committed batch (where a rerun resumes).
+    last_page_id: int = 0
     field_changes: Counter = field(default_factory=Counter)
     new_warnings: Counter = field(default_factory=Counter)
 
@@ -83,6 +90,9 @@ class ReparseSummary:
             "non_reports": self.non_reports,
             "failed": self.failed,
             "interrupted": self.interrupted,
+            "resumed_from_run": self.resumed_from_run,
+            "pages_skipped": self.pages_skipped,
+            "last_page_id": self.last_page_id,
             "field_changes": dict(self.field_changes.most_common()),
             "new_warnings": sum(self.new_warnings.values()),
             "new_warning_examples": [w for w, _ in self.new_warnings.most_common(20)],
@@ -98,8 +108,12 @@ def _pages_query(site: str | None, since: datetime | None):
     return query
 
 
-def count_pages(store: Store, site: str | None = None, since: datetime | None = None) -> int:
+def count_pages(
+    store: Store, site: str | None = None, since: datetime | None = None, up_to_page_id: int | None = None
+) -> int:
     query = _pages_query(site, since).with_only_columns(func.count()).order_by(None)
+    if up_to_page_id is not None:
+        query = query.where(Page.id <= up_to_page_id)
     with store.session() as session:
         return session.scalar(query) or 0
 
@@ -111,10 +125,13 @@ def reparse(
     dry_run: bool = False,
     batch_size: int = 100,
     progress: Callable[[int], None] | None = None,
+    resume: bool = True,
 ) -> ReparseSummary:
     """Parse the current snapshot of every selected page again and store what changed.
 
-    ``progress`` is called with the number of pages done after each batch.
+    ``progress`` is called with the number of pages done after each batch. With ``resume``, a
+    re-parse interrupted earlier (same site/since, same parser version) continues after the last
+    page it committed instead of starting over.
     """
     # Looked up at call time so that a changed parser (or a test's patched rule) is what runs.
     parsing = importlib.import_module("harvester.parsing")
@@ -122,11 +139,19 @@ def reparse(
 
     summary = ReparseSummary(parser_version=parsing.PARSER_VERSION, dry_run=dry_run)
     summary.pages_total = count_pages(store, site, since)
-    if not dry_run:
-        args = {"site": site, "since": since.isoformat() if since else None, "batch_size": batch_size}
-        summary.run_id = store.start_run(site, "reparse", args, __version__, parsing.PARSER_VERSION, kind="reparse")
-
+    selection = {"site": site, "since": since.isoformat() if since else None}
+    outcome = "failed"
     last_page_id = 0
+    if resume and not dry_run:
+        last_page_id, summary.resumed_from_run = _interrupted_position(store, selection, parsing.PARSER_VERSION)
+        summary.last_page_id = last_page_id
+        summary.pages_skipped = count_pages(store, site, since, up_to_page_id=last_page_id) if last_page_id else 0
+    if not dry_run:
+        args = {**selection, "batch_size": batch_size, "resumed_from_run": summary.resumed_from_run}
+        summary.run_id = store.start_run(site, "reparse", args, __version__, parsing.PARSER_VERSION, kind="reparse")
+    if progress is not None and summary.pages_skipped:
+        progress(summary.pages_skipped)
+
     base_query = _pages_query(site, since).order_by(Page.id).limit(batch_size)
     try:
         while True:
@@ -139,21 +164,38 @@ def reparse(
                 try:
                     for page, snapshot in rows:
                         _reparse_one(store, session, parsing, page, snapshot, summary.run_id, tally)
-                    session.rollback() if dry_run else session.commit()
-                    summary.add(tally)
+                    if dry_run:
+                        session.rollback()
+                        summary.add(tally)
+                    else:
+                        # The position is committed with the batch: exactly where a rerun resumes.
+                        _save_position(session, summary, tally, last_page_id)
+                        session.commit()
+                        summary.add(tally)
+                        summary.last_page_id = last_page_id
                 except Exception:
                     # A database error spoils the batch's transaction: redo it one page at a time.
                     log.exception("re-parse batch failed; retrying its pages one by one")
                     session.rollback()
                     _retry_one_by_one(store, parsing, [page.id for page, _ in rows], summary, dry_run)
+                    summary.last_page_id = last_page_id
+                    if not dry_run:
+                        with store.session() as position_session:
+                            _save_position(position_session, summary, Tally(), last_page_id)
+                            position_session.commit()
             if progress is not None:
                 progress(len(rows))
     except KeyboardInterrupt:
         summary.interrupted = True
         raise
+    except BaseException:
+        outcome = "failed"
+        raise
+    else:
+        outcome = "finished"
     finally:
         if summary.run_id is not None:
-            outcome = "interrupted" if summary.interrupted else "finished"
+            outcome = "interrupted" if summary.interrupted else outcome
             counts = {
                 "changed": summary.changed + summary.newly_reports + summary.newly_non_reports,
                 "unchanged": summary.unchanged + summary.non_reports,
@@ -161,6 +203,34 @@ def reparse(
             }
             store.finish_run(summary.run_id, outcome, summary.to_dict(), counts)
     return summary
+
+
+def _save_position(session: Session, summary: ReparseSummary, tally: Tally, last_page_id: int) -> None:
+    if summary.run_id is None:
+        return
+    merged = ReparseSummary(parser_version=summary.parser_version)
+    merged.__dict__.update({k: v for k, v in summary.__dict__.items() if k not in ("field_changes", "new_warnings")})
+    merged.field_changes = summary.field_changes.copy()
+    merged.new_warnings = summary.new_warnings.copy()
+    merged.add(tally)
+    merged.last_page_id = last_page_id
+    stats = merged.to_dict()
+    session.execute(update(HarvestRun).where(HarvestRun.id == summary.run_id).values(stats=stats))
+
+
+def _interrupted_position(store: Store, selection: dict, parser_version: str) -> tuple[int, int | None]:
+    """(last committed page id, run id) of the latest re-parse if it was interrupted with the same
+    selection and parser version; (0, None) otherwise."""
+    with store.session() as session:
+        latest = session.scalars(
+            select(HarvestRun).where(HarvestRun.kind == "reparse").order_by(HarvestRun.id.desc()).limit(1)
+        ).first()
+    if latest is None or latest.outcome != "interrupted" or latest.parser_version != parser_version:
+        return 0, None
+    args = latest.args or {}
+    if {k: args.get(k) for k in selection} != selection:
+        return 0, None
+    return int((latest.stats or {}).get("last_page_id") or 0), latest.id
 
 
 def _retry_one_by_one(store: Store, parsing, page_ids: list[int], summary: ReparseSummary, dry_run: bool) -> None:

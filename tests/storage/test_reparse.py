@@ -129,22 +129,39 @@ def test_reparse_filters_by_site_and_since(store, stored_pages, make_item, use_p
     assert reparse(store, since=datetime(2020, 1, 1, tzinfo=timezone.utc)).examined == 4
 
 
-def test_interrupted_reparse_keeps_committed_batches(store, stored_pages, use_parser, monkeypatch):
+def test_interrupted_reparse_keeps_committed_batches_and_resumes(store, stored_pages, use_parser, monkeypatch):
     changed_rule(monkeypatch)
-    calls = []
+    seen_progress = []
 
     def interrupt_after_first_batch(done: int) -> None:
-        calls.append(done)
+        seen_progress.append(done)
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         reparse(store, batch_size=1, progress=interrupt_after_first_batch)
     with store.session() as session:
-        run = session.scalars(select(HarvestRun).where(HarvestRun.kind == "reparse")).one()
-    assert run.outcome == "interrupted" and run.stats["examined"] == 1
-    rerun = reparse(store, batch_size=1)  # continues: every page gets the new rule
-    assert rerun.examined == 3
+        first = session.scalars(select(HarvestRun).where(HarvestRun.kind == "reparse")).one()
+    assert first.outcome == "interrupted" and first.stats["examined"] == 1 and first.stats["last_page_id"]
+    assert seen_progress == [1]
+
+    rerun = reparse(store, batch_size=1)  # continues after the committed page
+    assert (rerun.resumed_from_run, rerun.pages_skipped, rerun.examined) == (first.id, 1, 2)
     assert len(page_history(store, URL_2020)["report_versions"]) == 2
+    assert reparse(store).resumed_from_run is None  # the last run finished: a full pass again
+    assert reparse(store, resume=False).examined == 3
+
+
+def test_resume_needs_the_same_selection_and_parser(store, stored_pages, use_parser, monkeypatch):
+    changed_rule(monkeypatch)
+
+    def interrupt(done: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reparse(store, batch_size=1, progress=interrupt)
+    assert reparse(store, site="zhaoqing", dry_run=True).examined == 3  # dry runs never resume
+    changed_rule(monkeypatch, version="10.0.0-test")  # a newer parser starts over
+    assert reparse(store, batch_size=1).resumed_from_run is None
 
 
 def test_reparse_command_prints_what_changed(db_url, stored_pages, use_parser, monkeypatch, capsys, no_network):
