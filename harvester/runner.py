@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -53,7 +54,14 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
     ``spider_args[site]`` holds the ``-a`` arguments of that site's spider (base_url, render...).
     """
     keys = [get_site(s).key for s in sites]  # UnknownSiteError before anything starts
-    process = CrawlerProcess(project_settings(settings))
+    merged = project_settings(settings)
+    process = CrawlerProcess(merged)
+    for name in NETWORK_LOGGERS:
+        log = logging.getLogger(name)
+        if merged.get("LOG_LEVEL") == "DEBUG":
+            log.removeFilter(one_line)
+        else:
+            log.addFilter(one_line)
     crawlers = []
     for key in keys:
         crawler = process.create_crawler(process.spider_loader.load(key))
@@ -65,6 +73,23 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         results.append(SiteResult(site=key, finish_reason=stats.get("finish_reason"), stats=stats))
     return results
+
+
+#: Loggers whose errors are network conditions (refused, timeout, DNS), not bugs: one line each.
+#: Errors in spider or pipeline code keep their traceback.
+NETWORK_LOGGERS = (
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.core.downloader",
+    "scrapy.core.engine",
+)
+
+
+def one_line(record: logging.LogRecord) -> bool:
+    """Log filter: a network error is one line for a user; tracebacks only at DEBUG level."""
+    record.exc_info = None
+    record.exc_text = None
+    return True
 
 
 def log_settings(level: str = "WARNING") -> dict[str, Any]:

@@ -43,6 +43,8 @@ ITEM_PIPELINES = {
 HARVESTER_DATABASE_URL = None  # None -> sqlite:///harvest.db in the working directory
 
 #: Rendering backend for requests a spider marks as needing a browser: "splash" or "playwright".
-#: None -> "splash" when SPLASH_URL is set, otherwise no renderer.
+#: None -> "splash" when SPLASH_URL is set (setting or environment), otherwise no renderer.
+#: The add-on below wires the chosen backend's middlewares and handlers (docs/rendering.md).
 HARVESTER_RENDERER = None
 SPLASH_URL = None
+ADDONS = {"harvester.render.RenderAddon": 0}

@@ -21,7 +21,9 @@ def register(sub) -> None:
     )
     p.add_argument("--db", default="harvest.db", help="database file or SQLAlchemy URL (default: ./harvest.db)")
     p.add_argument("--site", action="append", metavar="SITE", help=f"only this site; repeatable (default: all of {', '.join(SITES)})")
-    p.add_argument("--port", type=int, default=0, help="first replica port (sites use PORT..PORT+4; default: free ports)")
+    p.add_argument("--port", type=int, default=8600,
+                   help="first replica port; the sites use PORT..PORT+4 (default: 8600). Fixed ports keep "
+                   "page URLs stable from one run to the next, so a second run stores nothing twice")
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
                    help="how to pass xuancheng's JavaScript challenge: auto (splash if SPLASH_URL is set, "
                    "else Chromium if installed), splash, playwright, or none (challenge switched off)")

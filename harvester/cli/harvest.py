@@ -27,7 +27,8 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true", help="harvest every site (the default when no SITE is given)")
     p.add_argument("--db", default=None, help="database file or SQLAlchemy URL (default: $HARVESTER_DATABASE_URL or ./harvest.db)")
     p.add_argument("--replica", action="store_true", help="harvest the bundled replicas on loopback instead of the real sites")
-    p.add_argument("--port", type=int, default=0, help="with --replica: first replica port (default: free ports)")
+    p.add_argument("--port", type=int, default=8600,
+                   help="with --replica: first replica port; sites use PORT..PORT+4 (default: 8600)")
     p.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
                    help="crawl SITE at URL instead of its real address (repeatable)")
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
@@ -106,27 +107,20 @@ def open_store_or_fail(db: str | None) -> str:
 
 
 def renderer_settings(choice: str) -> tuple[str | None, dict[str, Any]]:
-    """(backend, settings to merge) for --renderer; backend None means no rendering available."""
+    """(backend, settings) for --renderer; the render add-on (harvester.render) does the wiring.
+
+    auto: Splash when SPLASH_URL is set, else Chromium when installed, else no renderer."""
     splash_url = os.environ.get("SPLASH_URL")
-    if choice == "none":
-        return None, {}
     if choice == "auto":
-        if splash_url:
-            choice = "splash"
-        elif shutil.which("chromium"):
-            choice = "playwright"
-        else:
-            return None, {}
+        choice = "splash" if splash_url else ("playwright" if shutil.which("chromium") else "none")
+    if choice == "none":
+        return None, {"HARVESTER_RENDERER": "none"}
     if choice == "splash" and not splash_url:
-        raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050; "
-                        "start one with scripts/splash.sh start)")
+        raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050 after "
+                        "scripts/splash.sh start); see README, Rendering")
     if choice == "playwright" and not shutil.which("chromium"):
         raise UserError("--renderer playwright needs Debian's chromium (apt-get install -y chromium)")
-    try:
-        from ..render import settings_for
-    except ImportError:
-        return None, {}
-    return choice, settings_for(choice, splash_url)
+    return choice, {"HARVESTER_RENDERER": choice, **({"SPLASH_URL": splash_url} if choice == "splash" else {})}
 
 
 def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], console: Console,
@@ -146,6 +140,9 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
     for r in results:
         if r.stat("harvester/listing_unreachable") and r.stat("harvester/listing_pages") <= r.stat("harvester/listing_unreachable"):
             problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above)"))
+        elif r.finish_reason == "renderer_missing":
+            problems.append((r.site, "needs a JavaScript renderer: set SPLASH_URL=http://127.0.0.1:8050 (scripts/splash.sh "
+                             "start) or use --renderer playwright with Debian's chromium; see README, Rendering"))
         elif r.finish_reason not in ("finished", None):
             problems.append((r.site, f"crawl stopped: {r.finish_reason}"))
         elif not r.stat("harvester/reports"):

@@ -1,0 +1,86 @@
+"""`harvester demo` end to end into a temporary database: every manifest report of all five sites
+stored with its provenance, nothing else stored as a report, the seed reports match their golden
+files, and a second run adds no rows."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from urllib.parse import urlsplit
+
+import pytest
+
+from harvester.items import ReportItem
+from harvester.parsing import ParseResult
+from harvester.replicas import manifest
+from harvester.replicas.corpus import seed_document
+from harvester.sites import SITES
+from parsing.conftest import assert_matches_golden, golden
+
+from .conftest import exported_reports, harvester_cli
+
+pytestmark = pytest.mark.slow
+
+#: Tables that record each run by design; everything else must not grow on an unchanged site.
+RUN_TABLES = {"harvest_runs", "alembic_version"}
+
+
+def free_port_block(size: int = 5) -> int:
+    """A first port with ``size`` free consecutive ports after it."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            first = probe.getsockname()[1]
+        if first + size >= 65535:
+            continue
+        try:
+            socks = []
+            for port in range(first, first + size):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no block of free ports")
+
+
+def row_counts(db) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        tables = [t for (t,) in conn.execute("select name from sqlite_master where type='table'")]
+        return {t: conn.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables if t not in RUN_TABLES}
+
+
+def test_demo_twice(tmp_path):
+    db = tmp_path / "harvest.db"
+    port = free_port_block()
+    first = harvester_cli("demo", "--db", str(db), "--port", str(port), "--renderer", "none")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "Traceback" not in first.stderr
+    for site in SITES:
+        assert site in first.stdout
+    assert str(db) in first.stdout
+
+    reports = exported_reports(db)
+    base_urls = {site: f"http://127.0.0.1:{port + i}" for i, site in enumerate(SITES)}
+    expected = {(e["site"], e["url"]) for e in manifest(base_urls=base_urls)}
+    assert {(r["site"], r["url"]) for r in reports} == expected
+    for r in reports:
+        assert r["content_sha256"] and r["fetched_at"] and r["harvest_run"] and r["parser_version"]
+
+    # The seed pages, crawled and stored, still match their golden files.
+    by_doc = {(r["site"], urlsplit(r["url"]).path): r for r in reports}
+    for site in SITES:
+        seed_id = str(seed_document(site).doc_id)
+        matches = [r for (s, path), r in by_doc.items() if s == site and seed_id in path]
+        assert len(matches) == 1, (site, seed_id)
+        item = ReportItem.from_dict(matches[0])
+        assert_matches_golden(ParseResult(kind="report", reason="", item=item), golden(site))
+
+    before = row_counts(db)
+    second = harvester_cli("demo", "--db", str(db), "--port", str(port), "--renderer", "none")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert row_counts(db) == before
