@@ -197,6 +197,7 @@ def output_paths(out: str | Path, fmt: str) -> tuple[Path, Path]:
     text = str(out)
     path = Path(out)
     if text.endswith(("/", "\\")) or path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)  # asked for a directory: make it
         return path / f"reports.{fmt}", path / f"stats.{fmt}"
     if not path.suffix:
         path = path.with_name(f"{path.name}.{fmt}")

@@ -161,3 +161,27 @@ def test_store_pipeline_in_real_crawls(tmp_path, site, db_url):
     listed = json.loads(runs.stdout)
     assert [(r["new"], r["changed"], r["unchanged"], r["gone"], r["failed"]) for r in listed] == [
         (0, 1, 0, 1, 0), (0, 0, 2, 0, 1), (2, 0, 0, 0, 1)]
+
+
+def test_store_pipeline_uses_a_run_created_by_the_harvest_command(tmp_path, site, db_url):
+    root, base_url = site
+    (root / "a.html").write_bytes(report_html(year=2019))
+    write_listing(root, ["a.html"])
+    with Store(db_url) as store:
+        run_id = store.start_run("zhaoqing", "tiny", {"scheduled": True}, "test", "test")
+
+    spider = tmp_path / "tiny_spider.py"
+    spider.write_text(SPIDER, encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"base_url={base_url}",
+         "-s", f"HARVESTER_DATABASE_URL={db_url}", "-s", f"HARVESTER_RUN_ID={run_id}",
+         "-s", "ROBOTSTXT_OBEY=False", "-s", "DOWNLOAD_DELAY=0"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    with Store(db_url) as store:
+        with store.session() as session:
+            runs = session.scalars(select(HarvestRun)).all()
+        assert [r.id for r in runs] == [run_id]  # no second run
+        assert (runs[0].pages_new, runs[0].outcome, runs[0].args) == (1, "finished", {"scheduled": True})
+        assert page_history(store, f"{base_url}/a.html")["snapshots"][0]["harvest_run"] == run_id
