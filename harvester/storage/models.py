@@ -208,7 +208,8 @@ class Report(Base):
     output_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     created_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"))
-    #: Why this version exists: "new_page", "new_snapshot", "reparse", "reclassified".
+    #: Why this version exists: new_page, new_snapshot, reparse, parser_update (a crawl with a newer
+    #: parser over unchanged bytes), reclassified (a page that is a report again).
     created_reason: Mapped[str | None] = mapped_column(String(32))
     #: Names of the fields that differ from the previous version.
     changed_fields: Mapped[list[Any] | None]

@@ -253,7 +253,8 @@ class Store:
             snapshot.last_run_id = run_id
             snapshot.encoding = snapshot.encoding or encoding
             outcome = "unchanged" if page.current_snapshot_id == snapshot.id else "changed"
-            reason = "new_snapshot"
+            # Same bytes as the current snapshot: a new version can only come from a newer parser.
+            reason = "new_snapshot" if outcome == "changed" else "parser_update"
         else:
             self._store_body(session, sha, body)
             headers = normalise_headers(item.headers)

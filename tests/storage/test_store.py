@@ -231,3 +231,17 @@ def test_stats_rows_match_the_report_item(store, make_item, year):
     assert [(s.key, s.value, s.unit, s.source) for s in stored] == [(s.key, float(s.value), s.unit, s.source) for s in expected]
     assert report.report_year == item.result.item.report_year == year
     assert report.output_sha256 and report.parser_version
+
+
+def test_crawl_with_a_newer_parser_adds_a_version_for_unchanged_bytes(store, make_item):
+    store.save_page(make_item(URL_A, report_html()))
+    again = make_item(URL_A, report_html(), minutes=10)
+    again.result.item.parser_version = "9.0.0-test"
+    again.result.item.region = "广东省肇庆市（新规则）"
+    assert store.save_page(again) == "unchanged"  # the page did not change ...
+    versions = page_history(store, URL_A)["report_versions"]
+    assert len(page_history(store, URL_A)["snapshots"]) == 1
+    assert [v["reason"] for v in versions] == ["new_page", "parser_update"]  # ... its parsed output did
+    assert versions[1]["changed_fields"] == ["region"] and versions[1]["parser_version"] == "9.0.0-test"
+    assert store.save_page(make_item(URL_A, report_html(), minutes=20)) == "unchanged"
+    assert len(page_history(store, URL_A)["report_versions"]) == 3  # the older parser's output again
