@@ -108,3 +108,13 @@ def test_database_url_resolution(monkeypatch, tmp_path):
     assert database_url() == "postgresql+psycopg://u@h/db"
     assert database_url("other.db") == f"sqlite:///{tmp_path / 'other.db'}"
     assert database_url("sqlite:////x/y.db") == "sqlite:////x/y.db"
+
+
+def test_migrations_match_the_models(db_url):
+    """A model change without its migration fails here (autogenerate finds no difference)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with Store(db_url) as store, store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
