@@ -79,7 +79,9 @@ _CLAUSE_END = "。;!?"
 # "None happened": a negated verb, then the clause it governs.
 _NONE_RE = re.compile(r"(?:未|没有|无|不曾)(?:发生|收到|接到|受理|出现|产生)(?:过)?(?P<clause>[^。;,!?]*)")
 _NONE_REQUEST_RE = re.compile(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?[^。;,!?\d]{0,30}?申请(?!行政复议|复议)")
-_NONE_FEES_RE = re.compile(r"(?:未|没有|不|无)收取(?:任何)?[^。;,!?\d]{0,12}?费")
+# "未收取政府信息公开检索、复制、邮寄等费用": the fee may be named after a list of services, but
+# never across a clause boundary.
+_NONE_FEES_RE = re.compile(r"(?:未|没有|不|无)收取(?:任何)?[^。；;，,！!？?\d]{0,20}?费")
 _NONE_KEYS = (("reconsideration.received", "复议"), ("litigation.received", "诉讼"), ("complaints.received", "申诉"))
 
 
