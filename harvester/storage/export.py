@@ -19,25 +19,18 @@ from typing import IO, Any, Iterator
 from sqlalchemy import select
 
 from .models import Page, Report, ReportAttachment, ReportStat, Snapshot
-from .records import iso, report_item
+from .records import PROVENANCE_FIELDS, SCALAR_FIELDS, iso, report_item
 from .store import Store
 from ..items import ReportItem
 
+#: Flat report rows: identity, the contract's scalar fields (body_text last: it is long), counts of
+#: the nested fields, and provenance.
 REPORT_COLUMNS = [
     "report_id",
     "version",
     "site",
     "url",
-    "title",
-    "report_year",
-    "agency",
-    "publisher",
-    "region",
-    "published_date",
-    "signed_date",
-    "index_no",
-    "doc_no",
-    "category",
+    *(f for f in SCALAR_FIELDS if f != "body_text"),
     "sections_count",
     "stats_count",
     "tables_count",
@@ -46,11 +39,7 @@ REPORT_COLUMNS = [
     "warnings_count",
     "warnings",
     "parser_version",
-    "fetched_at",
-    "content_sha256",
-    "status",
-    "final_url",
-    "harvest_run",
+    *PROVENANCE_FIELDS,
     "snapshot_id",
     "page_gone_at",
     "body_text",

@@ -44,30 +44,23 @@ class Tally:
 _COUNTS = ("examined", "reports_examined", "changed", "unchanged", "newly_reports", "newly_non_reports", "non_reports", "failed")
 
 
-@dataclass
-class ReparseSummary:
+@dataclass(kw_only=True)
+class ReparseSummary(Tally):
+    """The whole re-parse: the committed batches' tallies added up, plus where it stands.
+
+    ``examined`` counts snapshots parsed again; ``reports_examined`` pages that were or became
+    reports (what "reports examined" reports)."""
+
     parser_version: str
     dry_run: bool = False
     run_id: int | None = None
     pages_total: int = 0
-    #: Snapshots parsed again.
-    examined: int = 0
-    #: Pages that were or became reports (what "reports examined" counts).
-    reports_examined: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    newly_reports: int = 0
-    newly_non_reports: int = 0
-    non_reports: int = 0
-    failed: int = 0
     interrupted: bool = False
     #: Set when continuing an interrupted re-parse: its run, and the pages it had done.
     resumed_from_run: int | None = None
     pages_skipped: int = 0
     #: Last page id of the last committed batch (where a rerun resumes).
     last_page_id: int = 0
-    field_changes: Counter = field(default_factory=Counter)
-    new_warnings: Counter = field(default_factory=Counter)
 
     def add(self, tally: Tally) -> None:
         for name in _COUNTS:
