@@ -7,7 +7,8 @@ it. ``ReportItem`` is the parsed report (JSON field names as in docs/data-model.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 
@@ -99,7 +100,9 @@ class ReportItem:
     harvest_run: int | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Same result as dataclasses.asdict, which deep-copies every leaf: 2 ms per report, ~9 % of
+        # a re-parse (bench/RESULTS.md). Containers are still copied, so callers may mutate them.
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ReportItem":
@@ -112,3 +115,18 @@ class ReportItem:
 
 
 REPORT_FIELDS: tuple[str, ...] = tuple(ReportItem.__dataclass_fields__)
+
+
+def _plain(value: Any) -> Any:
+    """dataclasses.asdict for JSON-like data: dataclasses to dicts, containers copied."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return type(value)(_plain(v) for v in value) if not hasattr(value, "_fields") else type(value)(*[_plain(v) for v in value])
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return copy.deepcopy(value)
