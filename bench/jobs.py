@@ -1,0 +1,272 @@
+"""The measured jobs, each run in a fresh subprocess (``python -m bench.jobs JOB JSON``) so that its
+peak RSS is its own and imports/caches of one job never flatter the next.
+
+A job prints one line ``BENCH_RESULT {json}`` on stdout; everything else is logging. The scaled
+replica server is a job too (``serve``), so the crawler and the server never share a GIL.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+from typing import Any, Callable
+
+RESULT_PREFIX = "BENCH_RESULT "
+SITES = ("zhaoqing", "panzhihua")
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mb() -> float:
+    import psutil
+
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
+
+
+class RssSampler:
+    """Current RSS every ``interval`` seconds (to show whether memory grows during a job)."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.samples.append((round(time.perf_counter() - self._started, 1), current_rss_mb()))
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def quartiles(self) -> list[float]:
+        """RSS at 25/50/75/100 % of the job's duration."""
+        if not self.samples:
+            return []
+        n = len(self.samples)
+        return [self.samples[min(n - 1, max(0, round(n * q) - 1))][1] for q in (0.25, 0.5, 0.75, 1.0)]
+
+
+def emit(result: dict) -> None:
+    result.setdefault("peak_rss_mb", peak_rss_mb())
+    sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------------------- serve
+
+def job_serve(args: dict) -> None:
+    """Serve the scaled replica until stdin closes; ``log`` on stdin answers the request log's
+    totals since the last ``clear``."""
+    from .scaled import ScaledServer, ScaledWorld, ScaleSpec
+
+    world = ScaledWorld(ScaleSpec(**args["spec"]), Path(args["cache_dir"]))
+    server = ScaledServer(world).start()
+    for site in SITES:  # build the listings before the first (timed) request
+        server.replicas[site].docs_by_path()
+    emit({"base_urls": server.base_urls})
+    try:
+        for line in sys.stdin:
+            command = line.strip()
+            if command == "log":
+                with server._log_lock:
+                    log = list(server.request_log)
+                statuses: dict[str, int] = {}
+                for r in log:
+                    statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
+                emit({"requests": len(log), "bytes": sum(r.bytes_sent for r in log),
+                      "conditional": sum(r.conditional for r in log), "statuses": statuses})
+            elif command == "clear":
+                server.clear_log()
+                emit({"cleared": True})
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------------------- crawl
+
+def crawl_settings(db: str | None, pipelines: bool, httpcache: str | None, replay: bool) -> dict[str, Any]:
+    from harvester.runner import fast_local_settings, log_settings
+
+    settings: dict[str, Any] = {
+        **log_settings("ERROR"),
+        **fast_local_settings(),
+        # politeness off for the benchmark: loopback replicas only
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "HARVESTER_DATABASE_URL": db,
+    }
+    if not pipelines:
+        settings["ITEM_PIPELINES"] = {}
+    if httpcache:
+        settings.update({
+            "HTTPCACHE_ENABLED": True,
+            "HTTPCACHE_DIR": httpcache,
+            "HTTPCACHE_EXPIRATION_SECS": 0,
+            "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.DummyPolicy",
+            "HTTPCACHE_STORAGE": "scrapy.extensions.httpcache.FilesystemCacheStorage",
+            # replay: a page missing from the cache is an error, never a network fetch
+            "HTTPCACHE_IGNORE_MISSING": replay,
+        })
+    return settings
+
+
+def job_crawl(args: dict) -> None:
+    """Crawl both scaled sites with the project's spiders (full pipelines or none)."""
+    from harvester.runner import run_sites
+
+    settings = crawl_settings(args.get("db"), args["pipelines"], args.get("httpcache"), args.get("replay", False))
+    spider_args = {site: {"base_url": url, "max_pages": 100000, "render": "no"} for site, url in args["base_urls"].items()}
+    with RssSampler() as sampler:
+        started = time.perf_counter()
+        results = run_sites(list(args["base_urls"]), settings=settings, spider_args=spider_args)
+        elapsed = time.perf_counter() - started
+    total = lambda name: sum(int(r.stat(name) or 0) for r in results)  # noqa: E731
+    emit({
+        "seconds": round(elapsed, 2),
+        "detail_pages": total("harvester/detail_pages"),
+        "listing_pages": total("harvester/listing_pages"),
+        "reports": total("harvester/reports"),
+        "requests": total("downloader/request_count"),
+        "response_bytes": total("downloader/response_bytes"),
+        "cache_hits": total("httpcache/hit"),
+        "cache_misses": total("httpcache/miss"),
+        "stored": {k: total(f"harvester/{k}") for k in ("new", "changed", "unchanged", "failed")},
+        "finish_reasons": [r.finish_reason for r in results],
+        "rss_quartiles_mb": sampler.quartiles(),
+    })
+
+
+# -------------------------------------------------------------------------------------- import
+
+def job_import(args: dict) -> None:
+    """Archive the scaled replica's pages straight into a store (raw pages, no parse): the
+    cheapest way to a 50k-report archive that re-parse then turns into reports."""
+    from harvester.items import PageItem
+    from harvester.storage import Store
+
+    from .scaled import ScaleSpec, iter_pages
+
+    spec = ScaleSpec(**args["spec"])
+    store = Store(args["db"])
+    run_id = store.start_run(None, "bench-import", {"reports": spec.reports}, "bench", "none")
+    started = time.perf_counter()
+    fetched_at = "2025-06-01T00:00:00Z"
+    n = 0
+    for site, url, headers, body, _stub in iter_pages(spec, Path(args["cache_dir"])):
+        item = PageItem(site=site, url=url, final_url=url, status=200, headers=headers, body=body,
+                        fetched_at=fetched_at, harvest_run=run_id)
+        store.save_page(item)
+        n += 1
+    store.finish_run(run_id, "finished", {})
+    store.close()
+    emit({"pages": n, "seconds": round(time.perf_counter() - started, 2)})
+
+
+# ------------------------------------------------------------------------------------- reparse
+
+def job_reparse(args: dict) -> None:
+    from harvester.storage import Store
+    from harvester.storage.reparse import reparse
+
+    store = Store(args["db"])
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+
+    with RssSampler() as sampler:
+        started = time.perf_counter()
+        summary = reparse(store, progress=progress)
+        elapsed = time.perf_counter() - started
+    store.close()
+    s = summary.to_dict()
+    emit({
+        "seconds": round(elapsed, 2), "examined": s["examined"], "reports_examined": s["reports_examined"],
+        "changed": s["changed"], "unchanged": s["unchanged"], "newly_reports": s["newly_reports"],
+        "failed": s["failed"], "rss_quartiles_mb": sampler.quartiles(),
+    })
+
+
+# --------------------------------------------------------------------------------------- floor
+
+def job_floor(args: dict) -> None:
+    """The floor of a re-parse: read + decompress + decode + lxml parse + OpenCC convert of the
+    same stored bodies, nothing else."""
+    import lxml.html
+    from sqlalchemy import select
+
+    from harvester.cleaning.chinese import converter
+    from harvester.storage import Store
+    from harvester.storage.models import Body, Page, Snapshot
+
+    store = Store(args["db"])
+    cc = converter()
+    query = (select(Body.data, Snapshot.encoding).join(Snapshot, Snapshot.content_sha256 == Body.sha256)
+             .join(Page, Page.current_snapshot_id == Snapshot.id).execution_options(yield_per=200))
+    n = chars = 0
+    started = time.perf_counter()
+    with store.session() as session:
+        for data, encoding in session.execute(query):
+            text = zlib.decompress(data).decode(encoding or "utf-8", "replace")
+            root = lxml.html.document_fromstring(text)
+            chars += len(cc.convert(root.text_content()))
+            n += 1
+    elapsed = time.perf_counter() - started
+    store.close()
+    emit({"pages": n, "seconds": round(elapsed, 3), "chars": chars})
+
+
+# -------------------------------------------------------------------------------------- export
+
+def job_export(args: dict) -> None:
+    from harvester.storage import Store
+    from harvester.storage.export import iter_current_reports, output_paths, write_csv, write_jsonl
+
+    store = Store(args["db"])
+    out = Path(args["out_dir"])
+    out.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    with open(out / "reports.jsonl", "w", encoding="utf-8") as fh:
+        result["jsonl_reports"] = write_jsonl(iter_current_reports(store), fh)
+    result["jsonl_seconds"] = round(time.perf_counter() - started, 2)
+    result["jsonl_bytes"] = (out / "reports.jsonl").stat().st_size
+    started = time.perf_counter()
+    reports_path, stats_path = output_paths(out / "csv/", "csv")
+    reports_path.parent.mkdir(parents=True, exist_ok=True)
+    result["csv_reports"], result["csv_stats"] = write_csv(iter_current_reports(store), reports_path, stats_path)
+    result["csv_seconds"] = round(time.perf_counter() - started, 2)
+    store.close()
+    emit(result)
+
+
+JOBS: dict[str, Callable[[dict], None]] = {
+    "serve": job_serve, "crawl": job_crawl, "import": job_import, "reparse": job_reparse,
+    "floor": job_floor, "export": job_export,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    JOBS[argv[0]](json.loads(argv[1]) if len(argv) > 1 else {})
+
+
+if __name__ == "__main__":
+    main()
