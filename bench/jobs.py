@@ -132,6 +132,12 @@ def job_crawl(args: dict) -> None:
     from harvester.runner import run_sites
 
     settings = crawl_settings(args.get("db"), args["pipelines"], args.get("httpcache"), args.get("replay", False))
+    if args.get("db"):
+        # create the schema first, as `harvester harvest` does: two crawlers opening a fresh
+        # database at once race on the migration
+        from harvester.storage import Store
+
+        Store(args["db"]).close()
     spider_args = {site: {"base_url": url, "max_pages": 100000, "render": "no"} for site, url in args["base_urls"].items()}
     with RssSampler() as sampler:
         started = time.perf_counter()
