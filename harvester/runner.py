@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from scrapy.crawler import CrawlerProcess
+from twisted.internet.defer import DeferredSemaphore
 from scrapy.settings import Settings
 
 from .sites import get_site
@@ -27,10 +28,17 @@ class SiteResult:
         return self.stat("harvester/listing_pages") > self.stat("harvester/listing_unreachable")
 
 
+#: What a scheduled harvest changes from a plain `scrapy crawl` (overridable by the caller).
+SCHEDULED_DEFAULTS: dict[str, Any] = {"HARVESTER_INCREMENTAL": True}
+
+
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
-    """The project's Scrapy settings (harvester.settings), independent of the working directory."""
+    """The project's Scrapy settings (harvester.settings), independent of the working directory,
+    with the scheduled-harvest defaults (incremental) under the caller's overrides."""
     settings = Settings()
     settings.setmodule("harvester.settings", priority="project")
+    for name, value in SCHEDULED_DEFAULTS.items():
+        settings.set(name, value, priority="project")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -48,10 +56,13 @@ def fast_local_settings() -> dict[str, Any]:
 
 
 def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
-              spider_args: dict[str, dict[str, Any]] | None = None) -> list[SiteResult]:
-    """Crawl the given sites (concurrently, one crawler each) and return their stats.
+              spider_args: dict[str, dict[str, Any]] | None = None,
+              concurrency: int | None = None) -> list[SiteResult]:
+    """Crawl the given sites in this process, one crawler each, and return their stats.
 
     ``spider_args[site]`` holds the ``-a`` arguments of that site's spider (base_url, render...).
+    ``concurrency``: how many sites crawl at once (1 = one after another; None = all at once).
+    Incremental unless ``settings`` say ``HARVESTER_INCREMENTAL=False``.
     """
     keys = [get_site(s).key for s in sites]  # UnknownSiteError before anything starts
     merged = project_settings(settings)
@@ -63,10 +74,13 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
         else:
             log.addFilter(one_line)
     crawlers = []
+    # A DeferredSemaphore bounds the crawls at once; CrawlerProcess.join() keeps the reactor up
+    # while a released slot starts the next crawl (it loops while crawls are active).
+    semaphore = DeferredSemaphore(max(1, concurrency or len(keys) or 1))
     for key in keys:
         crawler = process.create_crawler(process.spider_loader.load(key))
         crawlers.append((key, crawler))
-        process.crawl(crawler, **(spider_args or {}).get(key, {}))
+        semaphore.run(process.crawl, crawler, **(spider_args or {}).get(key, {}))
     process.start()
     results = []
     for key, crawler in crawlers:

@@ -24,7 +24,8 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
 
 # Dead links and anti-bot answers reach the spider so they are recorded, not silently dropped.
-HTTPERROR_ALLOWED_CODES = [404, 410, 412, 521]
+# 304 answers the conditional requests of known pages (harvester.incremental).
+HTTPERROR_ALLOWED_CODES = [304, 404, 410, 412, 521]
 
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
@@ -48,3 +49,44 @@ HARVESTER_DATABASE_URL = None  # None -> sqlite:///harvest.db in the working dir
 HARVESTER_RENDERER = None
 SPLASH_URL = None
 ADDONS = {"harvester.render.RenderAddon": 0}
+
+# --- scheduled, incremental harvests (docs/scheduling.md) ---------------------------------------
+
+#: Skip known pages fetched recently and stop the pagination at the first listing page of known
+#: items. Off for a plain `scrapy crawl` (a complete crawl, known pages requested conditionally);
+#: `harvester harvest`, `harvester demo`, harvester.runner.run_sites and the deploy/ recipes turn
+#: it on (`harvester harvest --full` turns it off again).
+HARVESTER_INCREMENTAL = False
+#: A known page whose listing date did not change is skipped without a request when it was
+#: fetched less than this many days ago; older ones get a conditional request. 0: every known
+#: page that the crawl reaches is requested conditionally.
+HARVESTER_RECHECK_DAYS = 30
+#: An incremental harvest walks every listing page when the last complete sweep of the site is
+#: this many days old (pages not linked any more are only marked gone after a complete sweep).
+HARVESTER_FULL_SWEEP_DAYS = 7
+#: Send the stored ETag / Last-Modified with requests for known pages (304 = unchanged).
+HARVESTER_CONDITIONAL = True
+#: One harvest of a site at a time (a lock row in the database, harvester.locks).
+HARVESTER_LOCK = True
+#: A lock whose holder sent no heartbeat for this long is stale (a holder on the same host whose
+#: process is gone is stale at once).
+HARVESTER_LOCK_STALE_SECONDS = 600
+HARVESTER_LOCK_HEARTBEAT_SECONDS = 60
+
+# --- monitoring after each run (harvester.monitoring) --------------------------------------------
+
+#: The day the missing-report check judges by (ISO date); None = today.
+HARVESTER_TODAY = None
+#: Share of failed fetches among the detail and listing pages above which the site is broken.
+HARVESTER_MAX_ERROR_RATIO = 0.2
+#: Share of parsed reports with warnings above which the run raises an alert (not a failure).
+HARVESTER_MAX_WARNING_SHARE = 0.5
+
+# --- progress (harvester.progress) ---------------------------------------------------------------
+
+#: "off", "plain" (a log line per site every HARVESTER_PROGRESS_INTERVAL seconds and at the end),
+#: "live" (a rich table on the terminal) or "auto" (live on a terminal, plain otherwise).
+#: `harvester harvest` uses auto.
+HARVESTER_PROGRESS = "off"
+HARVESTER_PROGRESS_INTERVAL = 30.0
+EXTENSIONS = {"harvester.progress.ProgressExtension": 500}

@@ -19,8 +19,8 @@ class CleanPipeline:
         return cls(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
-        if item.error or not isinstance(item, PageItem):
-            return item
+        if not isinstance(item, PageItem) or item.error or item.status == 304:
+            return item  # failures are recorded as such; a 304 has no body (nothing changed)
         try:
             item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site)
         except Exception:  # never lose the raw page over a cleaning bug: store it, re-parse later

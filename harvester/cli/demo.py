@@ -8,7 +8,7 @@ import os
 from rich.console import Console
 
 from ..sites import SITES
-from .harvest import harvest_sites
+from .harvest import add_schedule_arguments, harvest_sites, schedule_options
 
 
 def register(sub) -> None:
@@ -27,13 +27,14 @@ def register(sub) -> None:
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
                    help="how to pass xuancheng's JavaScript challenge: auto (splash if SPLASH_URL is set, "
                    "else Chromium if installed), splash, playwright, or none (challenge switched off)")
+    add_schedule_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     console = Console()
     failed = harvest_sites(args.site or list(SITES), db=args.db, replica=True, port=args.port,
-                           renderer=args.renderer, console=console)
+                           renderer=args.renderer, console=console, **schedule_options(args))
     where = args.db if "://" in args.db else os.path.abspath(args.db)
     console.print(f"database: {where}")
     console.print("explore: harvester runs · harvester export --format jsonl --out - · harvester history URL")

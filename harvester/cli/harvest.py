@@ -1,4 +1,9 @@
-"""`harvester harvest`: one scheduled harvest of the chosen sites, recorded as one run per site."""
+"""`harvester harvest`: one scheduled harvest of the chosen sites, recorded as one run per site.
+
+Incremental by default (docs/scheduling.md), sites one after another (``--concurrency``), a
+live progress table on a terminal and plain lines otherwise, the per-site summary, the
+monitoring checks, and a non-zero exit when a site failed (unreachable, locked, no report, too
+many errors)."""
 
 from __future__ import annotations
 
@@ -9,10 +14,11 @@ from typing import Any
 
 from rich.console import Console
 
+from ..monitoring import alerts, failing, reports_seen
 from ..runner import SiteResult, fast_local_settings, log_settings, run_sites
 from ..sites import SITES, UnknownSiteError, get_site
 from .errors import UserError
-from .summary import print_summary
+from .summary import print_checks, print_summary
 
 
 def register(sub) -> None:
@@ -34,20 +40,51 @@ def register(sub) -> None:
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
                    help="JavaScript renderer for sites behind a challenge (default: auto)")
     p.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    add_schedule_arguments(p)
     p.set_defaults(func=run)
+
+
+def add_schedule_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by harvest and demo."""
+    p.add_argument("--full", action="store_true",
+                   help="not incremental: walk every listing page and request every known page (conditionally)")
+    p.add_argument("--concurrency", type=int, default=None, metavar="N",
+                   help="sites crawled at once (default: 1, one after another; with --replica all at once)")
+    p.add_argument("--progress", choices=["auto", "live", "plain", "off"], default="auto",
+                   help="progress display: live table on a terminal, plain lines otherwise (default: auto)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a Scrapy/harvester setting, e.g. -s HARVESTER_RECHECK_DAYS=0 (repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:
     failed = harvest_sites(args.sites or list(SITES), db=args.db, replica=args.replica, port=args.port,
                            renderer=args.renderer, base_urls=parse_base_urls(args.base_url),
-                           log_level=args.log_level)
+                           log_level=args.log_level, **schedule_options(args))
     return 1 if failed else 0
+
+
+def schedule_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"full": args.full, "concurrency": args.concurrency, "progress": args.progress,
+            "settings": parse_settings(args.set)}
+
+
+def parse_settings(values: list[str]) -> dict[str, str]:
+    result = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"-s/--set takes NAME=VALUE, got {value!r}")
+        result[name.strip()] = setting
+    return result
 
 
 def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port: int = 0,
                   renderer: str = "auto", base_urls: dict[str, str] | None = None,
-                  console: Console | None = None, log_level: str = "WARNING") -> bool:
-    """Harvest the sites (their replicas with ``replica``); print the table; True if any failed."""
+                  console: Console | None = None, log_level: str = "WARNING", full: bool = False,
+                  concurrency: int | None = None, progress: str = "auto",
+                  settings: dict[str, Any] | None = None) -> bool:
+    """Harvest the sites (their replicas with ``replica``); print the table and the checks; True
+    if any site failed."""
     console = console or Console()
     try:
         sites = [get_site(s).key for s in site_names]
@@ -55,10 +92,13 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
         raise UserError(str(exc)) from None
     db_url = open_store_or_fail(db)
     backend, render_settings = renderer_settings(renderer)
+    scheduled = {"HARVESTER_INCREMENTAL": not full, "HARVESTER_PROGRESS": progress}
+    user = dict(settings or {})
     if not replica:
         spider_args = {s: {"base_url": (base_urls or {})[s]} for s in sites if (base_urls or {}).get(s)}
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
-                           extra_settings={**log_settings(log_level), **render_settings})
+                           extra_settings={**log_settings(log_level), **render_settings, **scheduled, **user},
+                           concurrency=concurrency or 1)
     from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
 
     needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
@@ -75,7 +115,9 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
         spider_args = {s: {"base_url": server.base_urls[s],
                            "render": "yes" if backend and s in needs_rendering else "no"} for s in sites}
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
-                           extra_settings={**log_settings(log_level), **fast_local_settings(), **render_settings})
+                           extra_settings={**log_settings(log_level), **fast_local_settings(), **render_settings,
+                                           **scheduled, **user},
+                           concurrency=concurrency or len(sites))
     finally:
         server.stop()
 
@@ -124,20 +166,28 @@ def renderer_settings(choice: str) -> tuple[str | None, dict[str, Any]]:
 
 
 def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], console: Console,
-                extra_settings: dict[str, Any] | None = None) -> bool:
-    """Crawl, print the per-site table and the problems; True when any site failed."""
+                extra_settings: dict[str, Any] | None = None, concurrency: int | None = None) -> bool:
+    """Crawl, print the per-site table, the checks and the problems; True when any site failed."""
     settings = {"HARVESTER_DATABASE_URL": db_url, **(extra_settings or {})}
-    results = run_sites(sites, settings=settings, spider_args=spider_args)
+    results = run_sites(sites, settings=settings, spider_args=spider_args, concurrency=concurrency)
     print_summary(results, console)
+    print_checks(results, console)
+    for r in results:
+        for name, message in alerts(r.stat("harvester/checks", None)):
+            console.print(f"[yellow]alert {r.site}: {message}[/]", highlight=False, soft_wrap=True)
     problems = site_problems(results)
     for site, problem in problems:
-        console.print(f"[red]{site}: {problem}[/]")
+        console.print(f"[red]ALERT {site}: {problem}[/]", highlight=False, soft_wrap=True)
     return bool(problems)
 
 
 def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
     problems = []
     for r in results:
+        if r.finish_reason == "locked":
+            holder = r.stat("harvester/lock_holder", "another process")
+            problems.append((r.site, f"harvest refused: another harvest of {r.site} is running ({holder})"))
+            continue
         if r.stat("harvester/listing_unreachable") and r.stat("harvester/listing_pages") <= r.stat("harvester/listing_unreachable"):
             problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above)"))
         elif r.finish_reason == "renderer_missing":
@@ -145,6 +195,10 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
                              "start) or use --renderer playwright with Debian's chromium; see README, Rendering"))
         elif r.finish_reason not in ("finished", None):
             problems.append((r.site, f"crawl stopped: {r.finish_reason}"))
-        elif not r.stat("harvester/reports"):
-            problems.append((r.site, "no report found: the site's layout probably changed"))
+        elif not reports_seen(r.stats):
+            problems.append((r.site, "no report found: the site's layout probably changed or its listings are empty"))
+        # Checks that mean "site broken" (zero reports is reported just above).
+        for name, message in failing(r.stat("harvester/checks", None)):
+            if name != "reports":
+                problems.append((r.site, f"{name} check failed: {message}"))
     return problems

@@ -32,7 +32,8 @@ class AnhuiSpider(ReportSpider):
                 if request:
                     yield request
         next_href = response.xpath("//a[normalize-space(.)='下一页']/@href").get()
-        if next_href and not next_href.startswith("javascript") and response.urljoin(next_href) != response.url:
+        if (next_href and not next_href.startswith("javascript") and response.urljoin(next_href) != response.url
+                and self.keep_paging(response.url)):
             request = self.listing_request(response.urljoin(next_href))
             if request:
                 yield request

@@ -16,6 +16,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
+from ..incremental import Action, HarvestPlan
 from ..items import PageItem
 from ..sites import Site, get_site
 
@@ -53,6 +54,9 @@ class ReportSpider(scrapy.Spider):
 
     #: Key into harvester.sites.SITES; defaults to the spider name.
     site_key: str = ""
+    #: What the archive knows about the site (set by the store pipeline when the crawl opens);
+    #: None crawls everything unconditionally (no pipelines, e.g. a bare benchmark crawl).
+    harvest_plan: HarvestPlan | None = None
 
     def __init__(self, *args: Any, base_url: str | None = None, render: Any = None,
                  max_pages: Any = None, **kwargs: Any) -> None:
@@ -67,6 +71,13 @@ class ReportSpider(scrapy.Spider):
         #: Detail URLs the listings linked (the store marks the site's other pages as gone).
         self.seen_urls: set[str] = set()
         self.listing_pages = 0
+        #: Known pages listed but not requested (incremental): their last-seen time moves.
+        self.skipped_urls: set[str] = set()
+        #: listing URL -> [entries, fresh entries] (the pagination stop of incremental runs).
+        self.listing_tally: dict[str, list[int]] = {}
+        #: Pagination not followed to its end: incremental stop, max_pages cap.
+        self.stopped_early = False
+        self.capped = False
 
     # -- requests -------------------------------------------------------------------------------
 
@@ -85,6 +96,7 @@ class ReportSpider(scrapy.Spider):
         """Next listing page, unless the safety cap is reached."""
         if self.listing_pages >= self.max_pages:
             self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
+            self.capped = True
             return None
         meta = kwargs.pop("meta", {}) or {}
         meta["listing"] = True
@@ -103,17 +115,60 @@ class ReportSpider(scrapy.Spider):
 
     def detail_request(self, url: str, referer: str | None, title: str | None = None,
                        date: str | None = None) -> Request | None:
-        """Request for a candidate detail page found in a listing (None for a repeat entry)."""
+        """Request for a candidate detail page found in a listing; None for a repeat entry and
+        for a known page an incremental harvest skips."""
         url = self.normalise_detail_url(url)
+        plan = self.harvest_plan
+        tally = self.listing_tally.setdefault(referer or "", [0, 0])
+        tally[0] += 1
         if url in self.seen_urls:
             # Sites list the same item twice (on two listing pages): count it, fetch it once.
             self.logger.info("duplicate listing entry %s (%s)", url, title or "")
             self.crawler.stats.inc_value("harvester/duplicate_listing_entries")
             return None
         self.seen_urls.add(url)
+        if plan is None or plan.is_fresh(url, date):
+            tally[1] += 1
+        action = plan.action(url, date) if plan is not None else Action.FETCH
+        stats = self.crawler.stats
+        if action is Action.SKIP:
+            if url in plan.known:
+                self.skipped_urls.add(url)
+                stats.inc_value("harvester/skipped")
+                if plan.known[url].kind == "report":
+                    stats.inc_value("harvester/known_reports")
+            else:
+                stats.inc_value("harvester/skipped_dead_links")
+            return None
         meta = {"listing_title": title, "listing_date": date, "listing_url": referer}
+        headers = {"Referer": referer} if referer else {}
+        # A browser (render) keeps its own cache: validators only on plain HTTP requests.
+        if action is Action.CONDITIONAL and not self.render:
+            headers.update(plan.headers(url))
+            meta["harvester_conditional"] = True
+            stats.inc_value("harvester/conditional_requests")
         return self.request(url, callback=self.parse_detail, errback=self.detail_failed, meta=meta,
-                            headers={"Referer": referer} if referer else None)
+                            headers=headers or None)
+
+    def keep_paging(self, listing_url: str) -> bool:
+        """Whether to follow the pagination after the listing page ``listing_url`` (call it once
+        the page's entries went through detail_request). An incremental run stops after a page
+        whose entries are all known, unless its plan walks every page."""
+        listed, fresh = self.listing_tally.pop(listing_url, (0, 0))
+        plan = self.harvest_plan
+        if plan is None or not plan.incremental or plan.walk_all or listed == 0 or fresh:
+            return True
+        self.stopped_early = True
+        self.crawler.stats.inc_value("harvester/pagination_stopped")
+        self.logger.info("%s: every entry on %s is known; not following its pagination", self.site_key, listing_url)
+        return False
+
+    @property
+    def sweep_complete(self) -> bool:
+        """Every listing page was walked and answered: only then may unlinked pages be gone."""
+        stats = self.crawler.stats
+        return not (self.stopped_early or self.capped or stats.get_value("harvester/listing_unreachable")
+                    or stats.get_value("harvester/listing_errors") or stats.get_value("harvester/layout_errors"))
 
     def normalise_detail_url(self, url: str) -> str:
         return url.split("#", 1)[0]
@@ -128,8 +183,18 @@ class ReportSpider(scrapy.Spider):
     # -- detail pages ---------------------------------------------------------------------------
 
     def parse_detail(self, response: Response) -> Any:
-        self.crawler.stats.inc_value("harvester/detail_pages")
+        stats = self.crawler.stats
+        stats.inc_value("harvester/detail_pages")
         item = self.page_item(response)
+        if response.status == 304:
+            # Not modified since the stored snapshot: the store only moves its last-seen time.
+            stats.inc_value("harvester/not_modified")
+            known = self.harvest_plan.known.get(item.url) if self.harvest_plan else None
+            if known is not None and known.kind == "report":
+                stats.inc_value("harvester/known_reports")
+            yield item
+            return
+        stats.inc_value("harvester/detail_downloads")
         if response.status >= 400:
             item.error = f"HTTP {response.status}"
             self.logger.warning("dead link %s (HTTP %s, listed on %s)", item.url, response.status, item.referer)

@@ -78,7 +78,7 @@ class GkmlptSpider(ReportSpider):
         total = int(data.get("total") or (data.get("classify") or {}).get("post_count") or 0)
         per_page = len(articles)
         # Stop on an empty page or once the pages cover the column's count.
-        if articles and page * per_page < total:
+        if articles and page * per_page < total and self.keep_paging(response.url):
             next_request = self.api_request(response, page + 1)
             if next_request:
                 yield next_request

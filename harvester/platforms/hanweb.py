@@ -62,7 +62,7 @@ class HanwebSpider(ReportSpider):
             request = self.detail_request(response.urljoin(href), response.url, title, date)
             if request:
                 yield request
-        if count < total or not inline:
+        if (count < total or not inline) and self.keep_paging(response.url):
             yield from self.group_request(response, start=count + 1)
 
     def group_request(self, response: Response, start: int) -> Iterator[Any]:
@@ -71,6 +71,7 @@ class HanwebSpider(ReportSpider):
         url = f"{self.proxy_url}?{query}"
         if self.listing_pages >= self.max_pages:
             self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
+            self.capped = True
             return
         meta = {"listing": True, "start": start, "end": end}
         if self.render:
@@ -93,5 +94,5 @@ class HanwebSpider(ReportSpider):
             if request:
                 yield request
         end = response.meta["end"]
-        if found and end < total:
+        if found and end < total and self.keep_paging(response.url):
             yield from self.group_request(response, start=end + 1)

@@ -28,7 +28,7 @@ class SichuanStaticSpider(ReportSpider):
                 yield request
         next_href = (response.css("a.default_pgNext::attr(href)").get()
                      or response.xpath("//a[normalize-space(.)='下一页']/@href").get())
-        if next_href and response.urljoin(next_href) != response.url:
+        if next_href and response.urljoin(next_href) != response.url and self.keep_paging(response.url):
             request = self.listing_request(response.urljoin(next_href))
             if request:
                 yield request

@@ -55,17 +55,24 @@ class TrsSpider(ReportSpider):
                     yield request
             return
         yield from self.parse_listing(response)
-        if not response.meta.get("pager_seen"):
-            # The first page of a listing spells out every other page; request them all at once.
-            for relative in page_urls(" ".join(response.css("script::text").getall()))[1:]:
-                request = self.listing_request(response.urljoin(relative), callback=self.parse_more,
-                                               meta={"depth_level": depth, "pager_seen": True})
-                if request:
-                    yield request
+        # The first page of a listing spells out every other page; they are followed one at a
+        # time so that an incremental harvest can stop after a page of known items.
+        remaining = page_urls(" ".join(response.css("script::text").getall()))[1:]
+        yield from self.next_page(response, [response.urljoin(r) for r in remaining])
 
     def parse_more(self, response: Response) -> Iterator[Any]:
         self.count_listing_page(response)
         yield from self.parse_listing(response)
+        yield from self.next_page(response, response.meta.get("remaining_pages") or [])
+
+    def next_page(self, response: Response, remaining: list[str]) -> Iterator[Any]:
+        if not remaining or not self.keep_paging(response.url):
+            return
+        request = self.listing_request(remaining[0], callback=self.parse_more,
+                                       meta={"depth_level": response.meta.get("depth_level", 0),
+                                             "remaining_pages": remaining[1:]})
+        if request:
+            yield request
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         keywords = self.site.agency_keywords

@@ -8,9 +8,10 @@ See docs/data-model.md.
 from __future__ import annotations
 
 from .engine import StorageError, database_url, display_url, upgrade
-from .store import KnownPage, ParseChange, Store, content_sha256
+from .store import KnownFailure, KnownPage, ParseChange, Store, content_sha256
 
 __all__ = [
+    "KnownFailure",
     "KnownPage",
     "ParseChange",
     "StorageError",

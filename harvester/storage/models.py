@@ -112,6 +112,10 @@ class HarvestRun(Base):
     stats: Mapped[dict[str, Any] | None]
     #: Results of the monitoring checks of the scheduled-harvest issue (name -> result).
     checks: Mapped[dict[str, Any] | None]
+    #: How much of the site's listings the crawl walked: "complete" (every listing page, so
+    #: pages not linked any more were marked gone), "partial" (stopped early: incremental, cap,
+    #: unreachable listing page), NULL for runs before migration 0002 and re-parses.
+    sweep: Mapped[str | None] = mapped_column(String(16))
 
 
 class Page(Base):
@@ -279,3 +283,20 @@ class FetchFailure(Base):
     last_failed_at: Mapped[datetime]
     failure_count: Mapped[int] = mapped_column(default=1, server_default="1")
     last_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"), index=True)
+
+
+class HarvestLock(Base):
+    """Who is harvesting a site right now: one row per site while a harvest runs (deleted when it
+    ends). A row whose process is gone (same host) or whose heartbeat is old is stale and may be
+    taken over (harvester.locks)."""
+
+    __tablename__ = "harvest_locks"
+
+    site_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Random per holder: release and takeover only touch the row they read (compare-and-swap).
+    token: Mapped[str] = mapped_column(String(32))
+    pid: Mapped[int]
+    host: Mapped[str] = mapped_column(String(255))
+    run_id: Mapped[int | None]
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]

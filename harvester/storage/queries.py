@@ -83,7 +83,7 @@ def page_history(store: Store, url: str) -> dict[str, Any] | None:
 
 RUN_FIELDS = (
     "id", "kind", "site", "spider", "started_at", "finished_at", "outcome", "new", "changed", "unchanged",
-    "gone", "failed", "requests", "bytes", "harvester_version", "parser_version", "args", "checks",
+    "gone", "failed", "requests", "bytes", "harvester_version", "parser_version", "args", "checks", "sweep",
 )
 
 
@@ -115,6 +115,7 @@ def iter_runs(store: Store, site: str | None = None, limit: int | None = None, w
                 "parser_version": run.parser_version,
                 "args": run.args,
                 "checks": run.checks,
+                "sweep": run.sweep,
             }
             if with_stats:
                 row["stats"] = run.stats

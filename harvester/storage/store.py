@@ -55,6 +55,14 @@ class KnownPage:
     gone: bool
 
 
+@dataclass(frozen=True)
+class KnownFailure:
+    """A URL of a site that failed (dead link, timeout) and has no stored page."""
+
+    status: int | None
+    last_failed_at: datetime | None
+
+
 @dataclass
 class ParseChange:
     """What storing one parse result did to a page's reports.
@@ -141,9 +149,11 @@ class Store:
             session.flush()
             return run.id
 
-    def finish_run(self, run_id: int, outcome: str, stats: dict | None, counts: dict | None = None) -> None:
+    def finish_run(self, run_id: int, outcome: str, stats: dict | None, counts: dict | None = None,
+                   sweep: str | None = None) -> None:
         """Close a run: outcome, end time, Scrapy stats; ``counts`` overrides the counters kept
-        while storing (keys new, changed, unchanged, gone, failed)."""
+        while storing (keys new, changed, unchanged, gone, failed); ``sweep`` says whether the
+        crawl walked every listing page ("complete") or stopped early ("partial")."""
         stats = sanitize(stats or {})
         with self.session() as session, session.begin():
             run = session.get(HarvestRun, run_id)
@@ -152,6 +162,8 @@ class Store:
                 return
             run.outcome = outcome
             run.finished_at = utcnow()
+            if sweep is not None:
+                run.sweep = sweep
             run.stats = stats
             if "downloader/request_count" in stats:
                 run.requests = int(stats["downloader/request_count"] or 0)
@@ -165,6 +177,37 @@ class Store:
         """Store monitoring results (the scheduled-harvest issue's checks) on a run."""
         with self.session() as session, session.begin():
             session.execute(update(HarvestRun).where(HarvestRun.id == run_id).values(checks=sanitize(checks)))
+
+    def abandon_runs(self, site: str, keep: int | None = None) -> list[int]:
+        """Runs of ``site`` still marked running (their process was killed: SIGKILL, power loss)
+        become "abandoned"; call it while holding the site's lock, so none of them is alive.
+        Returns their ids."""
+        with self.session() as session, session.begin():
+            ids = list(session.scalars(select(HarvestRun.id).where(
+                HarvestRun.site_key == site, HarvestRun.kind == "crawl", HarvestRun.outcome == "running",
+                HarvestRun.id != (keep or -1))))
+            if ids:
+                session.execute(update(HarvestRun).where(HarvestRun.id.in_(ids)).values(outcome="abandoned"))
+        return ids
+
+    def previous_crawl(self, site: str, before: int | None = None) -> dict[str, Any] | None:
+        """The site's latest crawl run before ``before`` (id, outcome, sweep, started/finished)."""
+        query = select(HarvestRun).where(HarvestRun.site_key == site, HarvestRun.kind == "crawl")
+        if before is not None:
+            query = query.where(HarvestRun.id < before)
+        with self.session() as session:
+            run = session.scalar(query.order_by(HarvestRun.id.desc()).limit(1))
+            if run is None:
+                return None
+            return {"id": run.id, "outcome": run.outcome, "sweep": run.sweep,
+                    "started_at": run.started_at, "finished_at": run.finished_at}
+
+    def last_complete_sweep(self, site: str) -> datetime | None:
+        """When the site's listings were last walked completely by a finished crawl."""
+        with self.session() as session:
+            return session.scalar(select(func.max(HarvestRun.finished_at)).where(
+                HarvestRun.site_key == site, HarvestRun.kind == "crawl", HarvestRun.sweep == "complete",
+                HarvestRun.outcome == "finished"))
 
     def _count(self, session: Session, run_id: int | None, outcome: str, amount: int = 1) -> None:
         if run_id is None or not amount:
@@ -203,7 +246,10 @@ class Store:
             return "failed"
         try:
             with self.session() as session, session.begin():
-                outcome = self._save_page(session, item)
+                if int(getattr(item, "status", 0) or 0) == 304:
+                    outcome = self._not_modified(session, item)
+                else:
+                    outcome = self._save_page(session, item)
                 self._count(session, item.harvest_run, outcome)
             return outcome
         except Exception as exc:  # one bad item must never stop the crawl or touch other items
@@ -282,6 +328,28 @@ class Store:
         page.current_snapshot_id = snapshot.id
         self.apply_parse(session, page, snapshot, item.result, run_id, reason)
         return outcome
+
+    def _not_modified(self, session: Session, item: Any) -> str:
+        """A conditional request answered 304: the stored content is still current. Only the
+        page's and the current snapshot's last-seen/last-fetched times move: no body, no new
+        snapshot, no parse."""
+        page = session.scalar(select(Page).where(Page.url == item.url))
+        if page is None or page.current_snapshot_id is None:
+            raise ValueError(f"304 Not Modified for a page never stored: {item.url}")
+        fetched_at = parse_timestamp(item.fetched_at)
+        page.last_seen_at = max(page.last_seen_at, fetched_at)
+        page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
+        if item.listing_title:
+            page.last_listing_title = sanitize(item.listing_title)
+        if item.listing_date:
+            page.last_listing_date = sanitize(item.listing_date)
+        if page.gone_at is not None:
+            page.gone_at = None
+            page.gone_run_id = None
+        snapshot = session.get(Snapshot, page.current_snapshot_id)
+        snapshot.last_fetched_at = max(snapshot.last_fetched_at, fetched_at)
+        snapshot.last_run_id = item.harvest_run
+        return "unchanged"
 
     def _store_body(self, session: Session, sha: str, body: bytes) -> None:
         if session.scalar(select(Body.sha256).where(Body.sha256 == sha)) is not None:
@@ -430,6 +498,35 @@ class Store:
                 session.execute(update(Page).where(Page.id.in_(ids)).values(gone_at=None, gone_run_id=None, last_seen_at=now))
             self._count(session, run_id, "gone", len(to_mark))
         return len(to_mark)
+
+    def mark_seen(self, site: str, urls: Iterable[str]) -> int:
+        """Known pages an incremental harvest found linked but did not fetch: last_seen_at = now
+        (and no longer gone). Returns the number of pages touched."""
+        now = utcnow()
+        urls = sorted(set(urls))
+        touched = 0
+        with self.session() as session, session.begin():
+            for chunk in _chunks(urls):
+                result = session.execute(update(Page).where(Page.site_key == site, Page.url.in_(chunk)).values(
+                    last_seen_at=now, gone_at=None, gone_run_id=None))
+                touched += result.rowcount or 0
+        return touched
+
+    def known_failures(self, site: str) -> dict[str, KnownFailure]:
+        """url -> KnownFailure for the URLs of ``site`` that failed and were never stored since."""
+        query = (
+            select(FetchFailure.url, FetchFailure.status, FetchFailure.last_failed_at)
+            .outerjoin(Page, Page.url == FetchFailure.url)
+            .where(FetchFailure.site_key == site, Page.id.is_(None))
+        )
+        with self.session() as session:
+            return {url: KnownFailure(status, failed_at) for url, status, failed_at in session.execute(query)}
+
+    def report_years(self, site: str) -> set[int]:
+        """Years of the site's current reports (the missing-report monitor)."""
+        with self.session() as session:
+            return {y for y in session.scalars(select(Report.report_year).distinct().where(
+                Report.site_key == site, Report.is_current.is_(True), Report.report_year.is_not(None)))}
 
     def known_pages(self, site: str) -> dict[str, KnownPage]:
         """url -> KnownPage for every stored page of ``site`` (incremental harvests)."""

@@ -1,0 +1,135 @@
+"""Progress of running crawls: a live table on a terminal, plain periodic lines otherwise.
+
+``ProgressExtension`` is a Scrapy extension (``EXTENSIONS`` in harvester.settings) fed by the
+crawl's stats on a timer and by the ``spider_opened``/``spider_closed`` signals. Setting
+``HARVESTER_PROGRESS``: ``off`` (plain ``scrapy crawl``: Scrapy's own LogStats is enough),
+``plain``, ``live`` or ``auto`` (live when stderr is a terminal; what ``harvester harvest`` uses).
+Plain lines go to stderr, one per site every ``HARVESTER_PROGRESS_INTERVAL`` seconds and one when
+the site ends, so cron mail and journald stay readable (no escape codes, no redraws).
+All crawlers of one process share one live table (harvester harvest runs several sites).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, TextIO
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+#: (column, stats keys summed) in display order.
+COUNTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("listing", ("harvester/listing_pages",)),
+    ("detail", ("harvester/detail_pages",)),
+    ("reports", ("harvester/reports", "harvester/known_reports")),
+    ("new", ("harvester/new",)),
+    ("changed", ("harvester/changed",)),
+    ("unchanged", ("harvester/unchanged",)),
+    ("skipped", ("harvester/skipped",)),
+    ("errors", ("harvester/failed", "harvester/listing_errors", "harvester/listing_unreachable")),
+    ("requests", ("downloader/request_count",)),
+)
+
+
+def counters(stats: dict[str, Any]) -> dict[str, int]:
+    return {name: sum(int(stats.get(k) or 0) for k in keys) for name, keys in COUNTERS}
+
+
+def progress_line(site: str, values: dict[str, int], state: str = "running") -> str:
+    """One plain line: ``2026-11-22 09:00:01 progress zhaoqing running: listing 3, detail 10, ...``"""
+    body = ", ".join(f"{name} {values[name]}" for name, _ in COUNTERS)
+    return f"{time.strftime('%Y-%m-%d %H:%M:%S')} progress {site} {state}: {body}"
+
+
+def resolve_mode(mode: str, stream: TextIO) -> str:
+    mode = (mode or "off").lower()
+    if mode == "auto":
+        return "live" if getattr(stream, "isatty", lambda: False)() else "plain"
+    if mode not in ("off", "plain", "live"):
+        raise ValueError(f"HARVESTER_PROGRESS must be off, plain, live or auto, not {mode!r}")
+    return mode
+
+
+class LiveTable:
+    """One rich Live table for every crawler of the process."""
+
+    _instance: "LiveTable | None" = None
+
+    def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self.rows: dict[str, tuple[str, dict[str, int]]] = {}
+        self.live = Live(console=Console(file=stream), auto_refresh=False, transient=False,
+                         redirect_stdout=False, redirect_stderr=False)
+        self.live.start()
+
+    @classmethod
+    def shared(cls, stream: TextIO) -> "LiveTable":
+        if cls._instance is None:
+            cls._instance = cls(stream)
+        return cls._instance
+
+    def update(self, site: str, state: str, values: dict[str, int]) -> None:
+        from rich.table import Table
+
+        self.rows[site] = (state, values)
+        table = Table(title="harvest progress")
+        table.add_column("site")
+        table.add_column("state")
+        for name, _ in COUNTERS:
+            table.add_column(name, justify="right")
+        for key, (row_state, row) in self.rows.items():
+            table.add_row(key, row_state, *(str(row[name]) for name, _ in COUNTERS))
+        self.live.update(table, refresh=True)
+
+    def finish(self, site: str) -> None:
+        if all(state != "running" for state, _ in self.rows.values()):
+            self.live.stop()
+            LiveTable._instance = None
+
+
+class ProgressExtension:
+    def __init__(self, crawler, mode: str, interval: float, stream: TextIO) -> None:
+        self.crawler = crawler
+        self.mode = mode
+        self.interval = interval
+        self.stream = stream
+        self.site = ""
+        self.task: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "ProgressExtension":
+        stream = sys.stderr
+        mode = resolve_mode(crawler.settings.get("HARVESTER_PROGRESS", "off"), stream)
+        if mode == "off":
+            raise NotConfigured
+        interval = crawler.settings.getfloat("HARVESTER_PROGRESS_INTERVAL", 30.0)
+        if mode == "live":
+            interval = min(interval, 0.5)
+        ext = cls(crawler, mode, interval, stream)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider) -> None:
+        from twisted.internet import task
+
+        self.site = getattr(spider, "site_key", None) or spider.name
+        self.task = task.LoopingCall(self.report)
+        self.task.start(self.interval, now=self.mode == "live")
+
+    def report(self, state: str = "running") -> None:
+        values = counters(self.crawler.stats.get_stats())
+        if self.mode == "live":
+            LiveTable.shared(self.stream).update(self.site, state, values)
+        else:
+            print(progress_line(self.site, values, state), file=self.stream, flush=True)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        self.report(state=reason)
+        if self.mode == "live":
+            LiveTable.shared(self.stream).finish(self.site)
