@@ -215,6 +215,8 @@ class Bench:
         for number, step in steps:
             if number in self.figures:
                 step()
+                # partial results survive a later failure
+                (self.work / "results.json").write_text(json.dumps(self.out, indent=2, ensure_ascii=False))
         self.out["total_seconds"] = round(time.perf_counter() - self.started, 1)
         self.say(f"done in {self.out['total_seconds']}s")
         return self.out
