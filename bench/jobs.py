@@ -114,6 +114,8 @@ def crawl_settings(db: str | None, pipelines: bool, httpcache: str | None, repla
     }
     if not pipelines:
         settings["ITEM_PIPELINES"] = {}
+        # no archive to be incremental against: a plain complete crawl
+        settings["HARVESTER_INCREMENTAL"] = False
     if httpcache:
         settings.update({
             "HTTPCACHE_ENABLED": True,
