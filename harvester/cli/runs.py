@@ -32,19 +32,19 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title=f"{len(runs)} runs (newest first)")
-    for column in ("id", "kind", "site", "started", "finished", "outcome", "new", "changed", "unchanged",
+    for column in ("id", "kind", "site", "started", "finished", "outcome", "sweep", "new", "changed", "unchanged",
                    "gone", "failed", "requests", "bytes", "checks"):
         table.add_column(column, justify="right" if column in ("id", "new", "changed", "unchanged", "gone",
                                                                 "failed", "requests", "bytes") else "left")
     for r in runs:
         table.add_row(
             str(r["id"]), r["kind"], r["site"] or "-", r["started_at"] or "-", r["finished_at"] or "-",
-            r["outcome"], str(r["new"]), str(r["changed"]), str(r["unchanged"]), str(r["gone"]),
+            r["outcome"], r.get("sweep") or "-", str(r["new"]), str(r["changed"]), str(r["unchanged"]), str(r["gone"]),
             str(r["failed"]), _num(r["requests"]), _num(r["bytes"]), _checks(r["checks"]),
         )
     console = Console()
     if not console.is_terminal:  # a pipe or file: do not squeeze the table into 80 columns
-        console = Console(width=200)
+        console = Console(width=260)
     console.print(table)
     return 0
 
