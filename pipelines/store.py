@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.exceptions import CloseSpider
 
 from harvester import __version__
@@ -101,8 +102,18 @@ class StorePipeline:
         from twisted.internet import task
 
         if interval > 0:
-            self._heartbeat = task.LoopingCall(self.lock.heartbeat)
+            self._heartbeat = task.LoopingCall(self._beat)
             self._heartbeat.start(interval, now=False)
+
+    def _beat(self) -> None:
+        """Refresh the site lock; if another harvest took it over (it judged us stale), stop:
+        two harvests of one site must never write at once."""
+        if self.lock is not None and not self.lock.heartbeat():
+            logger.error("%s: stopping this crawl, its harvest lock is lost", self.crawler.spider.site_key)
+            self.crawler.stats.set_value("harvester/lock_lost", True)
+            if self._heartbeat is not None and self._heartbeat.running:
+                self._heartbeat.stop()
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or self.store is None:

@@ -190,6 +190,9 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
             continue
         if r.stat("harvester/listing_unreachable") and r.stat("harvester/listing_pages") <= r.stat("harvester/listing_unreachable"):
             problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above)"))
+        elif r.finish_reason == "lock_lost":
+            problems.append((r.site, "stopped (lock_lost): another harvest took over this site's lock, judging "
+                             "this one stale; raise HARVESTER_LOCK_STALE_SECONDS if crawls pause that long"))
         elif r.finish_reason == "renderer_missing":
             problems.append((r.site, "needs a JavaScript renderer: set SPLASH_URL=http://127.0.0.1:8050 (scripts/splash.sh "
                              "start) or use --renderer playwright with Debian's chromium; see README, Rendering"))

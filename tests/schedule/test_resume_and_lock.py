@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -108,3 +109,29 @@ def test_second_concurrent_harvest_is_refused_then_a_stale_lock_is_taken_over(tm
     assert f"took over a stale harvest lock (process {holder_pid} is gone)" in third.stderr
     assert count(db, "select count(*) from harvest_locks") == 0  # released at the end
     assert last_runs(db)[site]["stats"]["harvester/lock_taken_over"].startswith(f"pid {holder_pid}")
+
+
+def test_a_harvest_whose_lock_was_taken_over_stops(tmp_path, replica):
+    """Another process judged this harvest stale and took its lock: it must stop writing."""
+    db = tmp_path / "h.db"
+    site = "zhaoqing"
+    proc = subprocess.Popen(harvest_cmd(db, replica, [site], *SLOW, "-s", "HARVESTER_LOCK_HEARTBEAT_SECONDS=0.2"),
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        wait_for(lambda: count(db, "select count(*) from pages") >= 2, "2 stored pages", proc=proc)
+        holder_pid = rows(db, "select pid from harvest_locks")[0][0]
+        # what a taking-over process leaves in the row: its own token and pid
+        with sqlite3.connect(db, timeout=30) as conn:
+            conn.execute("update harvest_locks set token = 'taken-over', pid = ? where pid = ?",
+                         (holder_pid + 100000, holder_pid))
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert "Traceback" not in out + err
+    assert "was taken over by another process" in err
+    assert "lock_lost" in out + err
+    assert runs(db)[-1]["outcome"] == "lock_lost"
+    assert count(db, "select count(*) from pages") < len(manifest(site=site))  # stopped early
