@@ -18,8 +18,9 @@ def register(sub) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8600, help="first port; sites get PORT..PORT+4 (0: ephemeral)")
     serve.add_argument("--site", action="append", dest="sites", metavar="SITE", help="serve only this site (repeatable)")
-    serve.add_argument("--challenge", action=argparse.BooleanOptionalAction, default=False,
-                       help="xuancheng answers with its JavaScript cookie challenge (default: off)")
+    serve.add_argument("--challenge", action=argparse.BooleanOptionalAction, default=True,
+                       help="xuancheng answers with its JavaScript cookie challenge, as the real site "
+                       "does (default: on; --no-challenge for crawls without a renderer)")
     serve.add_argument("--edition", type=int, default=1, help="corpus edition to serve (2 adds/edits a report)")
     serve.set_defaults(func=run_serve)
 

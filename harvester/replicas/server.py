@@ -40,7 +40,7 @@ class ReplicaOptions:
     """Live switches of the replicas; change them while serving (tests flip ``edition``)."""
 
     #: xuancheng answers 412 with a JavaScript cookie challenge until the cookie is set
-    challenge: bool = False
+    challenge: bool = True
     #: corpus edition served (2 adds a report and edits another)
     edition: int = 1
     #: sites whose listings answer empty (a "layout changed" case for monitoring)

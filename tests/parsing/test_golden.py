@@ -10,7 +10,7 @@ import pytest
 from harvester.cli import main
 from harvester.items import ReportItem
 from harvester.parsing import PARSER_VERSION, ParseResult, parse_page
-from harvester.replicas import ReplicaServer
+from harvester.replicas import ReplicaOptions, ReplicaServer
 from harvester.replicas.corpus import seed_document
 from harvester.replicas.sites import REPLICA_CLASSES
 
@@ -41,7 +41,7 @@ def test_cli_json_matches_golden(site, urls, capsys):
 
 @pytest.fixture(scope="module")
 def replicas():
-    with ReplicaServer() as server:
+    with ReplicaServer(options=ReplicaOptions(challenge=False)) as server:  # fetched without a browser
         yield server
 
 
