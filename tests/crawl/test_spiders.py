@@ -4,8 +4,10 @@ duplicate listing entry handled."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
+import opencc
 import pytest
 
 from harvester.replicas import manifest, manifest_all
@@ -14,6 +16,13 @@ from harvester.sites import SITES
 from .conftest import exported_reports, last_run_stats, scrapy_crawl
 
 pytestmark = pytest.mark.slow
+
+
+#: A pinyin annotation left by a Traditional converter: 關(guān)
+PINYIN_ANNOTATION = re.compile(r"[\u4e00-\u9fff]\([a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)")
+#: Site chrome and injected spam that must never reach a report body.
+CHROME = ("ICP备", "网站标识码", "公网安备", "当前位置", "所在位置", "分享到", "浏览次数", "欧州杯", "主办：", "主办:")
+T2S = opencc.OpenCC("t2s")
 
 
 def path_of(url: str) -> str:
@@ -40,6 +49,10 @@ def test_spider_finds_exactly_the_manifest_reports(site, replicas, tmp_path):
         assert report["fetched_at"] and report["status"] == 200 and report["final_url"]
         assert report["parser_version"]
         assert report["report_year"]
+        body = report["body_text"]
+        assert T2S.convert(body) == body, f"Traditional characters left in {report['url']}"
+        assert not PINYIN_ANNOTATION.search(body), (report["url"], PINYIN_ANNOTATION.search(body))
+        assert not [c for c in CHROME if c in body], (report["url"], [c for c in CHROME if c in body])
 
     everything = manifest_all(base_urls=replicas.base_urls, site=site)
     non_reports = {path_of(e["url"]) for e in everything if e.get("kind") not in (None, "report")}
