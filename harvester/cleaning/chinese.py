@@ -7,6 +7,7 @@ OpenCC itself (every BMP CJK ideograph converted in one call), so it never disag
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
 from typing import Sequence
@@ -15,6 +16,11 @@ from typing import Sequence
 #: page text before conversion, and OpenCC passes it through untouched).
 _SEPARATOR = "\x01"
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+#: A language-switch link whose whole text is a Traditional label (``<a href="/">繁體版</a>``, in
+#: the top bar of every gkmlpt page and of many others): it says nothing about the page's own text.
+_VERSION_LINK_RE = re.compile(r"(<a\b[^<>]*>)\s*(?:繁體|正體)(?:版|中文)?\s*(</a\s*>)", re.I)
+#: Numeric character references (``&#38364;``, ``&#x95DC;``): the parser turns them into text.
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}))")
 
 
 @lru_cache(maxsize=1)
@@ -49,10 +55,33 @@ def looks_traditional(text: str) -> bool:
     return _traditional_re().search(text) is not None
 
 
+def page_looks_traditional(markup: str) -> bool:
+    """Should the page (decoded markup) be converted? Traditional characters outside version links.
+
+    The page needs a character ``t2s`` would change; a Simplified page whose only such characters
+    are the label of a language-switch link (``<a href="/zh_tw/">繁體版</a>``, in the top bar of
+    every gkmlpt page) needs no conversion. Any other Traditional character — in text, a title,
+    an attribute, a metadata table the parser reads, or as a numeric character reference — means
+    the whole page is converted, as before.
+    """
+    pattern = _traditional_re()
+    if pattern.search(markup) is None:
+        return False
+    rest = _VERSION_LINK_RE.sub(r"\1\2", markup)
+    if pattern.search(rest) is not None:
+        return True
+    for ref in _CHAR_REF_RE.finditer(rest):
+        code = int(ref.group(1), 16) if ref.group(1) else int(ref.group(2))
+        if code <= 0x10FFFF and pattern.match(chr(code)):
+            return True
+    return False
+
+
 def _changed(before: str, after: str) -> int:
-    if len(before) == len(after):
-        return sum(1 for a, b in zip(before, after) if a != b)
-    return sum(1 for a, b in zip(before, after) if a != b) + abs(len(before) - len(after))
+    if before == after:
+        return 0
+    changed = sum(map(operator.ne, before, after))
+    return changed + abs(len(before) - len(after))
 
 
 def to_simplified(pieces: Sequence[str]) -> tuple[list[str], int]:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from .text import SKIP_TAGS, Line
@@ -149,10 +150,13 @@ def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any
             continue
         if matches and empty_match is None:
             empty_match = (matches[0], selector)
-        matches = [m for m in matches if _text_length(m) > 0]
+        matches = [m for m in matches if _has_text(m)]
+        if len(matches) == 1:
+            return matches[0], selector
         if matches:
-            # Several matches (TRS nests TRS_Editor): the one holding the most text.
-            return max(matches, key=_text_length), selector
+            # Several matches (TRS nests TRS_Editor): the one holding the most text (each
+            # subtree's lengths computed once: nested matches reuse the outer one's pass).
+            return max(matches, key=TextLengths()), selector
     if empty_match is not None:
         # The page has its CMS's container, just empty (a withdrawn article, a dead link's
         # placeholder): the body is empty, not whatever chrome the heuristic would find.
@@ -175,16 +179,67 @@ def _css(selector: str) -> CSSSelector:
 
 
 def _text_length(el: Any) -> int:
+    """Characters of text in ``el`` (each text piece stripped; script/style... text excluded)."""
     return sum(len(t.strip()) for t in _own_texts(el))
 
 
 def _own_texts(el: Any) -> Iterable[str]:
     for node in el.iter():
-        tag = node.tag if isinstance(node.tag, str) else None
-        if tag is not None and tag.lower() not in SKIP_TAGS and node.text:
-            yield node.text
-        if node is not el and node.tail:
-            yield node.tail
+        tag = node.tag
+        if isinstance(tag, str) and tag.lower() not in SKIP_TAGS:
+            text = node.text
+            if text:
+                yield text
+        if node is not el:
+            tail = node.tail
+            if tail:
+                yield tail
+
+
+def _has_text(el: Any) -> bool:
+    """``_text_length(el) > 0``, stopping at the first non-blank piece."""
+    return any(t.strip() for t in _own_texts(el))
+
+
+class TextLengths:
+    """``_text_length`` of many elements, one bottom-up pass per subtree (lengths cached per element).
+
+    Asking for an element computes the lengths of all its descendants at once (children before
+    parents, in reverse document order), so nested candidates never re-walk their subtrees.
+    The tree must not change while an instance is in use.
+    """
+
+    def __init__(self) -> None:
+        self._lengths: dict[Any, int] = {}
+
+    def __call__(self, el: Any) -> int:
+        length = self._lengths.get(el)
+        if length is None:
+            length = self._fill(el)
+        return length
+
+    def _fill(self, top: Any) -> int:
+        lengths = self._lengths
+        pending: dict[Any, int] = {}  # children's lengths (and tails) summed into their parent
+        for node in reversed(list(top.iter())):
+            known = lengths.get(node)
+            if known is None:
+                known = pending.pop(node, 0)
+                tag = node.tag
+                if isinstance(tag, str) and tag.lower() not in SKIP_TAGS:
+                    text = node.text
+                    if text:
+                        known += len(text.strip())
+                lengths[node] = known
+            if node is top:
+                return known
+            tail = node.tail
+            if tail:
+                known += len(tail.strip())
+            if known:
+                parent = node.getparent()
+                pending[parent] = pending.get(parent, 0) + known
+        return lengths[top]
 
 
 def _densest_block(root: Any) -> Any:
@@ -205,11 +260,17 @@ def _densest_block(root: Any) -> Any:
 
 
 def _is_chrome_element(el: Any, pattern: re.Pattern[str] = _CHROME_TOKEN_RE) -> bool:
-    tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if tag in _CHROME_TAGS:
+    tag = el.tag
+    if isinstance(tag, str) and tag.lower() in _CHROME_TAGS:
         return True
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".split()
-    return any(pattern.search(name) for name in names)
+    classes = el.get("class")
+    ident = el.get("id")
+    if not (classes or ident):
+        return False
+    for name in f"{classes or ''} {ident or ''}".split():
+        if pattern.search(name):
+            return True
+    return False
 
 
 def chrome_label(el: Any) -> str:
@@ -225,25 +286,39 @@ def chrome_label(el: Any) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else "element"
 
 
+#: The descendants ``remove_chrome_elements`` looks at, in document order: scripts and the like,
+#: chrome tags, and elements with a class or an id (lxml.html tag names are lower case).
+_CHROME_CANDIDATES_XPATH = etree.XPath(
+    "descendant::*[@class or @id or contains('|"
+    + "|".join(("script", "style", "noscript", "template", *sorted(_CHROME_TAGS)))
+    + "|', concat('|', name(), '|'))]"
+)
+
+
 def remove_chrome_elements(container: Any) -> list[str]:
     """Drop scripts, styles and chrome-named elements inside ``container`` (in place).
 
     Returns the labels of what went. An element holding most of the container's text is a
     wrapper with an unlucky class name (``print-area``), never chrome.
     """
-    total = max(1, _text_length(container))
     labels: list[str] = []
     doomed = []
-    for el in container.iterdescendants():
-        if not isinstance(el.tag, str):
-            continue
+    candidates = []
+    for el in _CHROME_CANDIDATES_XPATH(container):
         tag = el.tag.lower()
         if tag in ("script", "style", "noscript", "template"):
             doomed.append((el, None))
-        elif _is_chrome_element(el, _INNER_CHROME_TOKEN_RE) and _text_length(el) <= total * _WRAPPER_SHARE:
-            doomed.append((el, chrome_label(el)))
+        elif _is_chrome_element(el, _INNER_CHROME_TOKEN_RE):
+            doomed.append((el, ""))  # decided below, once the lengths are known
+            candidates.append(el)
+    if candidates:
+        lengths = TextLengths()
+        limit = max(1, lengths(container)) * _WRAPPER_SHARE
+        wrappers = {el for el in candidates if lengths(el) > limit}
+        doomed = [(el, chrome_label(el) if label == "" else label) for el, label in doomed if el not in wrappers]
+    doomed_ids = {id(d) for d, _ in doomed}
     for el, label in doomed:
-        if _has_ancestor_in(el, {id(d) for d, _ in doomed}):
+        if _has_ancestor_in(el, doomed_ids):
             continue
         drop_element(el)
         if label and label not in labels:

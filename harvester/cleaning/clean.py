@@ -13,9 +13,10 @@ import re
 from typing import Any
 
 import lxml.html
+from lxml import etree
 
 from . import CleanedPage, HeadersLike
-from .chinese import looks_traditional, to_simplified
+from .chinese import page_looks_traditional, to_simplified
 from .chrome import (
     drop_element,
     remove_chrome_elements,
@@ -70,24 +71,51 @@ def parse_html(text: str) -> Any:
     return root
 
 
-def _text_slots(root: Any) -> list[tuple[Any, str]]:
-    """Every (element, slot) holding reader-visible text: .text, .tail and text attributes."""
+def _text_slots(root: Any) -> list[tuple[Any, str, str]]:
+    """Every (element, slot, value) holding reader-visible text: .text, .tail and text attributes."""
     slots = []
+    append = slots.append
     for el in root.iter():
-        is_element = isinstance(el.tag, str)
-        if is_element and el.tag.lower() not in _NOT_TEXT_TAGS and el.text:
-            slots.append((el, "text"))
-        if el.tail:
-            slots.append((el, "tail"))
+        tag = el.tag
+        is_element = isinstance(tag, str)
         if is_element:
+            text = el.text
+            if text and tag.lower() not in _NOT_TEXT_TAGS:
+                append((el, "text", text))
+        tail = el.tail
+        if tail:
+            append((el, "tail", tail))
+        if is_element and el.attrib:
             for name in _TEXT_ATTRIBUTES:
-                if el.get(name):
-                    slots.append((el, name))
+                value = el.get(name)
+                if value:
+                    append((el, name, value))
     return slots
 
 
-def _get(el: Any, slot: str) -> str:
-    return (el.text if slot == "text" else el.tail if slot == "tail" else el.get(slot)) or ""
+_PARENTHESISED_XPATH = etree.XPath(
+    "descendant::text()[contains(., ')') or contains(., '）')]"
+    " | descendant-or-self::*/@*[(name() = 'title' or name() = 'alt' or name() = 'content')"
+    " and (contains(., ')') or contains(., '）'))]"
+)
+
+
+def _parenthesised_slots(root: Any) -> list[tuple[Any, str, str]]:
+    """The slots of ``_text_slots`` whose value holds ``)`` or ``）``."""
+    slots = []
+    if root.tail and (")" in root.tail or "）" in root.tail):  # not a descendant: by hand
+        slots.append((root, "tail", root.tail))
+    for value in _PARENTHESISED_XPATH(root):
+        el = value.getparent()
+        if el is None:
+            continue
+        if value.is_attribute:
+            slots.append((el, value.attrname, str(value)))
+        elif value.is_tail:
+            slots.append((el, "tail", str(value)))
+        elif isinstance(el.tag, str) and el.tag.lower() not in _NOT_TEXT_TAGS:
+            slots.append((el, "text", str(value)))
+    return slots
 
 
 def _set(el: Any, slot: str, value: str) -> None:
@@ -103,14 +131,17 @@ def convert_document(root: Any, decoded_text: str) -> tuple[int, int]:
     """Remove pinyin annotations and convert Traditional to Simplified in place.
 
     Returns (pinyin_removed, traditional_converted). Both steps are skipped for pages that show
-    no sign of needing them (a regex over the decoded text), which is nearly every page.
+    no sign of needing them (a regex over the decoded text), which is nearly every page: no
+    annotation that would be removed, no Traditional character outside a ``繁體版`` link.
     """
     wants_pinyin = has_pinyin(decoded_text)
-    wants_conversion = looks_traditional(decoded_text)
+    wants_conversion = page_looks_traditional(decoded_text)
     if not (wants_pinyin or wants_conversion):
         return 0, 0
-    slots = _text_slots(root)
-    values = [_get(el, slot) for el, slot in slots]
+    # Pinyin alone touches only slots with a closing parenthesis (every annotation ends with one):
+    # found by XPath in C instead of a walk over every element of the page.
+    slots = _text_slots(root) if wants_conversion else _parenthesised_slots(root)
+    values = [value for _, _, value in slots]
     pinyin_removed = 0
     if wants_pinyin:
         for i, value in enumerate(values):
@@ -119,8 +150,8 @@ def convert_document(root: Any, decoded_text: str) -> tuple[int, int]:
     converted = 0
     if wants_conversion:
         values, converted = to_simplified(values)
-    for (el, slot), value in zip(slots, values):
-        if value != _get(el, slot):
+    for (el, slot, before), value in zip(slots, values):
+        if value != before:
             _set(el, slot, value)
     return pinyin_removed, converted
 
@@ -172,22 +203,24 @@ def _carries_attachment(el: Any) -> bool:
 
 def _prune_removed_elements(content: Any, lines: list, removed: set[int]) -> None:
     """Drop from ``content`` the block elements all of whose lines were removed as chrome."""
-    keep: set[int] = set()
+    # The elements themselves (not their ids): the set keeps their lxml proxies alive, so
+    # identity is stable, and a chain already added stops the walk up early.
+    keep: set[Any] = set()
     for i, line in enumerate(lines):
         if i in removed:
             continue
         el = line.element
-        while el is not None:
-            keep.add(id(el))
+        while el is not None and el not in keep:
+            keep.add(el)
             el = el.getparent()
     for i in sorted(removed):
         el = lines[i].element
-        if el is None or el is content or id(el) in keep or el.getparent() is None:
+        if el is None or el is content or el in keep or el.getparent() is None:
             continue
         if _carries_attachment(el):
             continue
         drop_element(el)
-        keep.add(id(el))  # never try it twice
+        keep.add(el)  # never try it twice
 
 
 def _embedded_content(root: Any) -> Any | None:

@@ -49,6 +49,7 @@ def _is_annotation(group: str, after_lost_char: bool = False) -> bool:
 
 
 def has_pinyin(text: str) -> bool:
+    """True when ``text`` holds a candidate annotation (cheap; most pages have none)."""
     return bool(_CANDIDATE_RE.search(text))
 
 

@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 #: Full-width digits and Latin letters -> half-width, ideographic space -> space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH[0x3000] = 0x20
 _SPACES_RE = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Zero-width characters, soft hyphens and the control characters above, dropped in one pass
+#: (the full-width table neither produces nor maps any of them, so the order does not matter).
+_DROPPED_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer nav aside main "
@@ -26,6 +30,7 @@ BLOCK_TAGS = frozenset(
 )
 SKIP_TAGS = frozenset("script style noscript template head iframe object embed select textarea button svg map".split())
 _CELL_TAGS = ("td", "th")
+_LINE_TAGS = BLOCK_TAGS | {"tr", "td", "th"}
 #: A table with a nested table or a cell this long is page layout, not data.
 _LAYOUT_CELL_CHARS = 200
 
@@ -35,9 +40,29 @@ def strip_controls(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
+def _char_class(chars: list[int]) -> str:
+    return "".join(re.escape(chr(c)) for c in chars)
+
+
+#: Full-width letters and digits (the ideographic space needs no mapping: it is one of the spaces
+#: collapsed to " " below, mapped or not).
+_FULLWIDTH_RE = re.compile(f"[{_char_class([c for c in _FULLWIDTH if c != 0x3000])}]")
+#: Any character ``normalise_line`` would change: dropped, full-width, and every character
+#: ``str.strip()`` strips (``_SPACES_RE`` is a subset of them; the last is U+3000). A line without
+#: one is returned as is.
+_NORMALISED_RE = re.compile(
+    f"[{_char_class([c for c in range(0x3001) if chr(c).isspace()])}{_char_class(list(_FULLWIDTH))}]|"
+    + _DROPPED_RE.pattern
+)
+
+
 def normalise_line(text: str) -> str:
-    text = _INVISIBLE_RE.sub("", text).translate(_FULLWIDTH)
-    return _SPACES_RE.sub(" ", strip_controls(text)).strip()
+    if not _NORMALISED_RE.search(text):
+        return text  # nearly every table cell: nothing to do
+    text = _DROPPED_RE.sub("", text)
+    if _FULLWIDTH_RE.search(text):
+        text = text.translate(_FULLWIDTH)
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 @dataclass
@@ -49,20 +74,30 @@ class Line:
     is_table_row: bool = False
 
 
+_TAG_NAMES: dict[str, str] = {}
+
+
 def _tag(el: Any) -> str | None:
     tag = el.tag
     if not isinstance(tag, str):
         return None  # comment, processing instruction, entity
-    return tag.rsplit("}", 1)[-1].lower()
+    name = _TAG_NAMES.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1].lower()
+        if len(_TAG_NAMES) < 4096:  # tag names are few; never let odd markup grow it unbounded
+            _TAG_NAMES[tag] = name
+    return name
+
+
+#: A nested table, or a cell whose text (all of it, as ``itertext()`` joined) is longer than
+#: ``_LAYOUT_CELL_CHARS`` characters: one XPath evaluation per table instead of a loop over cells.
+_LAYOUT_TABLE_XPATH = etree.XPath(
+    f"boolean(.//table | .//td[string-length() > {_LAYOUT_CELL_CHARS}] | .//th[string-length() > {_LAYOUT_CELL_CHARS}])"
+)
 
 
 def _is_layout_table(table: Any) -> bool:
-    if table.find(".//table") is not None:
-        return True
-    for cell in table.iter(*_CELL_TAGS):
-        if len("".join(cell.itertext())) > _LAYOUT_CELL_CHARS:
-            return True
-    return False
+    return bool(_LAYOUT_TABLE_XPATH(table))
 
 
 def _inline_text(el: Any, parts: list[str]) -> None:
@@ -110,7 +145,7 @@ class _LineBuilder:
             self.flush()
             self._table(el)
             return
-        is_block = tag in BLOCK_TAGS or tag in ("tr", "td", "th")
+        is_block = tag in _LINE_TAGS
         if is_block:
             self.flush()
             block = el
@@ -126,25 +161,19 @@ class _LineBuilder:
             self.flush()
 
     def _table(self, table: Any) -> None:
+        # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
         for row in table.iter("tr"):
-            if row.getparent() is not None and _nearest_table(row) is not table:
-                continue
             cells = []
-            for cell in row:
-                if _tag(cell) in _CELL_TAGS:
+            for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
+                if len(cell):
                     parts: list[str] = []
                     _inline_text(cell, parts)
                     cells.append(normalise_line("".join(parts)))
+                else:  # a bare cell: its text is all there is
+                    cells.append(normalise_line(cell.text or ""))
             text = "\t".join(cells).rstrip("\t")
             if text.strip("\t"):
                 self.lines.append(Line(text, row, is_table_row=True))
-
-
-def _nearest_table(el: Any) -> Any:
-    parent = el.getparent()
-    while parent is not None and _tag(parent) != "table":
-        parent = parent.getparent()
-    return parent
 
 
 def element_lines(el: Any) -> list[Line]:

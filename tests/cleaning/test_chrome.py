@@ -228,3 +228,44 @@ def test_gkmlpt_body_embedded_as_json_when_the_container_is_empty() -> None:
     assert page.text == PROSE[1]
     assert page.removed_lines == ["当前位置：首页"]
     assert page.cleaning["container"] == "embedded_json"
+
+
+# ------------------------------------------------------------------ text lengths, computed once
+def test_text_lengths_match_a_per_element_count() -> None:
+    import lxml.html
+
+    from harvester.cleaning.chrome import TextLengths, _text_length
+
+    root = lxml.html.document_fromstring(
+        "<html><body><div id='a'> 一二 <div class='TRS_Editor'><p>三四五 <b>六</b> 七 </p><script>var x='长';</script>"
+        "尾巴<select><option>选项</option></select></div> 外 <span>  </span></div><div>另</div></body></html>"
+    )
+    lengths = TextLengths()
+    inner = root.find(".//div[@class='TRS_Editor']")
+    assert lengths(inner) == _text_length(inner)  # inner first: the outer pass reuses it
+    for el in root.iter():
+        assert lengths(el) == _text_length(el), el.tag
+
+
+def test_nested_container_matches_pick_the_one_with_most_text() -> None:
+    import lxml.html
+
+    from harvester.cleaning.chrome import select_container
+
+    root = lxml.html.document_fromstring(
+        "<html><body><div class='TRS_Editor'><p>短</p><div class='TRS_Editor'><p>报告正文很长很长</p></div>"
+        "<p>外层的文字比内层多得多得多得多</p></div><div class='TRS_Editor'> </div></body></html>"
+    )
+    container, found_by = select_container(root)
+    assert found_by == ".TRS_Editor"
+    assert container is root.find("body/div")
+
+
+def test_chrome_element_inside_a_chrome_element_is_dropped_once() -> None:
+    page = clean(
+        paragraphs(PROSE)
+        + "<div class='share'><div class='bdshare'>分享到:</div><span class='print'>打印</span></div>"
+        + paragraphs(SIGNATURE)
+    )
+    assert body_lines(page) == [*PROSE, *SIGNATURE]
+    assert page.cleaning["chrome_removed"][:1] == ["share"]

@@ -82,3 +82,92 @@ def test_meta_content_and_attributes_are_converted() -> None:
     page = clean_page(raw, None, "http://x.gov.cn/")
     assert page.meta["ArticleTitle"] == "年度报告"
     assert page.content.find(".//img").get("alt") == "统计表"
+
+
+# ------------------------------------------------------------------ which pages are converted
+GKMLPT_TOP_BAR = (
+    '<div class="top-bar"><a href="/">肇庆市人民政府</a> <a href="/zh_tw_anti/">繁體版</a>'
+    ' <a href="/">繁體</a> <a href="/en/">English</a></div>'
+)
+META_TABLE = "<table class='xxgk'><tr><td>索引号:</td><td>007141332/2015-00724</td><td>发布机构:</td><td>{}</td></tr></table>"
+REPORT = "<div class='article-content'><p>本年度报告是根据《中华人民共和国政府信息公开条例》要求编制的。</p></div>"
+
+
+def _page(body: str, title: str = "肇庆市人民政府2014年政府信息公开工作年度报告") -> bytes:
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>".encode("utf-8")
+
+
+def test_simplified_page_with_a_traditional_version_link_is_not_converted() -> None:
+    page = clean_page(_page(GKMLPT_TOP_BAR + META_TABLE.format("肇庆市人民政府办公室") + REPORT), None, "http://x.gov.cn/")
+    assert page.cleaning["traditional_converted"] == 0
+    assert page.text == "本年度报告是根据《中华人民共和国政府信息公开条例》要求编制的。"
+    # the language switch keeps its own label: nothing else on the page needed OpenCC
+    assert [a.text for a in page.root.iter("a")][1:3] == ["繁體版", "繁體"]
+
+
+def test_traditional_page_with_a_version_link_is_still_converted_whole() -> None:
+    body = GKMLPT_TOP_BAR + META_TABLE.format("肇慶市人民政府辦公室") + (
+        "<div class='article-content'><p>本年度報告是根據《中華人民共和國政府信息公開條例》要求編製的。</p></div>"
+    )
+    page = clean_page(_page(body, "肇慶市人民政府2014年政府信息公開工作年度報告"), None, "http://x.gov.cn/")
+    assert page.text == "本年度报告是根据《中华人民共和国政府信息公开条例》要求编制的。"
+    assert page.page_title == "肇庆市人民政府2014年政府信息公开工作年度报告"
+    assert page.cleaning["traditional_converted"] >= 10
+    root_text = page.root.text_content()
+    assert "肇庆市人民政府办公室" in root_text and "繁体版" in root_text and "繁體" not in root_text
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "metadata",  # a metadata table outside the container: the parser reads it from root
+        "title",
+        "attribute",
+        "char_ref",  # a numeric character reference: the parser sees the character
+        "link_text",  # a link that is not a language switch (an attachment name)
+    ],
+)
+def test_one_traditional_character_outside_the_version_link_converts_the_page(where: str) -> None:
+    publisher, title, extra = "肇庆市人民政府办公室", "肇庆市人民政府2014年政府信息公开工作年度报告", ""
+    if where == "metadata":
+        publisher = "肇慶市人民政府辦公室"
+    elif where == "title":
+        title = "肇慶市人民政府2014年政府信息公開工作年度報告"
+    elif where == "attribute":
+        extra = "<img src='a.png' alt='統計表'>"
+    elif where == "char_ref":
+        publisher = "肇&#24950;市人民政府办公室"  # 慶
+    else:
+        extra = "<a href='/a.doc'>附件:年度報告</a>"
+    body = GKMLPT_TOP_BAR + META_TABLE.format(publisher) + extra + REPORT
+    page = clean_page(_page(body, title), None, "http://x.gov.cn/")
+    assert page.cleaning["traditional_converted"] >= 1
+    root_text = page.root.text_content()
+    assert "肇庆市人民政府办公室" in root_text and "繁體" not in root_text
+    assert page.page_title == "肇庆市人民政府2014年政府信息公开工作年度报告"
+    if where == "attribute":
+        assert page.root.find(".//img").get("alt") == "统计表"
+
+
+def test_pinyin_in_text_tails_and_attributes_of_a_simplified_page() -> None:
+    body = (
+        "<div class='article-content'><p>本年度报(bào)告<b>是</b>根据(jù)条例编制的,门户网站（www.yk.gov.cn）公开。</p>"
+        "<p title='年度报(bào)告'>附件(a)</p></div>"
+    )
+    page = clean_page(_page(body), None, "http://x.gov.cn/")
+    assert page.text == "本年度报告是根据条例编制的,门户网站（www.yk.gov.cn）公开。\n附件(a)"
+    assert page.cleaning["pinyin_removed"] == 3
+    assert page.cleaning["traditional_converted"] == 0
+    assert page.content.find(".//p[@title]").get("title") == "年度报告"
+
+
+def test_page_looks_traditional() -> None:
+    from harvester.cleaning.chinese import page_looks_traditional
+
+    assert not page_looks_traditional("<p>信息公开</p>")
+    assert not page_looks_traditional('<a href="/tw/">繁體版</a><p>信息公开</p>')
+    assert not page_looks_traditional('<A class="x" href="/tw/"> 繁體中文 </A><p>信息公开</p>')
+    assert page_looks_traditional('<a href="/tw/">繁體版</a><p>信息公開</p>')
+    assert page_looks_traditional('<p>繁體版</p>')  # a version switch that is not a link: text
+    assert page_looks_traditional('<a title="繁體版" href="/tw/">繁體版</a>')  # the attribute is text
+    assert page_looks_traditional('<a href="/tw/">繁體版</a><p>&#38364;於</p>'.replace("於", "于"))

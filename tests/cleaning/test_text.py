@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from harvester.cleaning import clean_page
 
 
@@ -68,3 +70,21 @@ def test_cleaning_record_has_every_key() -> None:
     for key in ("encoding", "encoding_source", "replaced_chars", "pinyin_removed", "traditional_converted",
                 "chrome_removed", "spam_links_removed", "whitespace_normalised"):
         assert key in page.cleaning
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("123", "123"),  # nothing to do: returned as is
+        ("信息公开", "信息公开"),
+        ("\u3000\u3000一、概述", "一、概述"),
+        ("ＡＢＣ\u3000１２３", "ABC 123"),
+        ("a\u2028b\u2029", "a\u2028b"),  # str.strip() trims what the space rule does not collapse
+        ("\u200b零\u00ad宽\x0b", "零宽"),
+        ("\x85行\u3000 \t尾 ", "行 尾"),
+    ],
+)
+def test_normalise_line_cases(raw: str, expected: str) -> None:
+    from harvester.cleaning.text import normalise_line
+
+    assert normalise_line(raw) == expected
