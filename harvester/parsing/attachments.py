@@ -46,6 +46,17 @@ def _is_chrome_link(url: str) -> bool:
     return scheme not in ("http", "https", "")
 
 
+# Cheap tests that must pass before a link goes through urlsplit/parse_qs/kind_of: without them
+# the link is no attachment. A known extension after a dot (in the href or the link text), a
+# download word, or anything that decoding or urlsplit could change or choke on (percent escapes,
+# tabs/newlines, brackets, non-ASCII) sends the link down the full path.
+_EXT_ALT = "|".join(sorted(_KIND_BY_EXT, key=len, reverse=True))
+_HREF_HINT_RE = re.compile(
+    r"[%\t\r\n\[\]]|[^\x00-\x7f]|\.(?:" + _EXT_ALT + r")|downfile|download|/attachment/|getfile|filedown", re.I)
+_TEXT_HINT_RE = re.compile(r"下载|附件|\.(?:" + _EXT_ALT + r")", re.I)
+_WS_RE = re.compile(r"\s+")
+
+
 def extract_attachments(root, content, base_url: str) -> list[Attachment]:
     """Linked files anywhere on the page plus images inside the report container."""
     found: dict[str, Attachment] = {}
@@ -55,23 +66,34 @@ def extract_attachments(root, content, base_url: str) -> list[Attachment]:
         if url not in found and not _is_chrome_link(url):
             found[url] = Attachment(url=url, name=name or _filename(url), kind=kind)  # type: ignore[arg-type]
 
-    scopes = [el for el in (content, root) if el is not None]
-    for scope in scopes:
-        for a in scope.iter("a"):
-            href = a.get("href")
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            name = re.sub(r"\s+", " ", a.text_content()).strip()
-            kind = kind_of(href, name)
-            in_content = scope is content
-            if kind == "image" and not in_content:
-                continue  # linked images outside the body are chrome
-            if kind is None and (_DOWNLOAD_TEXT_RE.search(name) or _DOWNLOAD_HREF_RE.search(href)):
-                kind = "other"
-            if kind is not None:
-                if _DOWNLOAD_TEXT_RE.fullmatch(name or "") or name in ("点击下载此文件", "点击下载"):
-                    name = _filename(urljoin(base_url, href))
-                add(href, name, kind)
+    def link(a, in_content: bool) -> None:
+        href = a.get("href")
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            return
+        text = a.text_content()
+        if _HREF_HINT_RE.search(href) is None and _TEXT_HINT_RE.search(text) is None:
+            return
+        name = _WS_RE.sub(" ", text).strip()
+        kind = kind_of(href, name)
+        if kind == "image" and not in_content:
+            return  # linked images outside the body are chrome
+        if kind is None and (_DOWNLOAD_TEXT_RE.search(name) or _DOWNLOAD_HREF_RE.search(href)):
+            kind = "other"
+        if kind is not None:
+            if _DOWNLOAD_TEXT_RE.fullmatch(name or "") or name in ("点击下载此文件", "点击下载"):
+                name = _filename(urljoin(base_url, href))
+            add(href, name, kind)
+
+    # The content's links first (images count there), then the rest of the page's.
+    content_links = set()
+    if content is not None:
+        for a in content.iter("a"):
+            content_links.add(a)
+            link(a, True)
+    if root is not None:
+        for a in root.iter("a"):
+            if a not in content_links:
+                link(a, False)
     if content is not None:
         for img in content.iter("img"):
             src = img.get("src") or img.get("oldsrc") or img.get("data-src")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from .textutil import halfwidth
 
@@ -33,6 +34,14 @@ _REPORT_MARKERS = [
 _CHALLENGE_RE = re.compile(r"\$_ts|document\.cookie|__jsluid|请开启JavaScript|enable JavaScript|安全验证|人机验证", re.I)
 _ERROR_RE = re.compile(r"404|Not Found|页面不存在|找不到|已删除|无法访问|访问出错|服务器错误|502 Bad Gateway|403 Forbidden", re.I)
 _DATED_LINK_RE = re.compile(r"(?:19|20)\d{2}[-/.年]\d{1,2}")
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _few_cjk(text: str, n: int = 40) -> bool:
+    """Fewer than ``n`` CJK characters (stops counting at ``n``)."""
+    return sum(1 for _ in islice(_CJK_RE.finditer(text), n)) < n
 
 
 @dataclass
@@ -62,7 +71,7 @@ def classify(title: str | None, text: str, content, scripts_text: str = "") -> C
     norm_title = halfwidth(title or "")
     if len(body) < 200 and _CHALLENGE_RE.search(scripts_text + body):
         return Classification("challenge", "short page whose script sets a cookie / asks for JavaScript")
-    if len(re.findall(r"[\u4e00-\u9fff]", body)) < 40:
+    if _few_cjk(body):
         if _ERROR_RE.search(body + norm_title):
             return Classification("error", "error page text")
         if not body:
@@ -82,7 +91,7 @@ def classify(title: str | None, text: str, content, scripts_text: str = "") -> C
         return Classification("report", f"no report title but {markers} report markers in the body")
     if title_is_report and not title_is_notice and markers >= 1 and len(body) > 400:
         return Classification("report", f"report title, {markers} report marker(s)")
-    if len(re.findall(r"[\u4e00-\u9fff]", body)) < 40:
+    if _few_cjk(body):
         return Classification("error", "almost no text")
     if title_is_notice:
         return Classification("notice", "a notice")

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
+
+from lxml import etree
 
 from .dates import find_dates, parse_date
 from .textutil import halfwidth, squash
@@ -92,10 +95,27 @@ class _Collector:
         self.values[fieldname] = (value, origin)
 
 
-def _table_pairs(root, collector: _Collector) -> None:
-    """<td>label</td><td>value</td> (also th/span/label pairs in gkmlpt and Anhui tables)."""
-    for cell in root.iter("td", "th", "dt", "label"):
-        label = squash(cell.text_content()).rstrip(":：")
+_CELL_TAGS = frozenset(("td", "th", "dt", "label"))
+# squash(label)[0] of every known label: a cell whose text starts otherwise is no label.
+_LABEL_FIRST_CHARS = frozenset(label[0] for label in _LABEL_TO_FIELD)
+
+
+def _table_pairs(pieces: list[str], spans: list[list], collector: _Collector) -> None:
+    """<td>label</td><td>value</td> (also th/span/label pairs in gkmlpt and Anhui tables).
+
+    ``pieces``/``spans`` come from ``_walk_text``: a cell's ``text_content()`` is the
+    concatenation of its pieces."""
+    for tag, start, end, cell in spans:
+        if tag not in _CELL_TAGS:
+            continue
+        first = ""
+        for k in range(start, end):
+            first = pieces[k].lstrip()[:1]
+            if first:
+                break
+        if halfwidth(first) not in _LABEL_FIRST_CHARS:
+            continue  # squash() of the text cannot be a label: no need to build it
+        label = squash("".join(pieces[start:end])).rstrip(":：")
         fieldname = _LABEL_TO_FIELD.get(label)
         if fieldname is None:
             continue
@@ -124,19 +144,67 @@ def text_pairs(line: str) -> list[tuple[str, str]]:
     return out
 
 
-_BLOCK_TAGS = ("div", "p", "li", "span", "td", "dd", "h2", "h3", "h4", "h5", "h6")
+_BLOCK_TAGS = frozenset(("div", "p", "li", "span", "td", "dd", "h2", "h3", "h4", "h5", "h6"))
+# The events ``itertext()`` is built on: comments (and the HTML parser's processing instructions,
+# which it turns into comments) give their tail, not their text.
+_TEXT_EVENTS = ("start", "comment", "pi", "end")
+_LINE_SPACE_RE = re.compile(r"[ \t\r\f\v]+")
+
+
+def _walk_text(root, tags: frozenset[str]) -> tuple[list[str], list[list]]:
+    """One walk over the page: every piece of text ``itertext()`` would yield, in document order,
+    and ``[tag, start, end, element]`` for each element whose tag is in ``tags`` (document order),
+    so that ``" ".join(pieces[start:end]) == " ".join(el.itertext())`` and
+    ``"".join(pieces[start:end]) == el.text_content()`` without walking its subtree again."""
+    pieces: list[str] = []
+    spans: list[list] = []
+    open_spans: list[list] = []
+    append = pieces.append
+    for event, el in etree.iterwalk(root, events=_TEXT_EVENTS):
+        if event == "start":
+            tag = el.tag
+            if tag in tags:
+                span = [tag, len(pieces), 0, el]
+                spans.append(span)
+                open_spans.append(span)
+            text = el.text
+            if text is not None:
+                append(text)
+            continue
+        if event == "end":
+            if el.tag in tags:
+                open_spans.pop()[2] = len(pieces)
+            if el is root:
+                continue  # itertext() leaves out the element's own tail
+        tail = el.tail
+        if tail is not None:
+            append(tail)
+    return pieces, spans
 
 
 def block_lines(root, limit: int = 300) -> list[str]:
     """Short page blocks holding ``label: value`` text (bylines such as
     ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container)."""
+    return _block_lines(*_walk_text(root, _BLOCK_TAGS), limit)
+
+
+def _block_lines(pieces: list[str], spans: list[list], limit: int = 300) -> list[str]:
+    """``block_lines`` from a ``_walk_text`` of the page. A block's text is its ``itertext()``
+    joined by spaces (keeping cell/element boundaries: ``文号:无 | 发布日期:…``); a block longer
+    than ``limit`` is skipped without building its text."""
+    ends = [0, *accumulate(map(len, pieces))]  # ends[i]: characters in pieces[:i]
     out: list[str] = []
-    for el in root.iter(*_BLOCK_TAGS):
-        text = " ".join(el.itertext())  # keep cell/element boundaries: 文号:无 | 发布日期:…
-        if len(text) <= limit and _PAIR_RE.search(halfwidth(text)):
-            out.append(re.sub(r"[ \t\r\f\v]+", " ", text).strip())
-        if len(out) >= 60:
-            break
+    for tag, start, end, _el in spans:
+        if tag not in _BLOCK_TAGS:
+            continue
+        # len(" ".join(pieces[start:end])): the pieces plus one space between each two.
+        if ends[end] - ends[start] + max(end - start - 1, 0) > limit:
+            continue
+        text = " ".join(pieces[start:end])
+        if (":" in text or "：" in text) and _PAIR_RE.search(halfwidth(text)):
+            out.append(_LINE_SPACE_RE.sub(" ", text).strip())
+            if len(out) >= 60:
+                break
     return out
 
 
@@ -145,8 +213,9 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
     lines = list(text_lines)
     if root is not None:
         try:
-            _table_pairs(root, collector)
-            lines.extend(block_lines(root))
+            pieces, spans = _walk_text(root, _BLOCK_TAGS | _CELL_TAGS)
+            _table_pairs(pieces, spans, collector)
+            lines.extend(_block_lines(pieces, spans))
         except Exception:  # hostile markup must not stop the text-based sources
             pass
     for line in lines:

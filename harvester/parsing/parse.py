@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 _PLACE_RE = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡)$")
 _HEADING_TAGS = ("h1", "h2", "h3")
+_TITLE_CLASS_RE = re.compile(r"title|biaoti|bt\b", re.I)
 
 
 def _guard(warnings: list[str], stage: str, fn: Callable[[], T], default: T) -> T:
@@ -59,9 +60,7 @@ def _heading_texts(root) -> list[str]:
     if root is None:
         return out
     for el in root.iter(*_HEADING_TAGS, "div", "p", "span", "td"):
-        tag = el.tag
-        cls = (el.get("class") or "") + " " + (el.get("id") or "")
-        if tag in _HEADING_TAGS or re.search(r"title|biaoti|bt\b", cls, re.I):
+        if el.tag in _HEADING_TAGS or _TITLE_CLASS_RE.search((el.get("class") or "") + " " + (el.get("id") or "")):
             text = join_cjk(re.sub(r"\s+", " ", el.text_content()))
             if text and len(text) <= 90:
                 out.append(text)
@@ -143,11 +142,11 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
     def owner(i: int) -> str | None:
         return owners[i] if 0 <= i < len(owners) else None
 
-    standard = read_tables(grids)
+    kinds = [table_kind(grid) for grid in grids]
+    standard = read_tables(grids, kinds)
     warnings.extend(standard.warnings)
     kinds_by_key = {}
-    for grid in grids:
-        kind = table_kind(grid)
+    for kind in kinds:
         if kind:
             kinds_by_key[kind] = _section_for_kind(kind, level1_titles)
     for ts in standard.stats:
@@ -156,8 +155,8 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
         stats.setdefault(ts.key, Stat(ts.key, ts.value, ts.unit, ts.label, "table", kinds_by_key.get(group)))
 
     acc = LabelledStats()
-    for grid in grids:
-        if table_kind(grid) is None:
+    for grid, kind in zip(grids, kinds):
+        if kind is None:
             labelled_table_stats(grid, acc)
     for f in list(acc.found.values()) + flattened_stats(lines):
         stats.setdefault(f.key, Stat(f.key, f.value, f.unit, f.label, "table", owner(f.line_index)))

@@ -9,6 +9,7 @@ for the keys the clause names explicitly.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .textutil import halfwidth, parse_number, squash
@@ -103,13 +104,27 @@ def _clause(norm: str, start: int, end: int) -> str:
 def prose_stats(lines: list[str]) -> list[Found]:
     """Statistics named in running text, first match per key (pattern priority, then order)."""
     norms = [halfwidth(line) for line in lines]
+    # Table rows are read from the table, cell by cell: only the other lines count here. They are
+    # also searched joined (one regex scan per pattern instead of one per line): a match within a
+    # line is a match in the joined text, so the first line that can hold one is the line where
+    # the joined text's first match starts (the patterns have no anchors, and their lookbehinds
+    # see the separating newline at a line start, which is none of the words they exclude).
+    prose = [i for i, norm in enumerate(norms) if "\t" not in norm]
+    joined = "\n".join(norms[i] for i in prose)
+    starts = []  # offset of each prose line in ``joined``
+    offset = 0
+    for i in prose:
+        starts.append(offset)
+        offset += len(norms[i]) + 1
     found: dict[str, Found] = {}
     for pattern in PROSE_PATTERNS:
         if pattern.key in found:
             continue
-        for i, norm in enumerate(norms):
-            if "\t" in norm:  # table rows are read from the table, cell by cell
-                continue
+        first = pattern.regex.search(joined)
+        if first is None:
+            continue
+        for i in prose[bisect_right(starts, first.start()) - 1:]:
+            norm = norms[i]
             hit = None
             for m in pattern.regex.finditer(norm):
                 if pattern.reject and re.search(pattern.reject, m.group(0)):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .stats_text import LabelledStats
-from .textutil import halfwidth, parse_number, squash
+from .textutil import halfwidth, parse_number, parse_squashed_number, squash, starts_like_number
 
 _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
@@ -22,8 +22,11 @@ def cell_text(cell) -> str:
 
 
 def _span(cell, name: str) -> int:
+    raw = cell.get(name)
+    if raw is None:
+        return 1
     try:
-        value = int(str(cell.get(name, "1")).strip() or 1)
+        value = int(str(raw).strip() or 1)
     except ValueError:
         return 1
     return max(1, min(value, MAX_SPAN))
@@ -84,10 +87,12 @@ class StandardTables:
 
 
 def _number(text: str) -> tuple[int | float, str | None] | None:
+    if not starts_like_number(text):
+        return None
     s = squash(text)
     if s in ("", "-", "—", "/", "——", "无", "－"):
         return None
-    return parse_number(s)
+    return parse_squashed_number(s)
 
 
 def _dedupe(cells: list[str]) -> list[str]:
@@ -386,11 +391,13 @@ def summary_stats(stats: list[TableStat]) -> list[TableStat]:
     return out
 
 
-def read_tables(grids: list[list[list[str]]]) -> StandardTables:
-    """Standard tables among ``grids``, plus labelled rows of any other statistics table."""
+def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = None) -> StandardTables:
+    """Standard tables among ``grids``, plus labelled rows of any other statistics table.
+    ``kinds``: ``table_kind`` of each grid, if the caller has it already."""
     result = StandardTables()
-    for grid in grids:
-        kind = table_kind(grid)
+    if kinds is None:
+        kinds = [table_kind(grid) for grid in grids]
+    for grid, kind in zip(grids, kinds):
         if kind == "requests":
             values, stats = parse_request_table(grid)
             if stats:

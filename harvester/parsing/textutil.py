@@ -28,15 +28,28 @@ NUMBER_RE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-+]?\d+(?:\.\d+)?
 _CELL_NUMBER_RE = re.compile(r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|条|件|个|宗|起|次|场|篇|期|份|人次|项|%)?$")
 
 
+_NUMBER_START_RE = re.compile(r"[-+\d]")
+
+
+def starts_like_number(text: str) -> bool:
+    """Whether ``squash(text)`` starts with a digit or a sign, without squashing all of it
+    (``str.lstrip`` drops exactly the characters ``\\s`` matches)."""
+    return _NUMBER_START_RE.match(halfwidth(text.lstrip()[:1])) is not None
+
+
 def parse_number(text: str) -> tuple[int | float, str | None] | None:
     """A cell or line holding one number (optionally with a unit): ``("251000元")`` -> (251000, "元").
 
     Spaces inside the number are dropped (``"230 000"`` is 230000: page breaks split numbers).
     Returns None for anything else, including empty cells and dashes.
     """
-    s = squash(text)
-    if not s:
-        return None
+    if not starts_like_number(text):
+        return None  # most cells and lines: no need to squash them
+    return parse_squashed_number(squash(text))
+
+
+def parse_squashed_number(s: str) -> tuple[int | float, str | None] | None:
+    """``parse_number`` of a text already squashed (``squash`` is idempotent)."""
     m = _CELL_NUMBER_RE.match(s)
     if not m:
         return None

@@ -1,0 +1,144 @@
+"""The cheap paths of the parser give what the straightforward code gives: one text walk for
+metadata blocks and label cells, the link prefilter of attachments, number prefilters, the
+joined prose search."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from harvester.parsing.attachments import extract_attachments
+from harvester.parsing.metadata import _BLOCK_TAGS, _CELL_TAGS, _walk_text, block_lines, extract_metadata
+from harvester.parsing.stats_text import prose_stats
+from harvester.parsing.tables import _number
+from harvester.parsing.textutil import _CELL_NUMBER_RE, parse_number, squash
+
+NESTED = """<html><head><title>t</title></head><body>
+<div class="top"><div>www.example.gov.cn <span>发布时间:2021-01-24</span><!-- c -->来源:<b>某市</b>局</div>
+<p>索引号：<i>123</i>/2020<?pi x?>-01</p>
+<table><tr><td> 文　号 ：</td><!-- c --><td>无</td><td>发布机构</td><td>某市人民政府办公室</td></tr>
+<tr><td><table><tr><td>主题分类</td><td>其他</td></tr></table></td></tr></table>
+<div>""" + "长" * 400 + """<p>成文日期:2020-12-31</p></div></div></body></html>"""
+
+
+def _root(html: str):
+    return lxml.html.fromstring(html)
+
+
+def test_walk_matches_itertext_and_text_content():
+    root = _root(NESTED)
+    tags = _BLOCK_TAGS | _CELL_TAGS
+    pieces, spans = _walk_text(root, tags)
+    elements = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in tags]
+    assert [span[3] for span in spans] == elements
+    for tag, start, end, el in spans:
+        assert tag == el.tag
+        assert " ".join(pieces[start:end]) == " ".join(el.itertext())
+        assert "".join(pieces[start:end]) == el.text_content()
+
+
+def _reference_block_lines(root, limit=300):
+    import re
+
+    from harvester.parsing.metadata import _PAIR_RE
+    from harvester.parsing.textutil import halfwidth
+
+    out = []
+    for el in root.iter(*_BLOCK_TAGS):
+        text = " ".join(el.itertext())
+        if len(text) <= limit and _PAIR_RE.search(halfwidth(text)):
+            out.append(re.sub(r"[ \t\r\f\v]+", " ", text).strip())
+        if len(out) >= 60:
+            break
+    return out
+
+
+@pytest.mark.parametrize("limit", [10, 40, 300, 5000])
+def test_block_lines_as_itertext_per_block(limit):
+    root = _root(NESTED)
+    assert block_lines(root, limit) == _reference_block_lines(root, limit)
+
+
+def test_block_lines_stop_at_60():
+    root = _root("<div>" + "".join(f"<p>文号:{i}</p>" for i in range(100)) + "</div>")
+    assert block_lines(root) == _reference_block_lines(root) and len(block_lines(root)) == 60
+
+
+def test_label_cells_with_spaces_and_nested_tables():
+    md = extract_metadata(_root(NESTED), [], {})
+    assert md.doc_no is None and md.doc_no_labelled  # 文　号 ： / 无 (an explicit none)
+    assert md.publisher == "某市人民政府办公室" and md.origin["publisher"] == "table"
+    assert md.category == "其他"
+    assert md.index_no == "123"  # from the block text: <i> boundaries become spaces, the first word counts
+    assert md.published_date == "2021-01-24" and md.written_date == "2020-12-31"
+
+
+BASE = "http://www.example.gov.cn/a/b.html"
+
+
+def _links(content_html: str, outer_html: str = ""):
+    root = _root(f"<html><body><div id='c'>{content_html}</div>{outer_html}</body></html>")
+    return extract_attachments(root, root.get_element_by_id("c"), BASE)
+
+
+@pytest.mark.parametrize(
+    "href, text, kind",
+    [
+        ("/f/report.pdf", "报告", "pdf"),
+        ("/f/report.PDF#page=2", "报告", "pdf"),
+        ("/f/report%2Edocx", "报告", "doc"),  # the dot percent-encoded
+        ("/f/%E6%8A%A5%E5%91%8A.xls", "x", "xls"),
+        ("/f/rep\nort.pdf", "报告", "pdf"),  # urlsplit drops newlines
+        ("/down?id=3&name=%E6%8A%A5.xlsx", "x", "xls"),
+        ("/getfile?id=3", "报告", "other"),
+        ("/x?id=3", "附件1", "other"),
+        ("/x?id=3", "年度报告.docx", "doc"),
+        ("/x/1.html", "点击下载", "other"),
+    ],
+)
+def test_attachment_links(href, text, kind):
+    found = _links(f'<a href="{href}">{text}</a>')
+    assert [a.kind for a in found] == [kind]
+
+
+def test_plain_links_and_chrome_images_are_no_attachments():
+    assert _links('<a href="/a/2.html">上一篇</a>', '<a href="/b.jpg">图</a><a href="/c.html">首页</a>') == []
+
+
+def test_content_links_counted_once_and_first():
+    found = _links('<a href="/f/1.pdf">一</a><a href="/f/2.jpg">图</a>', '<a href="/f/0.doc">零</a><a href="/f/1.pdf">again</a>')
+    assert [(a.url.rsplit("/", 1)[-1], a.name, a.kind) for a in found] == [
+        ("1.pdf", "一", "pdf"), ("2.jpg", "图", "image"), ("0.doc", "零", "doc")]
+
+
+def test_bad_href_still_fails_the_stage():
+    # urlsplit rejects it: as before the prefilter, the attachments stage reports the error.
+    with pytest.raises(ValueError):
+        _links('<a href="http://[bad/x">x</a>')
+
+
+@pytest.mark.parametrize("text", ["", " ", "１２条", " 12 ", "+3", "－5件", "-", "—", "无", "x1", "1x", "٣", "230 000", "\u3000７元"])
+def test_number_prefilters(text):
+    s = squash(text)
+    expected = None
+    m = _CELL_NUMBER_RE.match(s) if s else None
+    if m:
+        raw = m["num"].replace(",", "")
+        try:
+            expected = (float(raw) if "." in raw else int(raw), m["unit"])
+        except ValueError:
+            expected = None
+    assert parse_number(text) == expected
+    assert _number(text) == (None if s in ("", "-", "—", "/", "——", "无", "－") else expected)
+
+
+def test_prose_first_match_after_table_rows_and_across_lines():
+    lines = [
+        "主动公开政府信息\t12条",  # a table row: skipped
+        "本年度累计",
+        "主动公开政府信息30条。",  # 累计 is on the previous line: not a lookbehind hit
+        "网站公开信息5条",
+    ]
+    got = {f.key: (f.value, f.line_index) for f in prose_stats(lines)}
+    assert got["proactive.total"] == (30, 2)
+    assert got["proactive.via.website"] == (5, 3)
