@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -95,11 +96,55 @@ def first_header(headers: dict[str, list[str]], name: str) -> str | None:
 
 
 def parsed_output(item: ReportItem) -> dict[str, Any]:
-    """What the parser decided: the item without provenance, JSON-safe."""
-    data = sanitize(item.to_dict())
-    for name in PROVENANCE_FIELDS:
-        data.pop(name, None)
-    return data
+    """What the parser decided: the item without provenance, JSON-safe.
+
+    The same result as ``sanitize(item.to_dict())`` without the provenance fields, built in one
+    pass over the item (to_dict then sanitize made two full copies of every report's output:
+    bench/RESULTS.md, hot spot 5)."""
+    names = _field_names(type(item))
+    if names is None:
+        data = sanitize(item.to_dict())
+        for name in PROVENANCE_FIELDS:
+            data.pop(name, None)
+        return data
+    return {name: _json_safe(getattr(item, name)) for name in names if name not in _PROVENANCE}
+
+
+_PROVENANCE = frozenset(PROVENANCE_FIELDS)
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """Field names of a dataclass type (cached), None for other types."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
+        _FIELD_NAMES[cls] = names
+        return names
+
+
+def _json_safe(value: Any) -> Any:
+    """``sanitize(dataclasses.asdict-like copy of value)`` in one pass: dataclasses become dicts."""
+    kind = type(value)
+    if kind is str:
+        return value.replace("\x00", "") if "\x00" in value else value
+    if value is None or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is list or kind is tuple:
+        return [_json_safe(v) for v in value]
+    if kind is dict:
+        return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _json_safe(getattr(value, name)) for name in names}
+    if isinstance(value, dict):
+        return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return sanitize(value)  # sets, bytes, datetimes, subclasses of str/int/float, other types
 
 
 def output_digest(output: dict[str, Any]) -> str:

@@ -274,24 +274,34 @@ class Store:
         run_id = item.harvest_run
         self._ensure_site(session, item.site)
 
+        # Statements per new page: select page, insert page, insert body, insert snapshot, update
+        # page + insert report, insert stats, insert attachments, update run counter. A page
+        # created here has no snapshot and no report yet: those lookups are skipped.
         page = session.scalar(select(Page).where(Page.url == item.url))
-        if page is None:
-            page = Page(site_key=item.site, url=item.url, first_seen_at=fetched_at, last_seen_at=fetched_at, fetch_count=0)
+        new_page = page is None
+        listing_title = sanitize(item.listing_title) if item.listing_title else None
+        listing_date = sanitize(item.listing_date) if item.listing_date else None
+        if new_page:
+            page = Page(site_key=item.site, url=item.url, first_seen_at=fetched_at, last_seen_at=fetched_at,
+                        last_fetched_at=fetched_at, fetch_count=1, last_listing_title=listing_title,
+                        last_listing_date=listing_date)
             session.add(page)
             session.flush()
-        page.last_seen_at = max(page.last_seen_at, fetched_at)
-        page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
-        page.fetch_count = (page.fetch_count or 0) + 1
-        if item.listing_title:
-            page.last_listing_title = sanitize(item.listing_title)
-        if item.listing_date:
-            page.last_listing_date = sanitize(item.listing_date)
-        if page.gone_at is not None:  # linked and fetched again: back from the dead
-            page.gone_at = None
-            page.gone_run_id = None
+        else:
+            page.last_seen_at = max(page.last_seen_at, fetched_at)
+            page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
+            page.fetch_count = (page.fetch_count or 0) + 1
+            if listing_title:
+                page.last_listing_title = listing_title
+            if listing_date:
+                page.last_listing_date = listing_date
+            if page.gone_at is not None:  # linked and fetched again: back from the dead
+                page.gone_at = None
+                page.gone_run_id = None
 
         encoding = getattr(item, "encoding", None)
-        snapshot = session.scalar(select(Snapshot).where(Snapshot.page_id == page.id, Snapshot.content_sha256 == sha))
+        snapshot = None if new_page else session.scalar(
+            select(Snapshot).where(Snapshot.page_id == page.id, Snapshot.content_sha256 == sha))
         if snapshot is not None:
             # Same bytes as before: no new row, only the counters move.
             snapshot.last_fetched_at = max(snapshot.last_fetched_at, fetched_at)
@@ -321,12 +331,13 @@ class Store:
                 harvest_run_id=run_id,
                 last_run_id=run_id,
             )
+            _classify(snapshot, item.result)  # part of the INSERT, not a later UPDATE
             session.add(snapshot)
             session.flush()
             outcome = "changed" if page.current_snapshot_id is not None else "new"
             reason = "new_snapshot" if page.current_snapshot_id is not None else "new_page"
         page.current_snapshot_id = snapshot.id
-        self.apply_parse(session, page, snapshot, item.result, run_id, reason)
+        self.apply_parse(session, page, snapshot, item.result, run_id, reason, new_page=new_page)
         return outcome
 
     def _not_modified(self, session: Session, item: Any) -> str:
@@ -352,8 +363,8 @@ class Store:
         return "unchanged"
 
     def _store_body(self, session: Session, sha: str, body: bytes) -> None:
-        if session.scalar(select(Body.sha256).where(Body.sha256 == sha)) is not None:
-            return
+        # Called for a new snapshot only, whose bytes are almost always new: no select first,
+        # the INSERT ... ON CONFLICT DO NOTHING keeps the body stored once.
         values = {
             "sha256": sha,
             "size": len(body),
@@ -378,19 +389,22 @@ class Store:
         result: Any,
         run_id: int | None,
         reason: str,
+        *,
+        new_page: bool = False,
     ) -> ParseChange:
         """Record a parse result of ``snapshot`` (the page's current snapshot): the snapshot's
         kind, and a new report version when the output or the snapshot differs from the current
-        version. Shared by save_page and re-parse."""
+        version. Shared by save_page and re-parse. ``new_page``: the page was created in this
+        transaction, so it has no report yet (no lookups)."""
         if result is None:
             return ParseChange("skipped")
-        from ..parsing import PARSER_VERSION
-
-        parser_version = getattr(result.item, "parser_version", None) or PARSER_VERSION
-        snapshot.kind = result.kind
-        snapshot.kind_reason = sanitize(result.reason)
-        snapshot.parser_version = parser_version
-        current = session.scalar(select(Report).where(Report.page_id == page.id, Report.is_current.is_(True)))
+        parser_version = _classify(snapshot, result)
+        # The current version, if any, is always the page's latest one (a new version is made
+        # current and the previous current one retired; versions never become current again):
+        # one lookup gives the current version, the previous one and the last version number.
+        latest = None if new_page else session.scalar(
+            select(Report).where(Report.page_id == page.id).order_by(Report.version.desc()).limit(1))
+        current = latest if latest is not None and latest.is_current else None
         if result.kind != "report":
             if current is None:
                 return ParseChange("nonreport")
@@ -405,9 +419,7 @@ class Store:
             current.checked_parser_version = parser_version
             return ParseChange("unchanged")
 
-        previous = current or session.scalar(
-            select(Report).where(Report.page_id == page.id).order_by(Report.version.desc()).limit(1)
-        )
+        previous = latest
         old_output = self._report_output(session, previous) if previous is not None else None
         fields = changed_fields(old_output, output)
         old_warnings = set((old_output or {}).get("warnings") or [])
@@ -415,7 +427,7 @@ class Store:
         if current is not None:
             current.is_current = False
             session.flush()  # the partial unique index allows one current version per page
-        last_version = session.scalar(select(func.max(Report.version)).where(Report.page_id == page.id)) or 0
+        last_version = latest.version if latest is not None else 0
         report = Report(
             page_id=page.id,
             snapshot_id=snapshot.id,
@@ -550,6 +562,20 @@ class Store:
                 url: KnownPage(etag, last_modified, listing_date, fetched, sha, kind, gone_at is not None)
                 for url, etag, last_modified, listing_date, fetched, sha, kind, gone_at in session.execute(query)
             }
+
+
+def _classify(snapshot: Snapshot, result: Any) -> str | None:
+    """The parser's classification on the snapshot; returns the parser version (None without a
+    parse result)."""
+    if result is None:
+        return None
+    from ..parsing import PARSER_VERSION
+
+    parser_version = getattr(result.item, "parser_version", None) or PARSER_VERSION
+    snapshot.kind = result.kind
+    snapshot.kind_reason = sanitize(result.reason)
+    snapshot.parser_version = parser_version
+    return parser_version
 
 
 def _int_or_none(value: Any) -> int | None:
