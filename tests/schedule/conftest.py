@@ -79,31 +79,3 @@ def listing_requests(server: ReplicaServer, site: str, edition: int = 1) -> list
     return [r for r in server.request_log if r.site == site and r.path.split("?")[0] not in paths]
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """Base URL of a real PostgreSQL server for the whole session, or the reason there is none."""
-    from harvester.storage.testing import PostgresUnavailable, postgres_server
-
-    try:
-        with postgres_server() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        yield exc
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    """A fresh, empty database per test on each backend."""
-    from harvester.storage.testing import create_database, drop_database
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'harvest.db'}"
-        return
-    server = request.getfixturevalue("postgres_url")
-    if isinstance(server, Exception):
-        pytest.skip(f"PostgreSQL not available: {server}")
-    url = create_database(server)
-    try:
-        yield url
-    finally:
-        drop_database(url)

@@ -16,21 +16,13 @@ from harvester.incremental import Action, detail_action, walk_decision
 from harvester.items import PageItem
 from harvester.locks import LockHeld, SiteLock, current_holders
 from harvester.monitoring import check_error_ratio, check_last_year, check_reports, due_date
-from harvester.storage import KnownFailure, KnownPage, Store
+from harvester.storage import KnownFailure, KnownPage
 from harvester.storage.models import HarvestLock
 
 from .conftest import ROOT
 
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
 
-
-@pytest.fixture
-def store(db_url):
-    s = Store(db_url)
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def dead_pid() -> int:

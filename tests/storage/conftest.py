@@ -11,45 +11,8 @@ from typing import Callable
 import pytest
 
 from harvester.items import PageItem, ReportItem, Stat
-from harvester.storage import Store
-from harvester.storage.testing import PostgresUnavailable, create_database, drop_database, postgres_server
 
 PARSER_LANDED = importlib.util.find_spec("harvester.parsing.parse") is not None
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """Base URL of a real PostgreSQL server for the whole session, or a skip reason."""
-    try:
-        with postgres_server() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        yield exc  # the PostgreSQL params skip with this reason
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    """A fresh, empty database per test on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'harvest.db'}"
-        return
-    server = request.getfixturevalue("postgres_url")
-    if isinstance(server, Exception):
-        pytest.skip(f"PostgreSQL not available: {server}")
-    url = create_database(server)
-    try:
-        yield url
-    finally:
-        drop_database(url)
-
-
-@pytest.fixture
-def store(db_url):
-    s = Store(db_url)
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 # --- pages ------------------------------------------------------------------------------------
