@@ -208,6 +208,11 @@ class SiteReplica:
         """Where an image shown inside the body (a Block or an image attachment) is served."""
         raise NotImplementedError
 
+    def file_attachments(self, doc: Document) -> list[tuple[str, AttachmentSpec]]:
+        """(path, spec) of the attachments linked as downloads; images are shown in the body."""
+        return [(self.attachment_path(doc, i, spec), spec)
+                for i, spec in enumerate(doc.attachments) if spec.kind != "image"]
+
     def attachment_index(self) -> dict[str, tuple[Document, AttachmentSpec]]:
         index: dict[str, tuple[Document, AttachmentSpec]] = {}
         for entry in self.entries():

@@ -121,9 +121,8 @@ class PanzhihuaReplica(SiteReplica):
     def render_detail(self, doc: Document) -> str:
         content = render.render_body(doc, STYLE, lambda f: self.image_path(doc, f), include_title=True)
         attachments = "".join(
-            f'<p>{esc(spec.name)} <a href="{esc(self.attachment_path(doc, i, spec))}" target="_blank">点击下载此文件</a></p>'
-            for i, spec in enumerate(doc.attachments)
-            if spec.kind != "image"
+            f'<p>{esc(spec.name)} <a href="{esc(path)}" target="_blank">点击下载此文件</a></p>'
+            for path, spec in self.file_attachments(doc)
         )
         source = doc.source or doc.publisher
         body = (

@@ -162,9 +162,8 @@ class XuanchengReplica(SiteReplica):
     def render_detail(self, doc: Document) -> str:
         content = render.render_body(doc, STYLE, lambda f: self.image_path(doc, f))
         attachments = "".join(
-            f'<p>附件：<a href="{esc(self.attachment_path(doc, i, spec))}">{esc(spec.name)}</a></p>'
-            for i, spec in enumerate(doc.attachments)
-            if spec.kind != "image"
+            f'<p>附件：<a href="{esc(path)}">{esc(spec.name)}</a></p>'
+            for path, spec in self.file_attachments(doc)
         )
         source = doc.source or UNIT_NAME
         date = doc.published.isoformat()

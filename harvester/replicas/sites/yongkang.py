@@ -156,9 +156,8 @@ class YongkangReplica(SiteReplica):
         source = doc.source or "市府办"
         content = render.render_body(doc, STYLE, lambda f: self.image_path(doc, f), include_title=False)
         attachments = "".join(
-            f'<p>附件：<a href="{esc(self.attachment_path(doc, i, spec))}">{esc(spec.name)}</a></p>'
-            for i, spec in enumerate(doc.attachments)
-            if spec.kind != "image"
+            f'<p>附件：<a href="{esc(path)}">{esc(spec.name)}</a></p>'
+            for path, spec in self.file_attachments(doc)
         )
         metadata = (
             '<table class="xxgk-table" width="100%"><tbody>\n'

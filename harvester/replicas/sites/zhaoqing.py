@@ -171,9 +171,7 @@ class ZhaoqingReplica(SiteReplica):
             "is_expired": 0,
             "is_abolished": 0,
             "attachment": [
-                {"name": spec.name, "url": base_url + self.attachment_path(doc, i, spec)}
-                for i, spec in enumerate(doc.attachments)
-                if spec.kind != "image"
+                {"name": spec.name, "url": base_url + path} for path, spec in self.file_attachments(doc)
             ],
         }
 
@@ -188,9 +186,8 @@ class ZhaoqingReplica(SiteReplica):
     def render_detail(self, doc: Document) -> str:
         content = render.render_body(doc, STYLE, lambda f: self.image_path(doc, f))
         attachments = "".join(
-            f'<p><a class="nfw-cms-attachment" href="{esc(self.attachment_path(doc, i, spec))}">{esc(spec.name)}</a></p>'
-            for i, spec in enumerate(doc.attachments)
-            if spec.kind != "image"
+            f'<p><a class="nfw-cms-attachment" href="{esc(path)}">{esc(spec.name)}</a></p>'
+            for path, spec in self.file_attachments(doc)
         )
         written = doc.signed or doc.published
         metadata = (
