@@ -81,12 +81,14 @@ class ReportSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------------
 
-    def request(self, url: str, callback: Any = None, **kwargs: Any) -> Request:
-        """A Request carrying the render mark when this spider renders."""
+    def request(self, url: str, callback: Any = None, *, request_class: type[Request] = Request,
+                **kwargs: Any) -> Request:
+        """A request (``request_class``, e.g. FormRequest for a POST) carrying the render mark when
+        this spider renders."""
         meta = kwargs.pop("meta", {}) or {}
         if self.render:
             meta.setdefault(RENDER_META, True)
-        return Request(url, callback=callback or self.parse, meta=meta, **kwargs)
+        return request_class(url, callback=callback or self.parse, meta=meta, **kwargs)
 
     async def start(self) -> AsyncIterator[Request]:
         yield self.request(self.entry_url, callback=self.parse, errback=self.listing_failed,

@@ -68,15 +68,11 @@ class HanwebSpider(ReportSpider):
     def group_request(self, response: Response, start: int) -> Iterator[Any]:
         end = start + self.group_size - 1
         query = urlencode({"startrecord": start, "endrecord": end, "perpage": self.per_page})
-        url = f"{self.proxy_url}?{query}"
-        if self.listing_pages >= self.max_pages:
-            self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
-            self.capped = True
-            return
-        meta = {"listing": True, "start": start, "end": end}
-        if self.render:
-            meta["harvester_render"] = True
-        yield FormRequest(url, formdata=self.form, callback=self.parse_group, errback=self.listing_failed, meta=meta)
+        request = self.listing_request(f"{self.proxy_url}?{query}", callback=self.parse_group,
+                                       request_class=FormRequest, formdata=self.form,
+                                       meta={"start": start, "end": end})
+        if request:
+            yield request
 
     def parse_group(self, response: Response) -> Iterator[Any]:
         self.count_listing_page(response)
