@@ -23,14 +23,7 @@ class AnhuiSpider(ReportSpider):
                 "(SPLASH_URL or HARVESTER_RENDERER=playwright; see README, Rendering)", response.url)
             self.crawler.stats.inc_value("harvester/challenge_pages")
             return
-        for link in response.css("a[href]"):
-            href = link.attrib["href"]
-            if DETAIL_RE.search(href.split("?")[0]):
-                title = (link.attrib.get("title") or "".join(link.css("::text").getall())).strip()
-                date = link.xpath("following::span[1]/text()").re_first(r"\d{4}-\d{1,2}-\d{1,2}")
-                request = self.detail_request(response.urljoin(href), response.url, title, date)
-                if request:
-                    yield request
+        yield from self.detail_links(response, response.css("a[href]"), DETAIL_RE, date_axis="following")
         next_href = response.xpath("//a[normalize-space(.)='下一页']/@href").get()
         if (next_href and not next_href.startswith("javascript") and response.urljoin(next_href) != response.url
                 and self.keep_paging(response.url)):

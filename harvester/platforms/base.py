@@ -22,6 +22,13 @@ from ..sites import Site, get_site
 
 #: Request.meta key asking the render middleware (harvester.render) for a browser.
 RENDER_META = "harvester_render"
+#: A listing's date next to a link: 2013-03-29, 2013-3-9
+LISTING_DATE_RE = r"\d{4}-\d{1,2}-\d{1,2}"
+
+
+def link_title(link: Any) -> str:
+    """A listing link's title: its title attribute, else its text, without a leading bullet."""
+    return (link.attrib.get("title") or "".join(link.css("::text").getall())).strip().lstrip("·").strip()
 
 
 def utc_now_iso() -> str:
@@ -171,6 +178,22 @@ class ReportSpider(scrapy.Spider):
         stats = self.crawler.stats
         return not (self.stopped_early or self.capped or stats.get_value("harvester/listing_unreachable")
                     or stats.get_value("harvester/listing_errors") or stats.get_value("harvester/layout_errors"))
+
+    def detail_links(self, response: Response, links: Any, detail_re: Any, *,
+                     date_axis: str = "following-sibling", title_filter: Any = None) -> Any:
+        """Detail requests for the links of a static listing page that match ``detail_re``; the
+        listing's date is read from the first <span> on ``date_axis`` of the link."""
+        for link in links:
+            href = link.attrib["href"]
+            if not detail_re.search(href.split("?")[0]):
+                continue
+            title = link_title(link)
+            if title_filter is not None and not title_filter(title):
+                continue
+            date = link.xpath(f"{date_axis}::span[1]/text()").re_first(LISTING_DATE_RE)
+            request = self.detail_request(response.urljoin(href), response.url, title, date)
+            if request:
+                yield request
 
     def normalise_detail_url(self, url: str) -> str:
         return url.split("#", 1)[0]

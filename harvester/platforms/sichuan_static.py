@@ -17,15 +17,7 @@ class SichuanStaticSpider(ReportSpider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.count_listing_page(response)
         items = response.css("div.boxPzh15_con li a[href], div.new-box li a[href]") or response.css("li a[href]")
-        for link in items:
-            href = link.attrib["href"]
-            if not DETAIL_RE.search(href.split("?")[0]):
-                continue
-            title = (link.attrib.get("title") or "".join(link.css("::text").getall())).strip().lstrip("·").strip()
-            date = link.xpath("following-sibling::span[1]/text()").re_first(r"\d{4}-\d{1,2}-\d{1,2}")
-            request = self.detail_request(response.urljoin(href), response.url, title, date)
-            if request:
-                yield request
+        yield from self.detail_links(response, items, DETAIL_RE)
         next_href = (response.css("a.default_pgNext::attr(href)").get()
                      or response.xpath("//a[normalize-space(.)='下一页']/@href").get())
         if next_href and response.urljoin(next_href) != response.url and self.keep_paging(response.url):

@@ -76,15 +76,6 @@ class TrsSpider(ReportSpider):
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         keywords = self.site.agency_keywords
-        for link in response.css("a[href]"):
-            href = link.attrib["href"]
-            if not DETAIL_RE.search(href.split("?")[0]):
-                continue
-            title = (link.attrib.get("title") or "".join(link.css("::text").getall())).strip()
-            # A shared column (a provincial portal) lists many bodies: keep this site's body only.
-            if keywords and not any(k in title for k in keywords):
-                continue
-            date = link.xpath("following-sibling::span[1]/text()").re_first(r"\d{4}-\d{1,2}-\d{1,2}")
-            request = self.detail_request(response.urljoin(href), response.url, title, date)
-            if request:
-                yield request
+        # A shared column (a provincial portal) lists many bodies: keep this site's body only.
+        ours = (lambda title: any(k in title for k in keywords)) if keywords else None
+        yield from self.detail_links(response, response.css("a[href]"), DETAIL_RE, title_filter=ours)
