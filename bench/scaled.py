@@ -25,7 +25,7 @@ import json
 import os
 import random
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 

@@ -19,7 +19,7 @@ from .checks import image_only_tables, lost_characters, subcounts, truncation
 from .classify import classify
 from .metadata import Metadata, extract_metadata
 from .sections import build_sections, find_headings, level1_title_by_line
-from .stats_text import Found, LabelledStats, flattened_stats, prose_stats
+from .stats_text import LabelledStats, flattened_stats, prose_stats
 from .tables import expand_table, labelled_table_stats, read_tables, table_kind
 from .title import (
     Closing,

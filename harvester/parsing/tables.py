@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .stats_text import LabelledStats
-from .textutil import halfwidth, parse_number, parse_squashed_number, squash, starts_like_number
+from .textutil import halfwidth, parse_squashed_number, squash, starts_like_number
 
 _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup

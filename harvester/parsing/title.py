@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import CHINESE_DATE_RE, ARABIC_DATE_RE, _CN_DIGITS, date_only, find_dates
+from .dates import _CN_DIGITS, date_only
 from .textutil import halfwidth
 
 REPORT_TITLE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开|政务信息公开).{0,30}?(?:年度报告|年报|报告)")
