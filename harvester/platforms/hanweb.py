@@ -41,6 +41,9 @@ class HanwebSpider(ReportSpider):
     group_pages = 3
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        return self.parse_hanweb(response)
+
+    def parse_hanweb(self, response: Response) -> Iterator[Any]:
         self.count_listing_page(response)
         text = response.text
         param = PARAM_RE.search(text)

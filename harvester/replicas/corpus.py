@@ -369,6 +369,10 @@ def documents(site: str, edition: int = 1) -> list[Document]:
     get_site(site)
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, got {edition}")
+    if site not in PLANS:  # a registry body without a hand-made plan: derived from its row
+        from .corpus_bodies import documents as body_documents
+
+        return list(body_documents(site, edition))
     # the Document objects are shared by every caller (cached): treat them as read-only
     return list(_documents(site, edition))
 
@@ -376,6 +380,8 @@ def documents(site: str, edition: int = 1) -> list[Document]:
 def own_reports(site: str, edition: int = 1) -> list[Document]:
     """The reports of the site's own body (what the manifest lists; yuxi's column has others)."""
     agencies = {SITES[site].agency}
+    if site not in PLANS:
+        return [d for d in documents(site, edition) if d.is_report]
     if site == "zhaoqing":
         agencies.add("肇庆市人民政府办公室")
     return [d for d in documents(site, edition) if d.is_report and d.agency in agencies]
