@@ -1,3 +1,5 @@
+from typing import Any
+
 from harvester.platforms import BodySpider
 
 
@@ -6,3 +8,8 @@ class ColumnSpider(BodySpider):
     is detected from the page (``harvester harvest --url URL`` runs it)."""
 
     name = "column"
+
+    def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
+        if not url:
+            raise ValueError("the column spider needs the column's URL: scrapy crawl column -a url=URL")
+        super().__init__(*args, url=url, **kwargs)
