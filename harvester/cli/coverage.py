@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         print(line + fit(missing, WIDTH - cell_len(line)).rstrip())
     for r in result["rollups"]:
         c = r["counts"]
-        print(f"{r['key']} and the {r['bodies'] - 1} bodies below it: {c['found']} found, {c['late']} late, "
+        print(f"{r['key']} + {r['bodies'] - 1} below: {c['found']} found, {c['late']} late, "
               f"{c['withdrawn']} withdrawn, {c['missing']} missing")
-    print(f"as of {result['today']}; gone = withdrawn from the site (kept in the archive); --json for every year")
+    print(f"as of {result['today']}; gone = withdrawn from the site, kept in the archive;")
+    print("late = published after the due date; --json for every year")
     return 0

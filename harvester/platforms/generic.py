@@ -4,16 +4,24 @@ the page to that platform's listing logic (gkmlpt, hanweb, trs, anhui, static)."
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from scrapy.http import Response
 
 from .anhui import AnhuiSpider
+from .base import link_title
 from .detect import detect_platform
 from .gkmlpt import GkmlptSpider
 from .hanweb import HanwebSpider
 from .sichuan_static import StaticSpider
+from .titles import listing_verdict
 from .trs import TrsSpider
+
+
+#: A column index page: a directory or its index file.
+SUBCOLUMN_RE = re.compile(r"/(index\.s?html?)?$")
+ANNUAL_RE = re.compile(r"年报|年度报告")
 
 
 class BodySpider(GkmlptSpider, HanwebSpider, TrsSpider, AnhuiSpider, StaticSpider):
@@ -33,19 +41,60 @@ class BodySpider(GkmlptSpider, HanwebSpider, TrsSpider, AnhuiSpider, StaticSpide
         super().__init__(*args, **kwargs)
         self.platform = self.site.platform
 
+    #: How deep discovery follows sub-columns (年报 -> 2024年 -> 州市年度报告).
+    max_subcolumn_depth = 3
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if not self.platform:
+        # Called for the column page (and, in discovery, its sub-columns); the platforms route
+        # their own later pages to their own callbacks.
+        platform = self.site.platform
+        if not platform:
             if response.status >= 400:
                 self.count_listing_page(response)
                 return
-            self.platform = detect_platform(response.url, response.text)
-            self.crawler.stats.set_value("harvester/platform_detected", self.platform)
-            self.logger.info("%s: platform %s detected on %s", self.site_key, self.platform, response.url)
+            platform = detect_platform(response.url, response.text)
+            if platform == "static":
+                # A column of columns (a provincial portal: one column per year, one per kind of
+                # body) says nothing about its platform: descend into its 年报 sub-columns.
+                subcolumns = self.subcolumn_requests(response)
+                if subcolumns:
+                    self.count_listing_page(response)
+                    yield from subcolumns
+                    return
+            if not self.platform:
+                self.platform = platform
+                self.crawler.stats.set_value("harvester/platform_detected", platform)
+                self.logger.info("%s: platform %s detected on %s", self.site_key, platform, response.url)
         handler = {
             "gkmlpt": self.parse_gkmlpt,
             "hanweb": self.parse_hanweb,
             "trs": self.parse_trs,
             "anhui": self.parse_anhui,
             "static": self.parse_static,
-        }[self.platform]
-        return handler(response)
+        }[platform]
+        yield from handler(response)
+
+    def subcolumn_requests(self, response: Response) -> list[Any]:
+        """Requests for the sub-columns of a column page whose title says annual report and
+        that sit below it (``./zfxxgknb2024/index.html``), when it links no report itself."""
+        depth = response.meta.get("subcolumn_depth", 0)
+        if depth >= self.max_subcolumn_depth:
+            return []
+        here = response.url.split("?")[0].rsplit("/", 1)[0] + "/"
+        found, has_reports = [], False
+        for link in response.css("a[href]"):
+            title = link_title(link)
+            url = response.urljoin(link.attrib["href"]).split("#")[0]
+            if listing_verdict(title) == "report" and not SUBCOLUMN_RE.search(url):
+                has_reports = True
+            if (url.startswith(here) and url != response.url and SUBCOLUMN_RE.search(url)
+                    and ANNUAL_RE.search(title)):
+                found.append(url)
+        if has_reports:
+            return []
+        requests = []
+        for url in dict.fromkeys(found):
+            request = self.listing_request(url, callback=self.parse, meta={"subcolumn_depth": depth + 1})
+            if request:
+                requests.append(request)
+        return requests

@@ -42,6 +42,8 @@ def owner_of(body: Site) -> str | None:
             return other.key if REPLICA_CLASSES[other.key].available() else None
     if body.platform in GENERIC_PLATFORMS:
         return body.key
+    if not body.platform and "/gkmlpt/" in body.entry_url:  # platform left to detection
+        return body.key
     return None
 
 
