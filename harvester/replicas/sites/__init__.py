@@ -16,4 +16,8 @@ REPLICA_CLASSES: dict[str, type[SiteReplica]] = {
     for cls in (ZhaoqingReplica, YongkangReplica, YuxiReplica, XuanchengReplica, PanzhihuaReplica, PingtanReplica)
 }
 
-__all__ = ["REPLICA_CLASSES", "SiteReplica"]
+#: The five replicas whose markup the project wrote around its own corpus (each column with a dead
+#: link, a duplicate entry, a robots-disallowed link, an edited report in edition 2).
+HAND_MADE = ("zhaoqing", "yongkang", "yuxi", "xuancheng", "panzhihua")
+
+__all__ = ["HAND_MADE", "REPLICA_CLASSES", "SiteReplica"]
