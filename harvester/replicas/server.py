@@ -211,6 +211,17 @@ class ReplicaServer:
         self._servers: dict[str, _SiteHTTPServer] = {}
         self._threads: list[threading.Thread] = []
 
+    def replace_replica(self, key: str, replica: SiteReplica) -> None:
+        """Serve ``replica`` for body ``key``'s column instead (bench/: the scaled replicas);
+        before ``start()``."""
+        for units in self.hosts.values():
+            for unit in units:
+                if key in unit.bodies:
+                    unit.replica = replica
+                    for body in unit.bodies:
+                        self.replicas[body] = replica
+        self.routers = {h: hosting.HostRouter(h, units) for h, units in self.hosts.items()}
+
     # ------------------------------------------------------------- lifecycle
     def start(self) -> "ReplicaServer":
         if self._servers:
