@@ -41,20 +41,12 @@ def _years(years: list[int]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..coverage import coverage
-    from ..registry import descendants, get_site
 
     try:
         today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     except ValueError:
         raise UserError(f"--today takes a date as YYYY-MM-DD, got {args.today!r}") from None
-    rows = ordered()
-    if args.under:
-        try:
-            root = get_site(args.under).key
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        keep = {root} | {b.key for b in descendants(root)}
-        rows = [(d, k) for d, k in rows if k in keep]
+    rows = ordered(args.under)
     store = open_store(args.db, must_exist=True)
     try:
         result = coverage(store, today, [k for _, k in rows])

@@ -6,7 +6,7 @@ import argparse
 import json
 import threading
 
-from ..sites import SITES, UnknownSiteError, get_site
+from ..sites import UnknownSiteError, get_site
 from .errors import UserError
 
 

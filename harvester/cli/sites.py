@@ -40,8 +40,19 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def ordered() -> list[tuple[int, str]]:
-    """(depth, key) in registry order with each body's descendants right after it."""
+def ordered(under: str | None = None) -> list[tuple[int, str]]:
+    """(depth, key) in registry order with each body's descendants right after it; with
+    ``under``, only that body and those below it (UserError for an unknown key)."""
+    if under:
+        from ..registry import get_site
+        from .errors import UserError
+
+        try:
+            root = get_site(under).key
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        keep = {root} | {b.key for b in descendants(root)}
+        return [(d, k) for d, k in ordered() if k in keep]
     result: list[tuple[int, str]] = []
     placed: set[str] = set()
 
@@ -62,17 +73,7 @@ def ordered() -> list[tuple[int, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = ordered()
-    if args.under:
-        from ..registry import get_site
-        from .errors import UserError
-
-        try:
-            root = get_site(args.under).key
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        keep = {root} | {b.key for b in descendants(root)}
-        rows = [(d, k) for d, k in rows if k in keep]
+    rows = ordered(args.under)
     if args.platform:
         rows = [(d, k) for d, k in rows if SITES[k].platform == args.platform]
     if args.json:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,7 +18,7 @@ from harvester.replicas import ReplicaOptions, ReplicaServer, hosting, manifest,
 from harvester.replicas.sites.pingtan import PingtanReplica, corpus_dir
 from harvester.sites import SITES
 
-from .conftest import FAST, ROOT, exported_reports, harvester_cli, scrapy_crawl
+from .conftest import exported_reports, harvester_cli, scrapy_crawl
 
 pytestmark = pytest.mark.slow
 
