@@ -172,6 +172,8 @@ def body_from_row(row: dict, source: str) -> Body:
     if unknown:
         raise RegistryError(f"{where}: unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     extra = dict(params)
+    if extra.get("render"):
+        extra["needs_rendering"] = True  # the name code before the registry read
     for name in ("title_keywords", "column_levels"):
         if name in extra:
             extra[name] = _tuple(extra, name, where)

@@ -15,6 +15,7 @@ from harvester.parsing import ParseResult
 from harvester.replicas import manifest
 from harvester.replicas import hosting
 from harvester.replicas.corpus import SEED_IDS, seed_document
+from harvester.replicas.sites.pingtan import PingtanReplica
 from harvester.sites import SITES
 from parsing.conftest import assert_matches_golden, golden
 
@@ -63,7 +64,8 @@ def test_demo_twice(tmp_path):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "Traceback" not in first.stderr
     served = hosting.servable()
-    assert len(served) >= 20 and not [k for k in served if k not in SITES]
+    # twenty bodies on six sites; without ../shared, pingtan's real pages are not served
+    assert len(served) >= (20 if PingtanReplica.available() else 19) and set(served) <= set(SITES)
     for site in served:
         assert site in first.stdout
     assert str(db) in first.stdout
