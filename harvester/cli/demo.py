@@ -37,5 +37,6 @@ def run(args: argparse.Namespace) -> int:
                            renderer=args.renderer, console=console, **schedule_options(args))
     where = args.db if "://" in args.db else os.path.abspath(args.db)
     console.print(f"database: {where}")
-    console.print("explore: harvester runs · harvester export --format jsonl --out - · harvester history URL")
+    console.print("explore: harvester runs · harvester export --format jsonl --out - · harvester history URL",
+                  highlight=False, soft_wrap=True)
     return 1 if failed else 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 from typing import Any
 
 from rich.console import Console
@@ -91,7 +90,9 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
     except UnknownSiteError as exc:
         raise UserError(str(exc)) from None
     db_url = open_store_or_fail(db)
-    backend, render_settings = renderer_settings(renderer)
+    needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
+    # Probing starts a browser: only when a chosen site sits behind a JavaScript challenge.
+    backend, render_settings = renderer_settings(renderer if needs_rendering else "none", console)
     scheduled = {"HARVESTER_INCREMENTAL": not full, "HARVESTER_PROGRESS": progress}
     user = dict(settings or {})
     if not replica:
@@ -101,10 +102,10 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
                            concurrency=concurrency or 1)
     from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
 
-    needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
     if needs_rendering and backend is None:
         console.print(f"[yellow]no JavaScript renderer available: {', '.join(needs_rendering)} replica served "
-                      "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]")
+                      "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]",
+                      highlight=False, soft_wrap=True)
     try:
         server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None))
         server.start()
@@ -148,20 +149,36 @@ def open_store_or_fail(db: str | None) -> str:
     return url
 
 
-def renderer_settings(choice: str) -> tuple[str | None, dict[str, Any]]:
+def renderer_settings(choice: str, console: Console | None = None) -> tuple[str | None, dict[str, Any]]:
     """(backend, settings) for --renderer; the render add-on (harvester.render) does the wiring.
 
-    auto: Splash when SPLASH_URL is set, else Chromium when installed, else no renderer."""
+    auto: Splash when SPLASH_URL is set and answers, else Chromium when scrapy-playwright imports
+    and the browser starts (harvester.render.available), else no renderer. Says which it chose."""
+    from ..render.available import choose_renderer, probe_playwright, probe_splash
+
     splash_url = os.environ.get("SPLASH_URL")
     if choice == "auto":
-        choice = "splash" if splash_url else ("playwright" if shutil.which("chromium") else "none")
+        backend, probes = choose_renderer(splash_url)
+        if console is not None:
+            chosen = next((p for p in probes if p.ok), None)
+            skipped = "; ".join(f"{p.backend}: {p.detail}" for p in probes if not p.ok)
+            if chosen:
+                console.print(f"renderer: {chosen.backend} ({chosen.detail})" + (f"; skipped {skipped}" if skipped else ""),
+                              highlight=False, soft_wrap=True, markup=False)
+            else:
+                console.print(f"renderer: none ({skipped})", highlight=False, soft_wrap=True, markup=False)
+        choice = backend or "none"
+    elif choice in ("splash", "playwright"):
+        if choice == "splash" and not splash_url:
+            raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050 after "
+                            "scripts/splash.sh start); see README, Rendering")
+        probe = probe_splash(splash_url) if choice == "splash" else probe_playwright()
+        if not probe.ok:
+            raise UserError(f"--renderer {choice} cannot run: {probe.detail}")
+        if console is not None:
+            console.print(f"renderer: {choice} ({probe.detail})", highlight=False, soft_wrap=True, markup=False)
     if choice == "none":
         return None, {"HARVESTER_RENDERER": "none"}
-    if choice == "splash" and not splash_url:
-        raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050 after "
-                        "scripts/splash.sh start); see README, Rendering")
-    if choice == "playwright" and not shutil.which("chromium"):
-        raise UserError("--renderer playwright needs Debian's chromium (apt-get install -y chromium)")
     return choice, {"HARVESTER_RENDERER": choice, **({"SPLASH_URL": splash_url} if choice == "splash" else {})}
 
 
