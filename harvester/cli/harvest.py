@@ -100,14 +100,15 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
                            extra_settings={**log_settings(log_level), **render_settings, **scheduled, **user},
                            concurrency=concurrency or 1)
-    from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
+    from ..replicas import CURRENT_EDITION, PortInUseError, ReplicaOptions, ReplicaServer
 
     if needs_rendering and backend is None:
         console.print(f"[yellow]no JavaScript renderer available: {', '.join(needs_rendering)} replica served "
                       "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]",
                       highlight=False, soft_wrap=True)
     try:
-        server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None))
+        server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None,
+                                                                                   edition=CURRENT_EDITION))
         server.start()
     except PortInUseError as exc:
         raise UserError(str(exc)) from None

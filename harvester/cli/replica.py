@@ -6,6 +6,7 @@ import argparse
 import json
 import threading
 
+from ..replicas.corpus import CURRENT_EDITION
 from ..sites import SITES, UnknownSiteError, get_site
 from .errors import UserError
 
@@ -21,12 +22,15 @@ def register(sub) -> None:
     serve.add_argument("--challenge", action=argparse.BooleanOptionalAction, default=True,
                        help="xuancheng answers with its JavaScript cookie challenge, as the real site "
                        "does (default: on; --no-challenge for crawls without a renderer)")
-    serve.add_argument("--edition", type=int, default=1, help="corpus edition to serve (2 adds/edits a report)")
+    serve.add_argument("--edition", type=int, default=CURRENT_EDITION,
+                       help=f"corpus edition to serve (default: {CURRENT_EDITION}, the sites as they are now, "
+                       "2025 reports included; 1: a year earlier)")
     serve.set_defaults(func=run_serve)
 
     show = actions.add_parser("manifest", help="list the reports the replicas publish")
     show.add_argument("--json", action="store_true", help="JSON instead of a table")
-    show.add_argument("--edition", type=int, default=1)
+    show.add_argument("--edition", type=int, default=CURRENT_EDITION,
+                      help=f"corpus edition (default: {CURRENT_EDITION}, as served by default)")
     show.add_argument("--site", help="one site only")
     show.add_argument("--all", action="store_true", help="every listing entry (non-reports, dead link, duplicate)")
     show.set_defaults(func=run_manifest)
