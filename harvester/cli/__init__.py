@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "reparse",
     "parse",
     "export",
+    "browse",
     "runs",
     "history",
     "replica",

@@ -77,12 +77,23 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+#: Database backends harvester is built and tested for (SQLAlchemy backend names).
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (already resolved by :func:`database_url`), connection checked."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise StorageError(f"database {backend} is not supported ({display_url(url)}): use SQLite (a file path "
+                           "or sqlite:///PATH) or PostgreSQL (postgresql+psycopg://user@host/db)")
+    if backend == "postgresql" and parsed.get_driver_name() not in ("psycopg", "psycopg2", "psycopg_async"):
+        raise StorageError(f"PostgreSQL driver {parsed.get_driver_name()} is not supported ({display_url(url)}): "
+                           "write postgresql+psycopg://user@host/db (psycopg 3 is installed with harvester)")
     path = sqlite_path(url)
     if path is not None:
         _check_sqlite_path(path)
@@ -91,7 +102,10 @@ def make_engine(url: str) -> Engine:
         # made sections/tables twice their size (bench/RESULTS.md, figure 5)
         engine = create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite",
                                json_serializer=_json_dumps)
-    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+    except ImportError as exc:
+        raise StorageError(f"cannot use database {display_url(url)}: its driver is not installed ({exc}); "
+                           "supported: sqlite:///PATH and postgresql+psycopg://user@host/db") from exc
+    except (ArgumentError, SQLAlchemyError) as exc:
         raise StorageError(f"cannot use database {display_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -6,37 +6,19 @@ as it does in a venv made by ``make demo`` (which installs the package without e
 from __future__ import annotations
 
 import shutil
-import textwrap
 
 import pytest
+
+from without_modules import env_without
 
 from .conftest import exported_reports, harvester_cli
 from .test_demo import free_port_block
 
 pytestmark = pytest.mark.slow
 
-BLOCKER = textwrap.dedent('''
-    # Test helper: behave as if the [render] extra were not installed.
-    import sys
-
-    class _NoPlaywright:
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("scrapy_playwright", "playwright"):
-                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-            return None
-
-    sys.meta_path.insert(0, _NoPlaywright())
-''')
-
-
 @pytest.fixture
 def no_render_extra(tmp_path):
-    blocker = tmp_path / "blocker"
-    blocker.mkdir()
-    (blocker / "sitecustomize.py").write_text(BLOCKER)
-    from .conftest import ROOT
-
-    return {"PYTHONPATH": f"{blocker}:{ROOT}", "SPLASH_URL": ""}
+    return {**env_without(tmp_path, "scrapy_playwright", "playwright"), "SPLASH_URL": ""}
 
 
 def test_blocker_really_blocks(no_render_extra):
