@@ -41,3 +41,15 @@ def body_identity(site_key: str, printed_name: str | None = None) -> BodyIdentit
     if site is None:
         return BodyIdentity(site_key, printed_name or site_key, "", printed_name)
     return BodyIdentity(site.key, site.agency, site.region, printed_name)
+
+
+def with_identity(report: dict) -> dict:
+    """A report item dict with ``body_key``, ``body_name``, ``body_region`` right after ``site``
+    (the printed name stays in ``agency``)."""
+    identity = body_identity(report.get("site") or "", report.get("agency")).as_dict()
+    result: dict = {}
+    for name, value in report.items():
+        result[name] = value
+        if name == "site":
+            result.update({column: identity[column] for column in BODY_COLUMNS})
+    return result

@@ -18,6 +18,8 @@ from datetime import date
 from typing import Any, Iterable
 
 OK, ALERT, FAIL = "ok", "alert", "fail"
+#: A check that could not be judged this run (e.g. the missing-report check of an unreachable site).
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,23 @@ def check_last_year(report_years: Iterable[int], today: date, agency: str) -> Ch
                  due.isoformat())
 
 
+def listings_read(stats: dict[str, Any]) -> bool:
+    """Whether at least one listing page answered: if none did (site unreachable, every listing
+    an HTTP error), the run says nothing about which reports the site has."""
+    pages = int(stats.get("harvester/listing_pages") or 0)
+    broken = int(stats.get("harvester/listing_unreachable") or 0) + int(stats.get("harvester/listing_errors") or 0)
+    return pages > broken or reports_seen(stats) > 0
+
+
 def run_checks(stats: dict[str, Any], *, report_years: Iterable[int], today: date, agency: str,
                max_error_ratio: float, max_warning_share: float) -> list[Check]:
+    last_year = (check_last_year(report_years, today, agency) if listings_read(stats) else
+                 Check("last_year_report", SKIPPED, "not judged: no listing page of the site could be read this run"))
     return [
         check_reports(stats),
         check_error_ratio(stats, max_error_ratio),
         check_warning_share(stats, max_warning_share),
-        check_last_year(report_years, today, agency),
+        last_year,
     ]
 
 

@@ -207,7 +207,11 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
             problems.append((r.site, f"harvest refused: another harvest of {r.site} is running ({holder})"))
             continue
         if r.stat("harvester/listing_unreachable") and r.stat("harvester/listing_pages") <= r.stat("harvester/listing_unreachable"):
-            problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above)"))
+            problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above); "
+                             "check the network or the site's address (--base-url SITE=URL)"))
+        elif not reports_seen(r.stats) and r.stat("harvester/listing_errors"):
+            problems.append((r.site, f"listing page answered {r.stat('harvester/listing_error', 'an HTTP error')}: "
+                             "check the site's entry URL (harvester/sites.py) or --base-url SITE=URL"))
         elif r.finish_reason == "lock_lost":
             problems.append((r.site, "stopped (lock_lost): another harvest took over this site's lock, judging "
                              "this one stale; raise HARVESTER_LOCK_STALE_SECONDS if crawls pause that long"))

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from .models import Page, Report, ReportAttachment, ReportStat, Snapshot
 from .records import PROVENANCE_FIELDS, SCALAR_FIELDS, iso, report_item
 from .store import Store
-from ..bodies import BODY_COLUMNS, body_identity
+from ..bodies import BODY_COLUMNS, body_identity, with_identity
 from ..items import ReportItem
 from ..units import normalise
 
@@ -195,8 +195,7 @@ def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
 
 def export_item(item: ReportItem) -> dict[str, Any]:
     """The report item of the contract with the body identity beside the printed ``agency``."""
-    data = item.to_dict()
-    return {**{k: data[k] for k in ("site",)}, **body_fields(item), **data}
+    return with_identity(item.to_dict())
 
 
 def write_jsonl(reports: Iterator[StoredReport], out: IO[str]) -> int:
