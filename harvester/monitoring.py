@@ -45,6 +45,10 @@ def reports_seen(stats: dict[str, Any]) -> int:
 
 def check_reports(stats: dict[str, Any]) -> Check:
     seen = reports_seen(stats)
+    if seen == 0 and not listings_read(stats):
+        error = stats.get("harvester/listing_error")
+        return Check("reports", FAIL, "zero reports: no listing page could be read ("
+                     + (f"{error}" if error else "site unreachable") + ")", 0, 1)
     if seen == 0:
         return Check("reports", FAIL, "zero reports: the listings gave no report (layout changed or site broken)", 0, 1)
     return Check("reports", OK, f"{seen} reports listed ({int(stats.get('harvester/reports') or 0)} parsed)", seen, 1)
