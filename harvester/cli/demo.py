@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from rich.console import Console
-
 from ..sites import SITES
 from .harvest import add_schedule_arguments, harvest_sites, schedule_options
+from .summary import fitted_console
 
 
 def register(sub) -> None:
@@ -32,11 +31,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console()
+    console = fitted_console()
     failed = harvest_sites(args.site or list(SITES), db=args.db, replica=True, port=args.port,
                            renderer=args.renderer, console=console, **schedule_options(args))
     where = args.db if "://" in args.db else os.path.abspath(args.db)
     console.print(f"database: {where}")
-    console.print("explore: harvester runs · harvester export --format jsonl --out - · harvester history URL",
-                  highlight=False, soft_wrap=True)
+    console.print("explore: harvester runs · harvester browse · harvester export --format csv --out out/ · "
+                  "harvester history URL", highlight=False)
     return 1 if failed else 0

@@ -17,7 +17,7 @@ from ..monitoring import alerts, failing, reports_seen
 from ..runner import SiteResult, fast_local_settings, log_settings, run_sites
 from ..sites import SITES, UnknownSiteError, get_site
 from .errors import UserError
-from .summary import print_checks, print_summary
+from .summary import fitted_console, print_checks, print_summary
 
 
 def register(sub) -> None:
@@ -84,7 +84,7 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
                   settings: dict[str, Any] | None = None) -> bool:
     """Harvest the sites (their replicas with ``replica``); print the table and the checks; True
     if any site failed."""
-    console = console or Console()
+    console = console or fitted_console()
     try:
         sites = [get_site(s).key for s in site_names]
     except UnknownSiteError as exc:
@@ -105,7 +105,7 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
     if needs_rendering and backend is None:
         console.print(f"[yellow]no JavaScript renderer available: {', '.join(needs_rendering)} replica served "
                       "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]",
-                      highlight=False, soft_wrap=True)
+                      highlight=False)
     try:
         server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None,
                                                                                    edition=CURRENT_EDITION))
@@ -165,9 +165,9 @@ def renderer_settings(choice: str, console: Console | None = None) -> tuple[str 
             skipped = "; ".join(f"{p.backend}: {p.detail}" for p in probes if not p.ok)
             if chosen:
                 console.print(f"renderer: {chosen.backend} ({chosen.detail})" + (f"; skipped {skipped}" if skipped else ""),
-                              highlight=False, soft_wrap=True, markup=False)
+                              highlight=False, markup=False)
             else:
-                console.print(f"renderer: none ({skipped})", highlight=False, soft_wrap=True, markup=False)
+                console.print(f"renderer: none ({skipped})", highlight=False, markup=False)
         choice = backend or "none"
     elif choice in ("splash", "playwright"):
         if choice == "splash" and not splash_url:
@@ -177,7 +177,7 @@ def renderer_settings(choice: str, console: Console | None = None) -> tuple[str 
         if not probe.ok:
             raise UserError(f"--renderer {choice} cannot run: {probe.detail}")
         if console is not None:
-            console.print(f"renderer: {choice} ({probe.detail})", highlight=False, soft_wrap=True, markup=False)
+            console.print(f"renderer: {choice} ({probe.detail})", highlight=False, markup=False)
     if choice == "none":
         return None, {"HARVESTER_RENDERER": "none"}
     return choice, {"HARVESTER_RENDERER": choice, **({"SPLASH_URL": splash_url} if choice == "splash" else {})}
@@ -192,10 +192,10 @@ def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], 
     print_checks(results, console)
     for r in results:
         for name, message in alerts(r.stat("harvester/checks", None)):
-            console.print(f"[yellow]alert {r.site}: {message}[/]", highlight=False, soft_wrap=True)
+            console.print(f"[yellow]alert {r.site}: {message}[/]", highlight=False)
     problems = site_problems(results)
     for site, problem in problems:
-        console.print(f"[red]ALERT {site}: {problem}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[red]ALERT {site}: {problem}[/]", highlight=False)
     return bool(problems)
 
 
