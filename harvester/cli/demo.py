@@ -16,7 +16,8 @@ def register(sub) -> None:
         help="serve the bundled site replicas on loopback and harvest all of them into harvest.db",
         description="Starts the five site replicas on 127.0.0.1, harvests every site through its own "
         "navigation and pagination, stores raw pages and parsed reports, and prints a per-site table. "
-        "Running it twice stores nothing twice. Same as `harvester harvest --replica`.",
+        "Running it twice stores nothing twice. The replicas show the sites as they are now (2025 reports "
+        "out). Same as `harvester harvest --replica`.",
     )
     p.add_argument("--db", default="harvest.db", help="database file or SQLAlchemy URL (default: ./harvest.db)")
     p.add_argument("--site", action="append", metavar="SITE", help=f"only this site; repeatable (default: all of {', '.join(SITES)})")
@@ -24,8 +25,9 @@ def register(sub) -> None:
                    help="first replica port; the sites use PORT..PORT+4 (default: 8600). Fixed ports keep "
                    "page URLs stable from one run to the next, so a second run stores nothing twice")
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
-                   help="how to pass xuancheng's JavaScript challenge: auto (splash if SPLASH_URL is set, "
-                   "else Chromium if installed), splash, playwright, or none (challenge switched off)")
+                   help="how to pass xuancheng's JavaScript challenge: auto (Splash if SPLASH_URL is set and "
+                   "answers, else Chromium if scrapy-playwright imports and the browser starts; says which), "
+                   "splash, playwright, or none (challenge switched off)")
     add_schedule_arguments(p)
     p.set_defaults(func=run)
 

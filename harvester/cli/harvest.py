@@ -37,7 +37,9 @@ def register(sub) -> None:
     p.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
                    help="crawl SITE at URL instead of its real address (repeatable)")
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
-                   help="JavaScript renderer for sites behind a challenge (default: auto)")
+                   help="JavaScript renderer for sites behind a challenge: auto picks Splash (SPLASH_URL set and "
+                   "answering) or Chromium (scrapy-playwright importable, browser starts) and says which "
+                   "(default: auto)")
     p.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     add_schedule_arguments(p)
     p.set_defaults(func=run)
