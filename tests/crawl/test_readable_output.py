@@ -119,3 +119,23 @@ def test_closed_pipe_ends_quietly(demo_db, args):
     assert first
     assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()[-2000:]
     assert process.returncode == 0
+
+
+def test_live_progress_table_fits_80_columns():
+    from rich.live import Live
+
+    from harvester.progress import COUNTERS, LiveTable
+
+    buf = io.StringIO()
+    table = LiveTable.__new__(LiveTable)  # the shared instance writes to the real terminal
+    table.rows = {}
+    table.live = Live(console=Console(file=buf, width=80, force_terminal=True), auto_refresh=False)
+    table.live.start()
+    for site in ("zhaoqing", "yongkang", "yuxi", "xuancheng", "panzhihua"):
+        table.update(site, "finished", {name: 123456 if name == "requests" else 1234 for name, _ in COUNTERS})
+    table.live.stop()
+    lines = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", buf.getvalue()).splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert any(line.split()[:3] == ["site", "state", "list"] for line in lines)
+    assert any("xuancheng" in line and "123456" in line for line in lines)  # nothing cut to "…"
+    assert not any("…" in line for line in lines)
