@@ -25,6 +25,7 @@ from .chrome import (
     strip_chrome_lines,
 )
 from .decode import decode_body
+from .filetype import sniff_file_type
 from .pinyin import has_pinyin, remove_pinyin
 from .text import element_lines, normalise_line, strip_controls
 
@@ -222,6 +223,11 @@ def _embedded_content(root: Any) -> Any | None:
 
 
 def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None, hints: PageHints) -> CleanedPage:
+    file_type = sniff_file_type(body)
+    if file_type is not None:  # not a page: its bytes would decode to noise
+        root = _empty_document()
+        return CleanedPage(url=url, site=site, encoding="binary", root=root, content=root.body, text="",
+                           cleaning={"file_type": file_type})
     decoded = decode_body(body, headers)
     root = parse_html(decoded.text)
     pinyin_removed, converted = convert_document(root, decoded.text)

@@ -26,6 +26,7 @@ PageKind = Literal[
     "list",  # a listing / index page
     "challenge",  # an anti-bot challenge page (HTTP 412 + script ...)
     "error",  # an error page (404 text, empty body...)
+    "file",  # not an HTML page: a PDF, Word, Excel, image, archive... (cleaning.file_type says which)
     "other",
 ]
 

@@ -260,6 +260,9 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     scripts = ""
     if page.root is not None:
         scripts = " ".join((s.text or "")[:2000] for s in page.root.iter("script"))[:20000]
+    file_type = (page.cleaning or {}).get("file_type")
+    if file_type:
+        return ParseResult(kind="file", reason=f"a {file_type} file, not an HTML page", item=item)
     verdict = _guard(warnings, "classify", lambda: classify(title or _fallback_title(page, md, lines), text, page.content, scripts), None)
     kind, reason = (verdict.kind, verdict.reason) if verdict else ("other", "classification failed")
 
