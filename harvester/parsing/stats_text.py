@@ -93,10 +93,10 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("proactive.normative_documents", rf"规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
     # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
     _p("proactive.via.website", rf"网站{G8}(?:主动)?(?:公开|发布|公布|更新){G8}{N}{INFO_UNIT}",
-       reject=r"累计|微博|微信|公报"),
+       reject=r"累计|微博|微信|公报|等"),
     _p("proactive.via.gazette", rf"公报{G6}(?:公开|发布|刊登|刊发|刊载){G8}{N}{INFO_UNIT}"),
-    _p("proactive.via.weibo", rf"微博{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"微信"),
-    _p("proactive.via.wechat", rf"(?<!微博)微信(?:公众号|公众平台)?{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}"),
+    _p("proactive.via.weibo", rf"微博{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"微信|等"),
+    _p("proactive.via.wechat", rf"(?<!微博)微信(?:公众号|公众平台)?{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"等"),
     _p("proactive.via.other", rf"其[他它](?:方式|途径|渠道|形式){G4}(?:公开|发布){G8}{N}{INFO_UNIT}"),
     _p("proactive.policy_interpretations",
        rf"(?:政策(?:文件|性文件)?解读|解读稿件|解读文章|解读材料)(?:稿件|材料|文章|信息|文件)?{_LINK}{G4}{N}{_SP}(?P<u>篇|条|件|份|期|个|次){_ABOUT}"),
@@ -110,8 +110,11 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.received", rf"(?:收到|受理|接到)(?:了)?{N}{REQ_UNIT}(?:政府)?信息(?:公开)?(?:依申请公开|申请)"),
     # 共办理依申请公开事项8件
     _p("requests.received", rf"办理(?:政府信息)?依申请公开(?:政府信息)?(?:事项|申请|件)?{_LINK}{G4}{N}{REQ_UNIT}"),
-    _p("requests.completed", rf"办结{G6}{N}{REQ_UNIT}", clause_needs="申请"),
+    # 已办结3件 (the sentence speaks of 申请, and not of a mayor's hotline or deputies' proposals)
+    _p("requests.completed", rf"办结{G6}{N}{REQ_UNIT}", clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电)).*申请"),
     _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{REQ_UNIT}"),
+    # 另有7件申请结转至下一年度继续办理
+    _p("requests.carried_over", rf"{N}{REQ_UNIT}(?:申请)?(?:结转|转入)(?:至|到)?下一?年度?"),
     _p("requests.channel.online", rf"(?:网上|网络|在线|互联网)[^。;,!?\d\n]{{0,20}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
     _p("requests.channel.in_person", rf"(?:当面|现场)[^。;,!?\d\n]{{0,6}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
     _p("requests.channel.letter", rf"信函(?:方式|形式)?(?:提出|提交)?(?:的)?(?:申请)?{_LINK}{N}{REQ_UNIT}"),
@@ -136,12 +139,12 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}"),
 ]
 
-_CLAUSE_END = "。;!?\n"
+_CLAUSE_END = "。!?\n"  # a sentence: 办结 often follows the request count after a semicolon
 _CLAUSE_WINDOW = 200  # characters looked at on each side of a match for its clause
 
 # "None happened": a negated verb, then the clause it governs (bounded: a long line of the same
 # words must not cost a scan to the clause end from every one of them).
-_NONE_RE = re.compile(r"(?:未|没有|无|不曾)(?:发生|收到|接到|受理|出现|产生|涉及|因|有)(?:过)?(?P<clause>[^。;,!?\n]{0,60})")
+_NONE_RE = re.compile(r"(?:未|没有|无|不曾)(?:发生|收到|接到|受理|出现|产生|涉及|因|有|被|提起|引起|引发)(?:过)?(?P<clause>[^。;,!?\n]{0,60})")
 _NONE_REQUEST_RES = (
     # 未收到政府信息公开申请 / 没有接到群众主动要求公开政府信息的申请
     re.compile(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^。;,!?\d\n]{0,30}?)申请(?!行政复议|复议)"),
