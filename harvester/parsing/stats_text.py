@@ -92,7 +92,7 @@ PROSE_PATTERNS: list[ProsePattern] = [
        reject=r"网站|微博|微信|公报|依申请|累计|历年|以来"),
     _p("proactive.normative_documents", rf"规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
     # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
-    _p("proactive.via.website", rf"网站{G8}(?:主动)?(?:公开|发布|公布|更新){G8}{N}{INFO_UNIT}",
+    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新){G8}{N}{INFO_UNIT}",
        reject=r"累计|微博|微信|公报|等"),
     _p("proactive.via.gazette", rf"公报{G6}(?:公开|发布|刊登|刊发|刊载){G8}{N}{INFO_UNIT}"),
     _p("proactive.via.weibo", rf"微博{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"微信|等"),
@@ -110,7 +110,7 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.received", rf"(?:收到|受理|接到)(?:了)?{N}{REQ_UNIT}(?:政府)?信息(?:公开)?(?:依申请公开|申请)"),
     # 共办理依申请公开事项8件
     _p("requests.received", rf"办理(?:政府信息)?依申请公开(?:政府信息)?(?:事项|申请|件)?{_LINK}{G4}{N}{REQ_UNIT}"),
-    # 已办结3件 (the sentence speaks of 申请, and not of a mayor's hotline or deputies' proposals)
+    # 已办结3件 (the sentence or the one before speaks of 申请, not of a hotline or deputies' proposals)
     _p("requests.completed", rf"办结{G6}{N}{REQ_UNIT}", clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电)).*申请"),
     _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{REQ_UNIT}"),
     # 另有7件申请结转至下一年度继续办理
@@ -139,7 +139,7 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}"),
 ]
 
-_CLAUSE_END = "。!?\n"  # a sentence: 办结 often follows the request count after a semicolon
+_CLAUSE_END = "。!?\n"
 _CLAUSE_WINDOW = 200  # characters looked at on each side of a match for its clause
 
 # "None happened": a negated verb, then the clause it governs (bounded: a long line of the same
@@ -174,9 +174,13 @@ class Found:
 
 
 def _clause(norm: str, start: int, end: int) -> str:
+    """The sentence around norm[start:end] and the one before it (已办结N件 often follows the
+    sentence that counts the requests), within a bounded window."""
     lo = max(0, start - _CLAUSE_WINDOW)
     hi = min(len(norm), end + _CLAUSE_WINDOW)
     left = max(norm.rfind(c, lo, start) for c in _CLAUSE_END)
+    if left > lo and norm[left] != "\n":
+        left = max(norm.rfind(c, lo, left) for c in _CLAUSE_END)
     rights = [i for i in (norm.find(c, end, hi) for c in _CLAUSE_END) if i >= 0]
     return norm[max(left + 1, lo): min(rights) if rights else hi]
 
