@@ -88,7 +88,7 @@ PROSE_PATTERNS: list[ProsePattern] = [
        reject=r"(?<!各)类信息|规范性文件|解读|依申请|累计|历年|以来|网站|公报|微博|微信"),
     _p("proactive.total", rf"(?<!累计)主动公开(?:了)?{G4}{N}{INFO_UNIT}(?:各类|政府|政务)*信息"),
     # 全年共公布政府信息2602条 / 全年公开政务信息56条: a yearly total without 主动 (lowest priority)
-    _p("proactive.total", rf"(?<!依申请)(?<!累计)(?:公开|公布|发布)(?:了)?(?:各类)?(?:政府|政务)信息{_LINK}{G4}{N}{INFO_UNIT}",
+    _p("proactive.total", rf"(?<!依申请)(?<!累计)(?<!主动)(?:公开|公布|发布)(?:了)?(?:各类)?(?:政府|政务)信息{_LINK}{G4}{N}{INFO_UNIT}",
        reject=r"网站|微博|微信|公报|依申请|累计|历年|以来"),
     _p("proactive.normative_documents", rf"规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
     # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
