@@ -305,17 +305,28 @@ def _request_row_key(labels: list[str], group: str | None) -> tuple[str | None, 
         return "result.disclosed", None
     if "其他处理" in last:
         return "result.other", "other"  # 2019: a single row
+    # The most specific label is normally the last; a stray cell pushed in front of it by a
+    # broken span can put it earlier, so the labels are tried from the last one back.
+    specific = [squash(label) for label in reversed(labels) if not _is_group_label(label)]
     for _word, name, reasons in _REASON_GROUPS:
         if name == group:
-            reason = _lookup(last, reasons)
-            if reason:
-                return f"result.{name}.{reason}", group
+            for label in specific:
+                reason = _lookup(label, reasons)
+                if reason:
+                    return f"result.{name}.{reason}", group
     # No group known (its cell lost): a reason that belongs to one group only still says it.
-    for _word, name, reasons in _REASON_GROUPS[:3]:
-        reason = _lookup(last, reasons)
-        if reason:
-            return f"result.{name}.{reason}", name
+    for label in specific:
+        for _word, name, reasons in _REASON_GROUPS[:3]:
+            reason = _lookup(label, reasons)
+            if reason:
+                return f"result.{name}.{reason}", name
     return None, group
+
+
+def _is_group_label(label: str) -> bool:
+    """三、本年度办理结果 or a （三）不予公开-style group cell (not a reason row's own label)."""
+    s = squash(label)
+    return "办理结果" in s or any(s.endswith(word) and len(s) <= len(word) + 4 for word, _n, _r in _REASON_GROUPS)
 
 
 def request_header_columns(grid: list[list[str]]) -> dict[int, str]:
@@ -355,15 +366,26 @@ def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> 
     return {}, f"{len(values)} value cells where the form has 7: row skipped"
 
 
-def parse_request_table(grid: list[list[str]], header: dict[int, str] | None = None
+@dataclass
+class RequestState:
+    """What a piece of a split request table hands to the next piece: the header's column
+    positions and the reason group of its last row (the group cell stays in the first piece)."""
+
+    header: dict[int, str] = field(default_factory=dict)
+    group: str | None = None
+
+
+def parse_request_table(grid: list[list[str]], state: RequestState | None = None
                         ) -> tuple[dict[str, dict[str, int | float]], list[TableStat], list[str]]:
     """Rows x columns of the request table; returns ({row: {column: value}}, stats, warnings).
-    ``header``: the column positions of the table this one continues (a table split in two)."""
-    header = request_header_columns(grid) or dict(header or {})
+    ``state``: carried from the piece this one continues (a table split in two), updated."""
+    state = state if state is not None else RequestState()
+    header = request_header_columns(grid) or state.header
+    state.header = header
     values: dict[str, dict[str, int | float]] = {}
     stats: list[TableStat] = []
     warnings: list[str] = []
-    group: str | None = None
+    group = state.group
     for r, row in enumerate(grid):
         labels, start = split_row(row)
         end = row_end(grid, r)
@@ -384,6 +406,7 @@ def parse_request_table(grid: list[list[str]], header: dict[int, str] | None = N
             cells[col_key] = number[0]
             stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], " ".join(_dedupe(labels))))
         values[row_key] = cells
+    state.group = group
     return values, stats, warnings
 
 
@@ -598,7 +621,7 @@ def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = N
     if kinds is None:
         kinds = table_kinds(grids)
     request_values: dict[str, dict[str, int | float]] = {}
-    request_header: dict[int, str] = {}
+    request_state = RequestState()
     appeal_header: list[list[str]] = []
     appeal_stats: list[TableStat] = []
     proactive_columns: dict[int, tuple[str, str | None, str]] = {}
@@ -613,8 +636,7 @@ def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = N
 
     for grid, kind in zip(grids, kinds):
         if kind == "requests":
-            values, stats, warnings = parse_request_table(grid, request_header)
-            request_header = request_header_columns(grid) or request_header
+            values, stats, warnings = parse_request_table(grid, request_state)
             for row_key, cells in values.items():
                 request_values.setdefault(row_key, cells)
             result.warnings.extend(warnings)
