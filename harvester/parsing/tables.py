@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .stats_text import LabelledStats
-from .textutil import halfwidth, parse_squashed_number, squash, starts_like_number
+from .textutil import halfwidth, parse_squashed_number, starts_like_number
+from .textutil import squash as _squash_uncached
+
+# Cell texts repeat a great deal ("0", the form's labels): the per-text helpers are cached.
+squash = lru_cache(maxsize=8192)(_squash_uncached)
 
 _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
@@ -104,6 +109,7 @@ class StandardTables:
     kinds: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8192)
 def _number(text: str) -> tuple[int | float, str | None] | None:
     if not starts_like_number(text):
         return None
@@ -262,11 +268,13 @@ _REASON_GROUPS = [
 _BLANK_RE = re.compile(r"^(?:[-—–－‐―~～/／\\、.。*×]*|无|不适用|空)$")
 
 
+@lru_cache(maxsize=8192)
 def _is_blank(text: str) -> bool:
     """An empty cell or a not-applicable mark (/ — - 无): printed as nothing, so absent."""
     return _BLANK_RE.match(squash(text)) is not None
 
 
+@lru_cache(maxsize=8192)
 def _is_value(text: str) -> bool:
     """A cell of the value part of a row: a number, or blank / a dash."""
     return _is_blank(text) or _number(text) is not None
