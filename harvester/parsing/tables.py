@@ -322,13 +322,23 @@ def _request_row_key(labels: list[str], group: str | None) -> tuple[str | None, 
                 reason = _lookup(label, reasons)
                 if reason:
                     return f"result.{name}.{reason}", group
-    # No group known (its cell lost): a reason that belongs to one group only still says it.
+    # No group known (its cell lost): a reason that belongs to one group only still says it
+    # (every reason but the bare 其他 of （六）其他处理).
     for label in specific:
-        for _word, name, reasons in _REASON_GROUPS[:3]:
-            reason = _lookup(label, reasons)
+        for _word, name, reasons in _REASON_GROUPS:
+            reason = _lookup(label, [r for r in reasons if r[0] != "其他"])
             if reason:
                 return f"result.{name}.{reason}", name
     return None, group
+
+
+def _group_of(labels: list[str], group: str | None) -> str | None:
+    """The reason group a label-only row opens (（六）其他处理 printed on a row of its own)."""
+    joined = squash("".join(labels))
+    for word, name, _reasons in _REASON_GROUPS:
+        if word in joined:
+            group = name
+    return group
 
 
 def _is_group_label(label: str) -> bool:
@@ -397,7 +407,10 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
     for r, row in enumerate(grid):
         labels, start = split_row(row)
         end = row_end(grid, r)
-        if not labels or start >= end or not any(squash(c) for c in row[start:end]):
+        if not labels:
+            continue
+        if start >= end or not any(squash(c) for c in row[start:end]):
+            group = _group_of(labels, group)
             continue
         row_key, group = _request_row_key(labels, group)
         if row_key is None or row_key in values:

@@ -417,3 +417,13 @@ def test_a_grid_knows_where_short_rows_end():
     grid = _grid("<table><tr><td colspan='3'>a</td></tr><tr><td>b</td></tr><tr><td rowspan='2'>c</td><td>d</td></tr><tr><td>e</td></tr></table>")
     assert grid == [["a", "a", "a"], ["b", "", ""], ["c", "d", ""], ["c", "e", ""]]
     assert grid.ends == [3, 1, 2, 2]
+
+
+def test_group_label_on_a_row_of_its_own():
+    """Some sites print （六）其他处理 as a label-only row above its three reasons."""
+    rows = (_row("（六）其他处理")
+            + _row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1", "", "", "", "", "", "1")
+            + _row("3.其他", "2", "", "", "", "", "", "2"))
+    stats, _warnings = _read("<table>" + HEADER_NO_SPANS + rows + "</table>")
+    assert stats["requests.result.other.no_correction.total"] == 1
+    assert stats["requests.result.other.other.total"] == 2
