@@ -242,21 +242,70 @@ class TextLengths:
         return lengths[top]
 
 
+#: Paragraph-like blocks whose text is weighed (a div counts only when it holds no other block).
+_PROSE_BLOCKS_XPATH = etree.XPath(
+    "//p[not(.//p)] | //li[not(.//li or .//p)] | //h1 | //h2 | //h3 | //h4"
+    " | //td[not(.//td or .//p or .//div or .//li)]"
+    " | //div[not(.//div or .//p or .//table or .//li or .//section or .//article)]"
+)
+#: Elements that can be the report container (a paragraph or a span never is: it cuts the rest off).
+_CONTAINER_TAGS = frozenset({"div", "section", "article", "td", "main", "body", "form", "center", "font"})
+#: Layout wrappers walked through (a table-laid page) but never chosen themselves.
+_LAYOUT_PASS_TAGS = frozenset({"table", "tbody", "thead", "tr", "ul", "ol", "dl", "dd", "blockquote"})
+_PROSE_PUNCTUATION_RE = re.compile(r"[。；，、：]")
+#: Share of the page's prose the container must hold: the rest is sidebars, summaries, footers.
+_PROSE_SHARE = 0.8
+_MIN_PROSE_BLOCK = 15
+
+
 def _densest_block(root: Any) -> Any:
-    """Readability-style guess: the element whose direct paragraphs hold the most non-link text."""
-    scores: dict[Any, int] = {}
-    for el in root.iter("p", "div", "td", "span", "font", "section", "article"):
-        text = (el.text or "") + "".join((child.tail or "") for child in el)
+    """The smallest container holding most of the page's prose (no CMS container known).
+
+    Prose is the text of paragraph-like blocks that read as sentences (punctuated, not mostly
+    link text) outside chrome-named elements. Starting from ``<body>``, the walk descends into the
+    child holding the most prose while that child still holds ``_PROSE_SHARE`` of it, so a report
+    split over many paragraphs (or printed as one paragraph of ``<br>`` lines beside its
+    statistics table) keeps all of them, and the menus, sidebars and footer around it go.
+    """
+    weights: dict[Any, int] = {}
+    total = 0
+    for block in _PROSE_BLOCKS_XPATH(root):
+        text = block.text_content()
         length = len(text.strip())
-        if length < 20 or _is_chrome_element(el):
+        if length < _MIN_PROSE_BLOCK or not _PROSE_PUNCTUATION_RE.search(text):
             continue
-        parent = el.getparent() if el.tag in ("p", "span", "font") else el
-        if parent is None:
+        link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
+        if link_text * 2 > length:
             continue
-        scores[parent] = scores.get(parent, 0) + length
-    if not scores:
+        if _is_chrome_element(block, _INNER_CHROME_TOKEN_RE) or any(
+                _is_chrome_element(a, _INNER_CHROME_TOKEN_RE) for a in block.iterancestors()):
+            continue
+        length -= link_text
+        total += length
+        weights[block] = weights.get(block, 0) + length
+        for ancestor in block.iterancestors():
+            weights[ancestor] = weights.get(ancestor, 0) + length
+    if not total:
         return None
-    return max(scores, key=scores.get)
+    node = chosen = root.find("body")
+    if node is None or node not in weights:
+        node = chosen = root
+    while True:
+        best = None
+        best_weight = 0
+        for child in node:
+            weight = weights.get(child, 0)
+            if weight > best_weight:
+                best, best_weight = child, weight
+        if best is None or best_weight < _PROSE_SHARE * total or not isinstance(best.tag, str):
+            break
+        tag = best.tag.lower()
+        if tag in _CONTAINER_TAGS:
+            chosen = best
+        elif tag not in _LAYOUT_PASS_TAGS:
+            break  # a paragraph: its container is the one chosen so far
+        node = best
+    return chosen if chosen is not root else None
 
 
 def _is_chrome_element(el: Any, pattern: re.Pattern[str] = _CHROME_TOKEN_RE) -> bool:

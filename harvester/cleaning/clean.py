@@ -15,7 +15,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from . import CleanedPage, HeadersLike
+from . import CleanedPage, HeadersLike, PageHints
 from .chinese import page_looks_traditional, to_simplified
 from .chrome import (
     drop_element,
@@ -40,10 +40,11 @@ _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=Tr
 _EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
-def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None) -> CleanedPage:
+def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None,
+               hints: PageHints | None = None) -> CleanedPage:
     """Decode and clean one fetched page; never raises (a failure yields an empty page)."""
     try:
-        return _clean(body, headers, url, site)
+        return _clean(body, headers, url, site, hints or PageHints())
     except Exception as exc:  # a cleaner bug must not lose the crawl: record it instead
         log.exception("cleaning failed for %s", url)
         root = _empty_document()
@@ -172,25 +173,6 @@ def _page_title(root: Any) -> str | None:
     return normalise_line(title.text_content()) or None
 
 
-def _site_config(site: str | None) -> tuple[tuple[str, ...], list[re.Pattern[str]]]:
-    if not site:
-        return (), []
-    try:
-        from ..sites import SITES
-    except Exception:
-        return (), []
-    entry = SITES.get(site)
-    if entry is None:
-        return (), []
-    patterns = []
-    for pattern in entry.chrome_patterns:
-        try:
-            patterns.append(re.compile(pattern))
-        except re.error:
-            log.warning("bad chrome pattern for site %s: %r", site, pattern)
-    return tuple(entry.content_selectors), patterns
-
-
 def _carries_attachment(el: Any) -> bool:
     """Elements with attachment links or images stay in ``content`` even if their text goes."""
     if not isinstance(el.tag, str):
@@ -239,13 +221,13 @@ def _embedded_content(root: Any) -> Any | None:
     return None
 
 
-def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None) -> CleanedPage:
+def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None, hints: PageHints) -> CleanedPage:
     decoded = decode_body(body, headers)
     root = parse_html(decoded.text)
     pinyin_removed, converted = convert_document(root, decoded.text)
 
-    selectors, extra_patterns = _site_config(site)
-    container, found_by = select_container(root, selectors)
+    extra_patterns = hints.chrome_patterns
+    container, found_by = select_container(root, hints.content_selectors)
     content = copy.deepcopy(container)
     if not content.text_content().strip():
         embedded = _embedded_content(root)

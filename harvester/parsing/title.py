@@ -36,7 +36,8 @@ def title_from_page_title(page_title: str | None) -> str | None:
         return None
     parts = [p for p in _TITLE_SPLIT_RE.split(page_title.strip()) if p]
     for part in parts:
-        if looks_like_report_title(part):
+        # A part without a year is the column or the site (政府信息公开年报), not this report.
+        if looks_like_report_title(part) and year_of(part):
             return join_cjk(part)
     return join_cjk(parts[0]) if parts else None
 

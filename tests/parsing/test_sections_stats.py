@@ -207,7 +207,9 @@ def test_stats_carry_label_source_and_section():
     assert stats["requests.received"].section == "依申请公开政府信息情况"
     assert stats["reconsideration.received"].value == 0
     assert stats["litigation.received"].value == 0
-    assert result.item.warnings == []  # channels add up, closing present
+    # channels add up, closing present; 某市 is no division, so the region is unknown and said so
+    assert result.item.warnings == ["region: no administrative division named on the page"]
+    assert result.item.region is None
 
 
 def test_subcounts_that_do_not_add_up_warn():
