@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..items import Attachment, Stat
+from .stats_text import is_approximate_label
 
 _LOST_CHAR_RE = re.compile(r"[\d\u4e00-\u9fff]{1,2}[?？\ufffd]+[\d\u4e00-\u9fff]{1,2}|\ufffd")
 _TERMINAL_RE = re.compile(r"[。.!！?？”\")）」』…]$")
@@ -38,9 +39,16 @@ def truncation(lines: list[str], signed_date: str | None) -> list[str]:
     return ["no closing date or signature found"]
 
 
+def approximate_values(stats: dict[str, Stat]) -> list[str]:
+    """Prose statistics printed as approximations (3000余条, 约300条): kept, and named here."""
+    return [f"approximate value for {s.key}: {s.value} (printed as {s.label!r})"
+            for s in stats.values() if s.source == "text" and is_approximate_label(s.label)]
+
+
 def subcounts(stats: dict[str, Stat]) -> list[str]:
-    """Channel and outcome counts that exceed, or (all present) do not add up to, their total."""
-    warnings: list[str] = []
+    """Channel and outcome counts that exceed, or (all present) do not add up to, their total;
+    and the prose values printed as approximations (``approximate_values``)."""
+    warnings: list[str] = approximate_values(stats)
     received = stats.get("requests.received")
     if received is None:
         return warnings

@@ -20,7 +20,7 @@ from .metadata import Metadata, extract_metadata
 from .region import region_of
 from .sections import build_sections, find_headings, level1_title_by_line
 from .stats_text import LabelledStats, flattened_stats, prose_stats
-from .tables import expand_table, labelled_table_stats, read_tables, table_kind
+from .tables import expand_table, labelled_table_stats, read_tables, table_kinds
 from .title import (
     Closing,
     agency_from_title,
@@ -151,7 +151,7 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
     def owner(i: int) -> str | None:
         return owners[i] if 0 <= i < len(owners) else None
 
-    kinds = [table_kind(grid) for grid in grids]
+    kinds = table_kinds(grids)  # a standard table split in pieces: every piece takes its kind
     standard = read_tables(grids, kinds)
     warnings.extend(standard.warnings)
     kinds_by_key = {}
