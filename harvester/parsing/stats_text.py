@@ -325,6 +325,7 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"不予公开|否决公开|不公开", "requests.result.not_disclosed"),
         (r"信息不存在", "requests.result.not_exist"),
         (r"非本(?:机关|部门|单位)", "requests.result.not_our_agency"),
+        (r"^其[他它](?:类型|情形)?(?:的)?(?:答复|处理)", "requests.result.other"),
         (r"(?:收到|受理).*申请|申请(?:总数|数量|数|件数)$", "requests.received"),
         (r"^(?:同意公开|予以公开|全部公开|公开)(?:信息)?(?:答复)?(?:数量|数)?$", "requests.result.disclosed"),
     ]
@@ -332,7 +333,7 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
 # Keys whose label is ambiguous until the request part of the table has started.
 _NEEDS_REQUEST_CONTEXT = {"requests.result.disclosed", "requests.result.not_disclosed",
                           "requests.result.partially_disclosed", "requests.result.not_exist",
-                          "requests.result.not_our_agency"}
+                          "requests.result.not_our_agency", "requests.result.other"}
 
 
 def split_label(label: str) -> tuple[str, str | None]:
