@@ -90,10 +90,15 @@ PROSE_PATTERNS: list[ProsePattern] = [
     # 全年共公布政府信息2602条 / 全年公开政务信息56条: a yearly total without 主动 (lowest priority)
     _p("proactive.total", rf"(?<!依申请)(?<!累计)(?<!主动)(?:公开|公布|发布)(?:了)?(?:各类)?(?:政府|政务)信息{_LINK}{G4}{N}{INFO_UNIT}",
        reject=r"网站|微博|微信|公报|依申请|累计|历年|以来"),
-    _p("proactive.normative_documents", rf"规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
+    # 本年度制发的规范性文件88件 (not 废止/修改/清理 ones, nor the 现行有效 stock)
+    _p("proactive.normative_documents",
+       rf"(?<!废止)(?<!修改)(?<!清理)(?<!有效)(?<!现行)(?<!废止行政)(?<!有效行政)规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
     # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
-    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新){G8}{N}{INFO_UNIT}",
-       reject=r"累计|微博|微信|公报|等"),
+    # 通过政府门户网站共发布信息2345条: after the verb only a generic object (发布政策文件64件 or
+    # 发布财政信息1,643条 count one kind of information, not the channel's total).
+    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新)"
+                                rf"(?:了)?(?:各类|各种)?(?:政府|政务)?(?:信息|内容)?{_LINK}{N}{INFO_UNIT}",
+       reject=r"累计|微博|微信|公报|等|(?:和|及|与|、)(?:政务)?(?:微博|微信|新媒体|报刊|报纸|电视|广播|公开栏|客户端|平台)"),
     _p("proactive.via.gazette", rf"公报{G6}(?:公开|发布|刊登|刊发|刊载){G8}{N}{INFO_UNIT}"),
     _p("proactive.via.weibo", rf"微博{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"微信|等"),
     _p("proactive.via.wechat", rf"(?<!微博)微信(?:公众号|公众平台)?{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"等"),

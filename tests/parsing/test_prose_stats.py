@@ -66,6 +66,17 @@ def test_a_list_of_channels_is_no_single_channel():
     assert values("通过报刊、电视、政务微信等渠道发布信息216条。") == {}
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    case("经清理，已宣布废止规范性文件5件，拟适时修改3件。", {}),
+    case("集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。",
+         {"proactive.normative_documents": 88}),
+    case("通过政府网站发布政策文件64件。", {}),
+    case("通过门户网站和政务新媒体发布信息742条。", {}),
+])
+def test_stocks_repeals_subsets_and_combined_channels_are_not_counts(sentence, expected):
+    assert values(sentence) == expected
+
+
 def test_a_category_is_not_the_total_nor_the_normative_documents():
     text = "共公布政府信息2602条（其中政策、规范性文件类信息80条，其他应主动公开政府信息1053条）。"
     assert values(text) == {"proactive.total": 2602}
