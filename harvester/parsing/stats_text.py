@@ -352,9 +352,16 @@ def split_label(label: str) -> tuple[str, str | None]:
     return core, unit
 
 
+#: Longest row label read: real labels are short, and the rules' ``.*`` would be quadratic on a
+#: hostile cell of one keyword repeated.
+MAX_LABEL_CHARS = 120
+
+
 def label_key(label: str, requests_seen: bool) -> str | None:
+    if len(label) > 4 * MAX_LABEL_CHARS:
+        return None
     core, _unit = split_label(label)
-    if not core:
+    if not core or len(core) > MAX_LABEL_CHARS:
         return None
     for regex, key in LABEL_RULES:
         if regex.search(core):

@@ -15,7 +15,7 @@ import pytest
 from harvester.items import Stat
 from harvester.parsing import parse_page
 from harvester.parsing.checks import approximate_values
-from harvester.parsing.stats_text import is_approximate_label, prose_stats
+from harvester.parsing.stats_text import flattened_stats, is_approximate_label, label_key, prose_stats
 from harvester.parsing.textutil import cn_number, parse_number
 
 
@@ -249,12 +249,15 @@ NOISE = {
     "fees keyword": "未收取" * 30000,
     "proactive keyword": "主动公开政府信息" * 12000,
     "units": "12场" * 30000,
+    "label keyword": "累计主动公开" * 15000,
 }
 
 
 def page_with(noise: str) -> bytes:
+    # The noise as a paragraph, and as the label cell of a table row (labelled statistics).
     html = (f"<html><head><title>某县2015年政府信息公开工作年度报告</title></head><body>"
-            f"<h1>某县2015年政府信息公开工作年度报告</h1>{NORMAL}<p>{noise}</p></body></html>")
+            f"<h1>某县2015年政府信息公开工作年度报告</h1>{NORMAL}<p>{noise}</p>"
+            f"<table><tr><td>{noise}</td><td>5</td></tr></table></body></html>")
     return html.encode("utf-8")
 
 
@@ -273,6 +276,8 @@ def test_hostile_noise_parses_within_budget(name):
     body = page_with(NOISE[name])
     started = time.perf_counter()
     prose_stats(body.decode("utf-8").split("</p><p>"))
+    flattened_stats([NOISE[name], "5"])
+    label_key(NOISE[name], True)
     elapsed = time.perf_counter() - started
     assert elapsed < max(len(body) / 100_000, 0.2), f"{name}: {elapsed:.2f} s for {len(body)} bytes"
 
