@@ -140,6 +140,9 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("reconsideration.received", rf"行政复议{G6}{N}{CASE_UNIT}"),
     _p("litigation.received", rf"行政诉讼{G6}{N}{CASE_UNIT}"),
     _p("complaints.received", rf"申诉{G6}{N}{CASE_UNIT}"),
+    # 发生1起因政府信息公开引起的行政复议 (the number first; never 3件均未引起…)
+    _p("reconsideration.received", rf"{N}{CASE_UNIT}(?:因|由)?[^。;,!?\d\n未没无]{{0,12}}?行政复议"),
+    _p("litigation.received", rf"{N}{CASE_UNIT}(?:因|由)?[^。;,!?\d\n未没无]{{0,12}}?行政诉讼"),
     _p("fees.collected", rf"(?:收取|收费)(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}", reject="减免"),
     _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}"),
 ]

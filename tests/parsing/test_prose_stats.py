@@ -145,6 +145,9 @@ def test_a_hotline_or_mailbox_is_not_a_request():
     case("依申请公开收费为0，也未发生减免。", {"fees.collected": 0}),
     case("全年因政府信息公开被申请行政复议126件，被提起行政诉讼58件，申诉2件。",
          {"reconsideration.received": 126, "litigation.received": 58, "complaints.received": 2}),
+    case("本年度发生1起因政府信息公开引起的行政复议，2起行政诉讼。",
+         {"reconsideration.received": 1, "litigation.received": 2}),
+    case("收到申请3件均未引起行政复议。", {"requests.received": 3, "reconsideration.received": 0}),
 ])
 def test_fees_and_appeals(sentence, expected):
     assert values(sentence) == expected
