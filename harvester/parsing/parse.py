@@ -106,6 +106,10 @@ def choose_agency(title: str | None, closing: Closing) -> tuple[str | None, str 
     """
     from_title = agency_from_title(title)
     if from_title and is_agency_name(from_title):
+        signature = closing.signature
+        if signature and len(signature) > len(from_title) and signature.endswith(from_title):
+            # The same body, named in full at the end (天津市南开区向阳路街道办事处).
+            return signature, "signature"
         return from_title, "title"
     if closing.signature:
         return closing.signature, "signature"
