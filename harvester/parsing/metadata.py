@@ -23,6 +23,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "publisher": ("发布机构", "发文机构", "发布单位", "公开主体", "信息公开机构"),
     "published": ("发布时间", "发布日期", "公开日期", "公开时间"),
     "issued": ("发文时间", "发文日期"),
+    # A bare byline date (时间：2012-03-28 来源：办公室): taken only when no labelled one is found.
+    "dated": ("时间", "日期", "发表时间", "发表日期", "更新时间", "更新日期", "上传时间", "录入时间", "发稿时间",
+              "信息时间", "发布于"),
     "written": ("成文日期", "成文时间", "生成日期"),
     "doc_no": ("文号", "发文字号", "发布文号", "文件编号"),
     "category": ("主题分类", "类目名称", "组配分类", "信息分类", "所属类目", "分类"),
@@ -240,7 +243,7 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
             setattr(md, fieldname, value[0])
             md.origin[fieldname] = value[1]
     md.doc_no_labelled = "doc_no" in collector.values
-    for fieldname in ("published", "issued"):
+    for fieldname in ("published", "issued", "dated"):
         value = get(fieldname)
         if value and value[0] and parse_date(value[0]):
             md.published_date = parse_date(value[0])

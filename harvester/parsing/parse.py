@@ -14,8 +14,8 @@ from ..cleaning import CleanedPage
 from ..items import ReportItem, Stat
 from . import PARSER_VERSION, ParseResult
 from .attachments import extract_attachments
-from .checks import image_only_tables, lost_characters, subcounts, truncation
-from .classify import classify
+from .checks import image_only_tables, lost_characters, missing_announced_parts, subcounts, truncation
+from .classify import classify, published_report_title, report_markers
 from .metadata import Metadata, extract_metadata
 from .region import region_of
 from .sections import build_sections, find_headings, level1_title_by_line
@@ -265,6 +265,13 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
         return ParseResult(kind="file", reason=f"a {file_type} file, not an HTML page", item=item)
     verdict = _guard(warnings, "classify", lambda: classify(title or _fallback_title(page, md, lines), text, page.content, scripts), None)
     kind, reason = (verdict.kind, verdict.reason) if verdict else ("other", "classification failed")
+    if kind == "notice" and published_report_title(title):
+        # 关于公布…年度报告的通知 carrying the report itself: the report's own title line follows
+        # the notice's few lines.
+        body_title = title_from_lines(lines, max_lines=60)
+        if body_title and year_of(body_title) and report_markers(text) >= 4:
+            title = body_title
+            kind, reason = "report", "a notice publishing the report, the report in its body"
 
     item.report_year = _guard(warnings, "year", lambda: report_year(title, lines, md.published_date), None)
     item.agency, agency_source = _guard(warnings, "agency", lambda: choose_agency(title, closing), (None, None))
@@ -300,6 +307,7 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
         item.stats = list(stats.values())
         warnings.extend(_guard(warnings, "checks", lambda: subcounts(stats), []))
         warnings.extend(_guard(warnings, "checks", lambda: truncation(lines, closing.signed_date), []))
+        warnings.extend(_guard(warnings, "checks", lambda: missing_announced_parts(lines, len(level1)), []))
         has_table_stats = has_table_stats or any(s.source == "table" for s in item.stats)
         warnings.extend(_guard(warnings, "checks", lambda: image_only_tables(item.attachments, text, has_table_stats), []))
     warnings.extend(_guard(warnings, "checks", lambda: lost_characters(text), []))

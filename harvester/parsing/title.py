@@ -92,6 +92,9 @@ def report_year(title: str | None, lines: list[str], published_date: str | None)
     return None
 
 
+_AFTER_YEAR_AGENCY_RE = re.compile(r"(?:度(?!政府信息|政务|信息公开))?\s*(?!度|政府信息|政务|信息公开)([^\d\s,，、。:：]{2,30}?)\s*(?:政府信息公开|政务公开|信息公开|政务信息公开)")
+
+
 def agency_from_title(title: str | None) -> str | None:
     """The body named before the year: 肇庆市人民政府办公室2014年… -> 肇庆市人民政府办公室."""
     if not title:
@@ -102,6 +105,11 @@ def agency_from_title(title: str | None) -> str | None:
         return None
     prefix = title[: m.start()].strip()
     prefix = re.sub(r"(?:关于)$", "", prefix).strip()
+    if not prefix:
+        # 2009年北京市文化局政府信息公开年度报告: the body is named after the year.
+        after = _AFTER_YEAR_AGENCY_RE.match(norm[m.end():])
+        if after:
+            prefix = title[m.end() + after.start(1): m.end() + after.end(1)].strip()
     return prefix or None
 
 
