@@ -99,6 +99,9 @@ _LINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("download_link", r"^(?:点击下载(?:此文件|附件)?|相关附件" + _C + r"?|附件下载" + _C + r"?|[【\[]?下载附件[】\]]?|点击查看原文)$"),
         ("pager", r"^(?:上一篇|下一篇)" + _C + r"?|^(?:上一页|下一页)$"),
+        # 【责任编辑：李明】 / (编辑：王芳) under the article; a CMS's ------分隔线------.
+        ("byline", r"^[【\[(（]?\s*(?:责任编辑|编辑|审核|校对|审校|撰稿|摄影)" + _C + r"\s*\S{1,20}\s*[】\])）]?$"),
+        ("separator", r"^[-—=_*~·]{3,}\s*(?:分隔线|分割线)?\s*[-—=_*~·]*$|^(?:分隔线|分割线)$"),
         ("version_switch", r"(?:繁體版|繁体版|简体版|无障碍|长者版|关怀版|English)(?:\s|$)"),
         (
             "footer",
@@ -153,6 +156,11 @@ def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any
         matches = [m for m in matches if _has_text(m)]
         if len(matches) == 1:
             return matches[0], selector
+        parent = matches[0].getparent() if matches else None
+        if len(matches) > 1 and parent is not None and all(m.getparent() is parent for m in matches):
+            # Siblings (a TRS article saved in two editor blocks): the report is all of them, so
+            # their parent is the container; chrome beside them goes with the inner-chrome pass.
+            return parent, f"{selector} (siblings)"
         if matches:
             # Several matches (TRS nests TRS_Editor): the one holding the most text (each
             # subtree's lengths computed once: nested matches reuse the outer one's pass).
