@@ -25,7 +25,8 @@ Extractors:
 ``density``      the finder's fallback ``_densest_block`` forced on every page (no CMS selectors): how
                  the fallback does on all 50 pages, not only on the few where it is used today.
 ``clean_page``   the project's whole cleaner (finder + chrome elements + chrome lines), from bytes.
-``trafilatura``  ``trafilatura.extract(include_tables=True)`` (2.x defaults), and ``favor_recall=True``.
+``trafilatura``  ``trafilatura.extract(include_tables=True)`` (2.x defaults), and with ``favor_recall=True``
+                 / ``favor_precision=True``.
 ``readability``  ``readability.Document(...).summary()``, its HTML turned into lines as for ``finder``.
 
 The libraries are optional (``pip install -e '.[bench]'``); an absent one is skipped with a message.
@@ -142,6 +143,12 @@ def _trafilatura_recall(text: str, raw: bytes) -> tuple[str, str]:
     return trafilatura.extract(text, include_tables=True, include_comments=False, favor_recall=True) or "", ""
 
 
+def _trafilatura_precision(text: str, raw: bytes) -> tuple[str, str]:
+    import trafilatura
+
+    return trafilatura.extract(text, include_tables=True, include_comments=False, favor_precision=True) or "", ""
+
+
 def _readability(text: str, raw: bytes) -> tuple[str, str]:
     from readability import Document
 
@@ -160,6 +167,7 @@ def available_extractors() -> tuple[dict[str, Callable[[str, bytes], tuple[str, 
 
         extractors["trafilatura"] = _trafilatura
         extractors["trafilatura_recall"] = _trafilatura_recall
+        extractors["trafilatura_precision"] = _trafilatura_precision
         notes.append(f"trafilatura {trafilatura.__version__}")
     except ImportError:
         notes.append("trafilatura is not installed (pip install -e '.[bench]'): skipped")
