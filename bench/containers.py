@@ -29,7 +29,9 @@ Extractors:
                  / ``favor_precision=True``.
 ``readability``  ``readability.Document(...).summary()``, its HTML turned into lines as for ``finder``.
 
-The libraries are optional (``pip install -e '.[bench]'``); an absent one is skipped with a message.
+The libraries are optional (the ``bench`` extra; install them in a separate venv, see
+docs/benchmarks.md: they would change cssselect and urllib3 under Scrapy); an absent one is skipped
+with a message.
 """
 
 from __future__ import annotations
@@ -170,7 +172,7 @@ def available_extractors() -> tuple[dict[str, Callable[[str, bytes], tuple[str, 
         extractors["trafilatura_precision"] = _trafilatura_precision
         notes.append(f"trafilatura {trafilatura.__version__}")
     except ImportError:
-        notes.append("trafilatura is not installed (pip install -e '.[bench]'): skipped")
+        notes.append("trafilatura is not installed (the 'bench' extra, see docs/benchmarks.md): skipped")
     try:
         from importlib.metadata import version
 
@@ -179,7 +181,7 @@ def available_extractors() -> tuple[dict[str, Callable[[str, bytes], tuple[str, 
         extractors["readability"] = _readability
         notes.append(f"readability-lxml {version('readability-lxml')}")
     except ImportError:
-        notes.append("readability-lxml is not installed (pip install -e '.[bench]'): skipped")
+        notes.append("readability-lxml is not installed (the 'bench' extra, see docs/benchmarks.md): skipped")
     return extractors, notes
 
 
