@@ -258,6 +258,34 @@ _PROSE_SHARE = 0.8
 _MIN_PROSE_BLOCK = 15
 
 
+#: Text lying directly in a container beside block children (a report printed as <br> lines in
+#: one <td> that also holds the signature's <div>s): XPath text() children, tails included.
+_LOOSE_TEXT_XPATH = etree.XPath(
+    "descendant::td/text() | descendant::div/text() | descendant::font/text() | descendant::section/text()"
+    " | descendant::article/text() | descendant::center/text() | descendant::body/text()"
+)
+
+
+@dataclass
+class _LooseText:
+    owner: Any
+    text: str
+
+
+def _loose_text_owners(root: Any, blocks: set) -> list[_LooseText]:
+    """The loose text of each container that is not itself a prose block, joined per container."""
+    texts: dict[Any, list[str]] = {}
+    for piece in _LOOSE_TEXT_XPATH(root):
+        if len(piece) < 2:
+            continue
+        parent = piece.getparent()
+        owner = parent if piece.is_text else parent.getparent()
+        if owner is None or owner in blocks:
+            continue
+        texts.setdefault(owner, []).append(str(piece))
+    return [_LooseText(owner, "".join(parts)) for owner, parts in texts.items()]
+
+
 def _densest_block(root: Any) -> Any:
     """The smallest container holding most of the page's prose (no CMS container known).
 
@@ -269,12 +297,16 @@ def _densest_block(root: Any) -> Any:
     """
     weights: dict[Any, int] = {}
     total = 0
-    for block in _PROSE_BLOCKS_XPATH(root):
-        text = block.text_content()
+    blocks = _PROSE_BLOCKS_XPATH(root)
+    for block in [*blocks, *_loose_text_owners(root, set(blocks))]:
+        text = block.text_content() if not isinstance(block, _LooseText) else block.text
         length = len(text.strip())
         if length < _MIN_PROSE_BLOCK or not _PROSE_PUNCTUATION_RE.search(text):
             continue
-        link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
+        if isinstance(block, _LooseText):
+            block, link_text = block.owner, 0
+        else:
+            link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
         if link_text * 2 > length:
             continue
         if _is_chrome_element(block, _INNER_CHROME_TOKEN_RE) or any(

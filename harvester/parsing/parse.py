@@ -14,7 +14,7 @@ from ..cleaning import CleanedPage
 from ..items import ReportItem, Stat
 from . import PARSER_VERSION, ParseResult
 from .attachments import extract_attachments
-from .checks import image_only_tables, lost_characters, subcounts, truncation
+from .checks import image_only_tables, lost_characters, missing_announced_parts, subcounts, truncation
 from .classify import classify, published_report_title, report_markers
 from .metadata import Metadata, extract_metadata
 from .region import region_of
@@ -106,6 +106,10 @@ def choose_agency(title: str | None, closing: Closing) -> tuple[str | None, str 
     """
     from_title = agency_from_title(title)
     if from_title and is_agency_name(from_title):
+        signature = closing.signature
+        if signature and len(signature) > len(from_title) and signature.endswith(from_title):
+            # The same body, named in full at the end (天津市南开区向阳路街道办事处).
+            return signature, "signature"
         return from_title, "title"
     if closing.signature:
         return closing.signature, "signature"
@@ -307,6 +311,7 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
         item.stats = list(stats.values())
         warnings.extend(_guard(warnings, "checks", lambda: subcounts(stats), []))
         warnings.extend(_guard(warnings, "checks", lambda: truncation(lines, closing.signed_date), []))
+        warnings.extend(_guard(warnings, "checks", lambda: missing_announced_parts(lines, len(level1)), []))
         has_table_stats = has_table_stats or any(s.source == "table" for s in item.stats)
         warnings.extend(_guard(warnings, "checks", lambda: image_only_tables(item.attachments, text, has_table_stats), []))
     warnings.extend(_guard(warnings, "checks", lambda: lost_characters(text), []))

@@ -90,10 +90,15 @@ PROSE_PATTERNS: list[ProsePattern] = [
     # 全年共公布政府信息2602条 / 全年公开政务信息56条: a yearly total without 主动 (lowest priority)
     _p("proactive.total", rf"(?<!依申请)(?<!累计)(?<!主动)(?:公开|公布|发布)(?:了)?(?:各类)?(?:政府|政务)信息{_LINK}{G4}{N}{INFO_UNIT}",
        reject=r"网站|微博|微信|公报|依申请|累计|历年|以来"),
-    _p("proactive.normative_documents", rf"规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
+    # 本年度制发的规范性文件88件 (not 废止/修改/清理 ones, nor the 现行有效 stock)
+    _p("proactive.normative_documents",
+       rf"(?<!废止)(?<!修改)(?<!清理)(?<!有效)(?<!现行)(?<!废止行政)(?<!有效行政)规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
     # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
-    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新){G8}{N}{INFO_UNIT}",
-       reject=r"累计|微博|微信|公报|等"),
+    # 通过政府门户网站共发布信息2345条: after the verb only a generic object (发布政策文件64件 or
+    # 发布财政信息1,643条 count one kind of information, not the channel's total).
+    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新)"
+                                rf"(?:了)?(?:各类|各种)?(?:政府|政务)?(?:信息|内容)?{_LINK}{N}{INFO_UNIT}",
+       reject=r"累计|微博|微信|公报|等|(?:和|及|与|、)(?:政务)?(?:微博|微信|新媒体|报刊|报纸|电视|广播|公开栏|客户端|平台)"),
     _p("proactive.via.gazette", rf"公报{G6}(?:公开|发布|刊登|刊发|刊载){G8}{N}{INFO_UNIT}"),
     _p("proactive.via.weibo", rf"微博{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"微信|等"),
     _p("proactive.via.wechat", rf"(?<!微博)微信(?:公众号|公众平台)?{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"等"),
@@ -135,6 +140,9 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("reconsideration.received", rf"行政复议{G6}{N}{CASE_UNIT}"),
     _p("litigation.received", rf"行政诉讼{G6}{N}{CASE_UNIT}"),
     _p("complaints.received", rf"申诉{G6}{N}{CASE_UNIT}"),
+    # 发生1起因政府信息公开引起的行政复议 (the number first; never 3件均未引起…)
+    _p("reconsideration.received", rf"{N}{CASE_UNIT}(?:因|由)?[^。;,!?\d\n未没无]{{0,12}}?行政复议"),
+    _p("litigation.received", rf"{N}{CASE_UNIT}(?:因|由)?[^。;,!?\d\n未没无]{{0,12}}?行政诉讼"),
     _p("fees.collected", rf"(?:收取|收费)(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}", reject="减免"),
     _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}"),
 ]
@@ -273,18 +281,21 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
     for i, norm in enumerate(norms):
         if "\t" in norm:
             continue
-        if "requests.received" not in out:
+        # Each family is looked for only where its object word occurs at all (cheap on long lines).
+        if "requests.received" not in out and "申请" in norm:
             for regex in _NONE_REQUEST_RES:
                 m = next((m for m in regex.finditer(norm) if not _APPEAL_WORDS.search(m["gap"])), None)
                 if m:
                     out["requests.received"] = Found("requests.received", 0, None, lines[i][m.start():m.end()], i)
                     break
-        if "fees.collected" not in out:
+        if "fees.collected" not in out and "费" in norm:
             for regex in _NONE_FEES_RES:
                 m = regex.search(norm)
                 if m and "减免" not in m.group(0):
                     out["fees.collected"] = Found("fees.collected", 0, None, lines[i][m.start():m.end()], i)
                     break
+        if not any(word in norm for _key, word in _NONE_KEYS):
+            continue
         for m in _NONE_RE.finditer(norm):
             clause = m["clause"]
             if re.search(r"\d", clause):
@@ -325,6 +336,7 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"不予公开|否决公开|不公开", "requests.result.not_disclosed"),
         (r"信息不存在", "requests.result.not_exist"),
         (r"非本(?:机关|部门|单位)", "requests.result.not_our_agency"),
+        (r"^其[他它](?:类型|情形)?(?:的)?(?:答复|处理)", "requests.result.other"),
         (r"(?:收到|受理).*申请|申请(?:总数|数量|数|件数)$", "requests.received"),
         (r"^(?:同意公开|予以公开|全部公开|公开)(?:信息)?(?:答复)?(?:数量|数)?$", "requests.result.disclosed"),
     ]
@@ -332,7 +344,7 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
 # Keys whose label is ambiguous until the request part of the table has started.
 _NEEDS_REQUEST_CONTEXT = {"requests.result.disclosed", "requests.result.not_disclosed",
                           "requests.result.partially_disclosed", "requests.result.not_exist",
-                          "requests.result.not_our_agency"}
+                          "requests.result.not_our_agency", "requests.result.other"}
 
 
 def split_label(label: str) -> tuple[str, str | None]:
@@ -346,9 +358,16 @@ def split_label(label: str) -> tuple[str, str | None]:
     return core, unit
 
 
+#: Longest row label read: real labels are short, and the rules' ``.*`` would be quadratic on a
+#: hostile cell of one keyword repeated.
+MAX_LABEL_CHARS = 120
+
+
 def label_key(label: str, requests_seen: bool) -> str | None:
+    if len(label) > 4 * MAX_LABEL_CHARS:
+        return None
     core, _unit = split_label(label)
-    if not core:
+    if not core or len(core) > MAX_LABEL_CHARS:
         return None
     for regex, key in LABEL_RULES:
         if regex.search(core):
