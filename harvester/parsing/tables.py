@@ -679,18 +679,41 @@ def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = N
     return result
 
 
+#: Header cells of columns that hold no statistic (a code, a row number, the unit).
+_NO_VALUE_HEADER_RE = re.compile(r"代码|序号|编号|行次|计量单位|^单位$")
+#: The column of this year's value (本期实际, 本年度, 2011年度, 数量...), first such header wins.
+_VALUE_HEADER_RE = re.compile(r"本期|本年|本月|(?:19|20)\d{2}\s*年|实际|数量|数值|件数|条数|总数")
+#: Since-the-start totals (历年累计); 本年累计 is this year's running total, not a cumulative.
+_CUMULATIVE_HEADER_RE = re.compile(r"(?<!本年)(?<!本期)累计")
+
+
 def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
-    """A non-standard statistics table (指标名称 | 计量单位 | 本年 | 历年累计): the label and the
-    first number of each row; the 累计 column of the 主动公开 row is proactive.cumulative."""
-    cumulative_col = None
+    """A non-standard statistics table (指标名称 | 计量单位 | [代码 |] 本年 | 历年累计): each row's
+    label and its value in the year's column (else the first number outside code/unit columns);
+    the 历年累计 column of the 主动公开 row is proactive.cumulative."""
+    cumulative_col = value_col = None
+    skip_cols: set[int] = set()
     for row in grid:
-        for c, text in enumerate(row):
-            if "累计" in text and c > 0 and _number(text) is None and cumulative_col is None:
-                cumulative_col = c
+        if all(_number(text) is None for text in row):  # a header row: learn the columns
+            for c, text in enumerate(row):
+                if c == 0:
+                    continue
+                if _NO_VALUE_HEADER_RE.search(text):
+                    skip_cols.add(c)
+                elif _CUMULATIVE_HEADER_RE.search(text):
+                    cumulative_col = c if cumulative_col is None else cumulative_col
+                elif value_col is None and _VALUE_HEADER_RE.search(text):
+                    value_col = c
         label = None
         for c, text in enumerate(row):
+            if c in skip_cols:
+                continue
             if _number(text) is not None:
                 if label is not None:
+                    if value_col is not None and value_col < len(row) and c < value_col:
+                        if _number(row[value_col]) is None:
+                            break
+                        c, text = value_col, row[value_col]
                     key = acc.add(label, text)
                     if (key == "proactive.total" and cumulative_col is not None and cumulative_col > c
                             and cumulative_col < len(row)):
