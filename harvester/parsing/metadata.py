@@ -211,9 +211,33 @@ def _block_lines(pieces: list[str], spans: list[list], limit: int = 300) -> list
     return out
 
 
+_NUMERIC_DATE_RE = re.compile(r"^(?:19|20)\d{2}-\d{1,2}-\d{1,2}$")
+
+
+def _standalone_date(pieces: list[str], spans: list[list]) -> str | None:
+    """The first block whose whole text is a numeric date and whose row holds no link (a related-
+    news list pairs each link with its date: those are other documents' dates)."""
+    for tag, start, end, el in spans:
+        if tag not in _BLOCK_TAGS or end - start > 3:
+            continue
+        text = "".join(pieces[start:end]).strip()
+        if not _NUMERIC_DATE_RE.match(text):
+            continue
+        row = el
+        while row is not None and row.tag not in ("li", "tr", "dd", "dl", "ul", "table"):
+            row = row.getparent()
+        scope = row if row is not None and row.tag in ("li", "tr", "dd") else el
+        if next(scope.iter("a"), None) is not None:
+            continue
+        return parse_date(text)
+    return None
+
+
 def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metadata:
     collector = _Collector()
     lines = list(text_lines)
+    pieces: list[str] = []
+    spans: list[list] = []
     if root is not None:
         try:
             pieces, spans = _walk_text(root, _BLOCK_TAGS | _CELL_TAGS)
@@ -254,6 +278,13 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
         md.written_date = parse_date(written[0])
     if md.published_date is None and md.written_date:
         md.published_date = md.written_date
+    if md.published_date is None and spans:
+        # Metadata values printed without labels (the labels only in CSS: a Henan platform's
+        # <li>2022-01-24</li>): a block that is nothing but a numeric date, outside link lists.
+        standalone = _standalone_date(pieces, spans)
+        if standalone:
+            md.published_date = standalone
+            md.origin["published_date"] = "unlabelled date"
     if md.published_date is None:
         # An unlabelled "YYYY-MM-DD HH:MM[:SS]" in the page header (TRS 来源 lines, bylines).
         for line in lines:

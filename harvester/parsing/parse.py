@@ -31,6 +31,7 @@ from .title import (
     report_year,
     title_from_lines,
     title_from_page_title,
+    title_quoted_in_opening,
     year_of,
 )
 
@@ -81,7 +82,8 @@ def choose_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | Non
     banners look like report titles but title every page of the column.
     """
     headings = [h for h in _heading_texts(page.root) if year_of(h)]
-    candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines)]
+    candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
+                  title_quoted_in_opening(lines)]
     for candidate in candidates:
         if candidate and looks_like_report_title(candidate):
             return join_cjk(candidate)

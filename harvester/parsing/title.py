@@ -159,3 +159,17 @@ def find_closing(lines: list[str], after: int = 0) -> Closing:
                 break
         return Closing(iso, i, signature)
     return Closing()
+
+
+_QUOTED_TITLE_RE = re.compile(r"《([^《》]{6,60}?(?:年度报告|年报))》")
+
+
+def title_quoted_in_opening(lines: list[str], max_lines: int = 8) -> str | None:
+    """A report title the preface quotes (现将《泾源县2016年政府信息公开工作年度报告》予以公布):
+    the only title some pages print."""
+    for line in lines[:max_lines]:
+        for m in _QUOTED_TITLE_RE.finditer(line):
+            candidate = m.group(1)
+            if looks_like_report_title(candidate) and year_of(candidate):
+                return join_cjk(candidate)
+    return None
