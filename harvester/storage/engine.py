@@ -20,6 +20,44 @@ class StorageError(Exception):
     """A database problem the user can fix (unwritable path, unreachable server, bad URL)."""
 
 
+class StorageUnavailable(StorageError):
+    """The database cannot be used any more (disk full, locked, corrupt, read-only, server
+    gone): a crawl stops instead of fetching pages it cannot store (docs/reliability.md)."""
+
+
+#: (text in the driver's message, what the user reads)
+_FAULT_MESSAGES = (
+    ("database or disk is full", "the disk holding the database is full"),
+    ("no space left", "the disk holding the database is full"),
+    ("diskfull", "the disk holding the database is full"),
+    ("could not extend file", "the disk holding the database is full"),
+    ("database is locked", "the database is locked by another process (waited for busy_timeout)"),
+    ("database table is locked", "the database is locked by another process (waited for busy_timeout)"),
+    ("malformed", "the database file is corrupt (database disk image is malformed)"),
+    ("file is not a database", "the database file is corrupt (not an SQLite database)"),
+    ("disk i/o error", "disk I/O error on the database file"),
+    ("readonly database", "the database file is read-only"),
+    ("unable to open database", "the database file cannot be opened"),
+)
+
+
+def database_fault(exc: BaseException) -> str | None:
+    """One line saying what is wrong with the database when ``exc`` means it is unusable (not
+    just one bad row), else None."""
+    from sqlalchemy.exc import DatabaseError, DataError, IntegrityError, OperationalError
+
+    if isinstance(exc, StorageError):
+        return str(exc)
+    if not isinstance(exc, (OperationalError, DatabaseError)) or isinstance(exc, (IntegrityError, DataError)):
+        return None
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    low = (text + " " + type(getattr(exc, "orig", exc)).__name__).lower()
+    for needle, message in _FAULT_MESSAGES:
+        if needle in low:
+            return f"{message} ({text})"
+    return f"database error: {text}"
+
+
 def database_url(explicit: str | None = None) -> str:
     """The SQLAlchemy URL to use: ``explicit`` > $HARVESTER_DATABASE_URL > ./harvest.db.
 
