@@ -53,6 +53,24 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        try:
+            self._open()
+        except CloseSpider:
+            raise
+        except Exception as exc:
+            fault = database_fault(exc)
+            if not fault:
+                raise
+            # Locked past busy_timeout, disk full, corrupt file: no run can be recorded.
+            self.storage_error = fault
+            self.crawler.stats.set_value("harvester/storage_error", fault)
+            logger.error("storage failed, not crawling: %s", fault)
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+            raise CloseSpider("storage_failed") from None
+
+    def _open(self) -> None:
         spider = self.crawler.spider
         settings = self.crawler.settings
         stats = self.crawler.stats

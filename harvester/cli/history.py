@@ -20,7 +20,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..storage.queries import page_history
 
-    store = open_store(args.db, must_exist=True)
+    store = open_store(args.db, must_exist=True, read_only=True)
     try:
         history = page_history(store, args.url)
     finally:

@@ -101,11 +101,13 @@ def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
 class Store:
     """The harvester archive on SQLite or PostgreSQL; the schema is created/upgraded on opening."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, read_only: bool = False):
         self.url = database_url(url)
-        self.engine: Engine = make_engine(self.url)
+        self.engine: Engine = make_engine(self.url, read_only=read_only)
         if migrate:
             upgrade(self.engine)
+        elif read_only:
+            _require_head(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._known_sites: set[str] = set()
 
@@ -604,6 +606,23 @@ def _classify(snapshot: Snapshot, result: Any) -> str | None:
     snapshot.kind_reason = sanitize(result.reason)
     snapshot.parser_version = parser_version
     return parser_version
+
+
+def _require_head(engine: Engine) -> None:
+    """A read-only database cannot be upgraded: refuse one at an older schema revision clearly."""
+    from .engine import StorageError, current_revision, head_revision
+
+    try:
+        revision = current_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise StorageError(f"cannot read database {display_url(str(engine.url))}: "
+                           f"{database_fault(exc) or exc}") from exc
+    if revision != head_revision():
+        engine.dispose()
+        raise StorageError(f"database {display_url(str(engine.url))} is read-only and at schema revision "
+                           f"{revision or 'none'}, not {head_revision()}: upgrade a writable copy "
+                           "(`harvester db upgrade --db COPY`)")
 
 
 def _int_or_none(value: Any) -> int | None:
