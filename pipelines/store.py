@@ -228,7 +228,13 @@ class StorePipeline:
             if self._heartbeat is not None and self._heartbeat.running:
                 self._heartbeat.stop()
             if self.lock is not None:
-                self.lock.release()
+                try:
+                    self.lock.release()
+                except Exception as exc:
+                    if not database_fault(exc):
+                        raise
+                    # the lock row names this process: once it exits the lock is stale at once
+                    logger.error("could not release the harvest lock: %s", database_fault(exc))
             self.store.close()
             self.store = None
 
