@@ -43,11 +43,11 @@ def tmpfs(path: Path, size: str):
         subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
-def fill(disk: Path, leave: int) -> Path:
+def fill(disk: Path, leave: int, name: str = "filler") -> Path:
     """Fill ``disk`` but ``leave`` bytes with one file; delete it to free the space again."""
     stat = os.statvfs(disk)
     free = stat.f_bavail * stat.f_frsize
-    filler = disk / "filler"
+    filler = disk / name
     with open(filler, "wb") as f:
         f.write(b"\0" * max(0, free - leave))
     return filler
@@ -105,9 +105,11 @@ def test_export_onto_a_full_disk_leaves_no_truncated_file(tmp_path, fault_server
         assert out.returncode == 2 and "Traceback" not in out.stderr
         assert out.stderr.startswith("harvester: error: cannot write") and len(out.stderr.strip().splitlines()) == 1
         assert old.read_text() == '{"old": true}\n'
+        (disk / "csv").mkdir()
+        fill(disk, leave=0, name="filler2")
         csv_out = cli("export", "--format", "csv", "--out", str(disk / "csv") + "/", "--db", str(db))
-        assert csv_out.returncode == 2 and "Traceback" not in csv_out.stderr
-        assert sorted(p.name for p in disk.iterdir()) == ["csv", "filler", "reports.jsonl"]
+        assert csv_out.returncode == 2 and "Traceback" not in csv_out.stderr, csv_out.stderr
+        assert sorted(p.name for p in disk.iterdir()) == ["csv", "filler", "filler2", "reports.jsonl"]
         assert list((disk / "csv").iterdir()) == []
 
 
@@ -183,15 +185,15 @@ def test_storage_waits_do_not_stall_the_downloads(tmp_path, fault_server):
     """Point 12: while another process holds the database's write lock, the crawl keeps
     downloading (the store waits in its own thread, not on the reactor)."""
     site = fault_server.site
-    for n in range(16):
+    for n in range(24):
         site.add(POST.format(n), html(big_report(n)))
     db = tmp_path / "h.db"
     assert cli("db", "upgrade", "--db", str(db)).returncode == 0
     window: dict[str, float] = {}
 
     def hold_lock_after_first_detail() -> None:
-        while not site.hits(POST.format(0)) and not site.hits(POST.format(1)):
-            time.sleep(0.02)
+        while not any("/post_" in h.path for h in list(site.log)):
+            time.sleep(0.01)
         holder = sqlite3.connect(db, isolation_level=None, timeout=30)
         holder.execute("BEGIN IMMEDIATE")
         window["start"] = time.monotonic()
@@ -208,7 +210,7 @@ def test_storage_waits_do_not_stall_the_downloads(tmp_path, fault_server):
     assert out.returncode == 0, out.stdout + out.stderr
     during = [h for h in site.log if window["start"] < h.at < window["end"] and "/post_" in h.path]
     assert len(during) >= 8, f"only {len(during)} downloads while the database was locked"
-    assert len(current_reports(db)) == 16
+    assert len(current_reports(db)) == 24
 
 
 def test_killed_reparse_is_closed_and_resumed(tmp_path, fault_server):
