@@ -283,3 +283,29 @@ def test_history_output_has_no_terminal_escapes(tmp_path, fault_server):
     as_json = cli("history", fault_server.url(POST.format(80)), "--db", str(db), "--json")
     assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout
     assert json.loads(as_json.stdout)["listing_title"].startswith("\x1b]0;pwned")
+
+
+def test_csv_export_escapes_formulas(tmp_path, fault_server):
+    """Point 10: titles and text starting with = + - @ reach a spreadsheet as text, not formulas;
+    numbers stay numbers; JSON lines keep the text as the site gave it."""
+    import csv
+
+    site = fault_server.site
+    title = "肇庆市人民政府办公室2014年政府信息公开工作年度报告"
+    evil = '=HYPERLINK("http://evil.example/","点击")' + title
+    site.add(POST.format(90), html(report_page().decode("utf-8").replace(title, evil)))
+    site.add(POST.format(91), html(report_page().decode("utf-8").replace(title, "@SUM(A1:A9)" + title)
+                                   .replace("2014", "2013")))
+    db = tmp_path / "h.db"
+    assert harvest(db, fault_server).returncode == 0
+    out = cli("export", "--format", "csv", "--out", str(tmp_path / "x") + "/", "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    with open(tmp_path / "x" / "reports.csv", encoding="utf-8-sig", newline="") as f:
+        titles = sorted(row["title"] for row in csv.DictReader(f))
+    assert titles == sorted(["'" + evil, "'@SUM(A1:A9)" + title.replace("2014", "2013")])
+    with open(tmp_path / "x" / "stats.csv", encoding="utf-8-sig", newline="") as f:
+        stat_rows = list(csv.DictReader(f))
+    assert stat_rows and all(not cell.startswith(("=", "+", "@")) for row in stat_rows for cell in row.values() if cell)
+    assert all(float(row["value"]) == float(row["value"]) for row in stat_rows)
+    jsonl = cli("export", "--format", "jsonl", "--out", "-", "--db", str(db))
+    assert evil in {json.loads(line)["title"] for line in jsonl.stdout.splitlines()}
