@@ -48,6 +48,9 @@ _INLINE_TAGS = frozenset({"span", "font", "b", "i", "u", "em", "strong", "small"
 #: _flatten_deep_nesting, which keeps a balanced run's closing tags matched).
 MAX_TAG_RUN = 1000
 _TAG_RUN_RE = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){%d,}" % (MAX_TAG_RUN + 1))
+#: Characters XML cannot hold that a decoded body may still carry (a BOM-sniffed UTF-16 misread,
+#: lone surrogates): lxml refuses to write them back into the tree.
+_NON_XML_CHARS_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 #: Numeric character references; those to characters XML (hence lxml's tree) cannot hold are dropped.
 _CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 #: gkmlpt detail pages may ship the body only as JSON in ``window._CONFIG.DETAIL`` (rendered by JS).
@@ -94,7 +97,7 @@ def _cut_tag_run(match: re.Match[str]) -> str:
 
 def parse_html(text: str) -> Any:
     """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
-    text = _XML_DECLARATION_RE.sub("", strip_controls(text), count=1)
+    text = _XML_DECLARATION_RE.sub("", _NON_XML_CHARS_RE.sub("", strip_controls(text)), count=1)
     if "&#" in text:
         text = _CHAR_REF_RE.sub(_drop_bad_char_ref, text)
     text = _TAG_RUN_RE.sub(_cut_tag_run, text)
