@@ -216,8 +216,11 @@ class ReportSpider(scrapy.Spider):
     def sweep_complete(self) -> bool:
         """Every listing page was walked and answered: only then may unlinked pages be gone."""
         stats = self.crawler.stats
+        # A callback that raised (a hostile listing entry) may have skipped the rest of its page:
+        # the pages it would have listed must not be marked gone.
         return not (self.stopped_early or self.capped or stats.get_value("harvester/listing_unreachable")
-                    or stats.get_value("harvester/listing_errors") or stats.get_value("harvester/layout_errors"))
+                    or stats.get_value("harvester/listing_errors") or stats.get_value("harvester/layout_errors")
+                    or stats.get_value("spider_exceptions/count"))
 
     def detail_links(self, response: Response, links: Any, detail_re: Any, *,
                      date_axis: str = "following-sibling", title_filter: Any = None) -> Any:

@@ -309,3 +309,18 @@ def test_csv_export_escapes_formulas(tmp_path, fault_server):
     assert all(float(row["value"]) == float(row["value"]) for row in stat_rows)
     jsonl = cli("export", "--format", "jsonl", "--out", "-", "--db", str(db))
     assert evil in {json.loads(line)["title"] for line in jsonl.stdout.splitlines()}
+
+
+def test_a_listing_entry_that_breaks_the_spider_marks_nothing_gone(tmp_path, fault_server):
+    """Point 3's consequence: whatever aborts a listing page (here an API entry whose URL is a
+    number) makes the sweep partial, so the reports it would have listed are not marked gone."""
+    site = fault_server.site
+    add_reports(site, 1, 3)
+    db = tmp_path / "h.db"
+    assert harvest(db, fault_server).returncode == 0
+    site.entries.insert(0, (12345, "坏条目", "2021-01-01"))
+    out = harvest(db, fault_server, "--full")
+    assert rows(db, "select count(*) from pages where gone_at is not null") == [(0,)]
+    run = last_run(db)
+    assert run["sweep"] == "partial" and run["stats"]["spider_exceptions/count"] >= 1
+    assert len(current_reports(db)) == 3 and out.returncode in (0, 1)
