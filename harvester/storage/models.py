@@ -168,6 +168,9 @@ class Snapshot(Base):
     fetch_count: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[int]
     final_url: Mapped[str | None] = mapped_column(Text)
+    #: The URL as the listing gave it (tracking parameters, index page...); the page's URL is
+    #: its canonical form (harvester.urls.canonical_url).
+    listed_url: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     referer: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
