@@ -39,13 +39,17 @@ def parse_page_item(item: PageItem) -> None:
     """Clean and parse ``item`` in place, as the clean and parse pipelines do (for commands that
     run a callback without the pipelines, e.g. ``scrapy parse``)."""
     from .cleaning import clean_page
+    from .hints import apply_hints, hints_for
     from .parsing import parse_cleaned
 
     if item.error or item.status == 304 or item.result is not None:
         return
+    hints = hints_for(item.site)
     if item.cleaned is None:
-        item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site)
+        item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site,
+                                  hints.page if hints else None)
     item.result = parse_cleaned(item.cleaned, item.site)
+    apply_hints(item.result.item, hints)
     attach_provenance(item.result.item, item)
 
 

@@ -4,10 +4,10 @@ current_reports: the current version of every report, with the body's identity (
 name, region from the sites table) beside the name the page printed.
 current_statistics: every statistic of those reports in its normalised unit (money in 元, counts in
 their counting unit), with the value and unit as printed. The same rules as harvester.units
-(tests/storage/test_views.py holds them equal).
+(tests/storage/test_export.py and tests/crawl/test_data_for_readers.py hold them equal).
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0008 (written on 0002; relinked after the merge with main)
 Create Date: 2026-12-01
 
 """
@@ -15,67 +15,21 @@ from typing import Sequence, Union
 
 from alembic import op
 
+from harvester.storage.views import create_views, drop_views
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-#: Printed money unit -> factor to 元; the default unit where none was printed, per key.
-_FACTOR = "CASE st.unit WHEN '元' THEN 1 WHEN '万元' THEN 10000 WHEN '亿元' THEN 100000000 WHEN '千元' THEN 1000 ELSE {default} END"
-
-
-def _value(dialect: str) -> str:
-    # PostgreSQL rounds NUMERIC only (not double precision).
-    money = "CAST(st.value * {f} AS NUMERIC)" if dialect == "postgresql" else "st.value * {f}"
-    return (
-        "CASE WHEN st.key IN ('fees.collected', 'fees.waived') THEN ROUND("
-        + money.format(f=_FACTOR.format(default=1)) + ", 2) "
-        "WHEN st.key IN ('admin_fees.amount', 'procurement.amount') THEN ROUND("
-        + money.format(f=_FACTOR.format(default=10000)) + ", 2) ELSE st.value END"
-    )
-
-
-_UNIT = (
-    "CASE WHEN st.key IN ('fees.collected', 'fees.waived', 'admin_fees.amount', 'procurement.amount') THEN '元' "
-    "WHEN st.key LIKE 'proactive.policy_interpretations%' THEN '篇' "
-    "WHEN st.key LIKE 'proactive.normative_documents%' THEN '件' "
-    "WHEN st.key LIKE 'proactive.%' THEN '条' "
-    "WHEN st.key LIKE 'press_conferences%' THEN '场' ELSE '件' END"
-)
-
-
-def _number(expr: str, dialect: str) -> str:
-    # SQLite keeps REAL; whole numbers read as integers (a count of 3, not 3.0).
-    if dialect == "sqlite":
-        return f"CASE WHEN ({expr}) = CAST(({expr}) AS INTEGER) THEN CAST(({expr}) AS INTEGER) ELSE ({expr}) END"
-    return expr
-
 
 def upgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    op.execute(
-        "CREATE VIEW current_reports AS "
-        "SELECT r.id AS report_id, r.site_key AS body_key, s.agency AS body_name, s.region AS body_region, "
-        "r.report_year, r.agency AS agency_printed, r.title, r.published_date, r.signed_date, r.publisher, "
-        "r.index_no, r.doc_no, r.url, r.version, r.parser_version, p.gone_at AS page_gone_at, "
-        "(SELECT COUNT(*) FROM report_stats x WHERE x.report_id = r.id) AS stats_count "
-        "FROM reports r JOIN sites s ON s.key = r.site_key JOIN pages p ON p.id = r.page_id "
-        "WHERE r.is_current"
-    )
-    op.execute(
-        "CREATE VIEW current_statistics AS "
-        "SELECT r.id AS report_id, r.site_key AS body_key, s.agency AS body_name, s.region AS body_region, "
-        "r.report_year, r.agency AS agency_printed, st.key, "
-        f"{_number(_value(dialect), dialect)} AS value, {_UNIT} AS unit, "
-        f"{_number('st.value', dialect)} AS value_printed, COALESCE(st.unit, '') AS unit_printed, "
-        "st.label, st.source, st.section, r.url "
-        "FROM report_stats st JOIN reports r ON r.id = st.report_id JOIN sites s ON s.key = r.site_key "
-        "WHERE r.is_current"
-    )
+    # The SQL lives in harvester.storage.views: upgrade() drops and recreates the views around
+    # every migration run (SQLite cannot rebuild a table a view names).
+    create_views(op.get_bind())
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW IF EXISTS current_statistics")
-    op.execute("DROP VIEW IF EXISTS current_reports")
+    drop_views(op.get_bind())
