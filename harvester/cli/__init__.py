@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .. import __version__
@@ -20,6 +21,7 @@ COMMAND_MODULES = [
     "reparse",
     "parse",
     "export",
+    "browse",
     "runs",
     "history",
     "replica",
@@ -52,10 +54,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         use_registry(args.registry)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except UserError as exc:
         print(f"harvester: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # a database fault (locked, corrupt, disk full) is one line too
+        from ..storage import database_fault
+
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        print(f"harvester: error: {fault}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("harvester: interrupted; what was stored so far is kept", file=sys.stderr)
         return 130
@@ -64,7 +78,6 @@ def main(argv: list[str] | None = None) -> int:
 def use_registry(files: list[str] | None) -> None:
     """Load --registry files (and pass them on to crawls in subprocesses through the
     environment); a registry file that cannot be used is one error line."""
-    import os
 
     from .. import registry
 
@@ -76,6 +89,16 @@ def use_registry(files: list[str] | None) -> None:
             raise UserError(str(exc)) from None
     elif registry.LOAD_ERROR:
         raise UserError(registry.LOAD_ERROR)
+
+
+def closed_pipe() -> int:
+    """The reader went away (``harvester export --out - | head -1``): stop quietly, exit 0.
+
+    Python's recipe (docs: signal, "Note on SIGPIPE"): point stdout at /dev/null so the flush at
+    interpreter exit does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,11 +19,20 @@ class StaticSpider(ReportSpider):
     """Plain static lists: the Sichuan markup first, else every list link that is a numbered
     detail page or whose title says annual report."""
 
+    detail_url_re = DETAIL_RE
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A static listing page: detail links and the next page.
+
+        @replica entry
+        @returns requests 1
+        """
         return self.parse_static(response)
 
     def parse_static(self, response: Response) -> Iterator[Any]:
-        self.count_listing_page(response)
+        """A static listing page: detail links and the next page."""
+        if not self.count_listing_page(response):
+            return
         items = response.css("div.boxPzh15_con li a[href], div.new-box li a[href]") or response.css("li a[href]")
         if any(DETAIL_RE.search(a.attrib["href"].split("?")[0]) for a in items):
             yield from self.detail_links(response, items, DETAIL_RE)
