@@ -44,7 +44,20 @@ class BodySpider(GkmlptSpider, HanwebSpider, TrsSpider, AnhuiSpider, StaticSpide
     #: How deep discovery follows sub-columns (年报 -> 2024年 -> 州市年度报告).
     max_subcolumn_depth = 3
 
+    @property
+    def detail_url_re(self) -> Any:  # type: ignore[override]
+        """The crawled platform's detail-page pattern (``scrapy parse`` picks parse_detail with
+        it); any platform's while the platform is not known yet."""
+        if self.platform in PLATFORM_SPIDERS:
+            return PLATFORM_SPIDERS[self.platform].detail_url_re
+        return re.compile("|".join(f"(?:{cls.detail_url_re.pattern})" for cls in PLATFORM_SPIDERS.values()))
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """The body's column page: its platform's listing logic, the pages after it.
+
+        @replica entry
+        @returns requests 1
+        """
         # Called for the column page (and, in discovery, its sub-columns); the platforms route
         # their own later pages to their own callbacks.
         platform = self.site.platform
@@ -98,3 +111,7 @@ class BodySpider(GkmlptSpider, HanwebSpider, TrsSpider, AnhuiSpider, StaticSpide
             if request:
                 requests.append(request)
         return requests
+
+
+PLATFORM_SPIDERS = {"gkmlpt": GkmlptSpider, "hanweb": HanwebSpider, "trs": TrsSpider, "anhui": AnhuiSpider,
+                    "static": StaticSpider}
