@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from harvester import registry
-from harvester.replicas import ReplicaOptions, ReplicaServer, hosting, manifest, manifest_all
+from harvester.replicas import CURRENT_EDITION, ReplicaOptions, ReplicaServer, hosting, manifest, manifest_all
 from harvester.replicas.sites.pingtan import PingtanReplica, corpus_dir
 from harvester.sites import SITES
 
@@ -49,15 +49,16 @@ def test_one_harvest_of_all_replicas_finds_exactly_every_manifest_report(harvest
         6 if PingtanReplica.available() else 5)
     stored = exported_reports(db)
     found = Counter((r["site"], path_of(r["url"])) for r in stored)
-    expected = {(e["site"], e["path"]) for e in manifest()}
+    expected = {(e["site"], e["path"]) for e in manifest(edition=CURRENT_EDITION)}
     assert set(found) == expected, {"missed": sorted(expected - set(found))[:10],
                                     "not in manifest": sorted(set(found) - expected)[:10]}
     assert max(found.values()) == 1  # each report once
     assert {s for s, _ in found} == set(served)
     # the non-reports of every column (notices, work plans, news, the letter) are not reports
-    others = {(e["site"], e["path"]) for e in manifest_all() if e["kind"] not in ("report", "dead_link")}
+    others = {(e["site"], e["path"]) for e in manifest_all(edition=CURRENT_EDITION)
+              if e["kind"] not in ("report", "dead_link")}
     assert others and not (others & set(found))
-    by_key = {(e["site"], e["path"]): e for e in manifest()}
+    by_key = {(e["site"], e["path"]): e for e in manifest(edition=CURRENT_EDITION)}
     for r in stored:
         assert r["report_year"] == by_key[(r["site"], path_of(r["url"]))]["year"], r["url"]
 
@@ -86,11 +87,7 @@ PLATFORM_COLUMNS = {"gkmlpt": "zq-dinghu", "hanweb": "yongkang", "trs": "yuxi", 
                     "static": "panzhihua", "trs (list2.trsapi)": "pingtan"}
 
 
-@pytest.mark.parametrize("platform", [
-    pytest.param(p, marks=pytest.mark.xfail(reason="without the registry's content hints the parser takes pingtan's "
-                                            "2011 page (old /generic/ layout, no TRS_Editor) for a non-report; the "
-                                            "parser fix for pingtan 2011/2017 is pending", strict=False))
-    if p.startswith("trs (") else p for p in PLATFORM_COLUMNS])
+@pytest.mark.parametrize("platform", list(PLATFORM_COLUMNS))
 def test_harvest_by_url_finds_what_the_registry_rows_find(replicas, tmp_path, platform):
     key = PLATFORM_COLUMNS[platform]
     if key not in replicas.base_urls:
@@ -145,7 +142,7 @@ def test_coverage_per_body_and_year_rolled_up(harvested):
     data = json.loads(out.stdout)
     bodies = {b["key"]: b for b in data["bodies"]}
     for key in hosting.servable():
-        years = {e["year"] for e in manifest(site=key)}
+        years = {e["year"] for e in manifest(edition=CURRENT_EDITION, site=key)}
         cov = bodies[key]
         listed = [y["year"] for y in cov["years"]]
         assert listed == list(range(min(years), 2026)), key  # through the 2025 report, due 2026-01-31

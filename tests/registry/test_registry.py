@@ -33,6 +33,10 @@ def test_bundled_registry_has_twenty_bodies_with_the_shape_users_have():
         assert len(body.region_code) == 6 and body.region_code.isdigit()
         assert body.entry_url.startswith(("http://", "https://"))
         assert not body.parent or body.parent in bodies
+    # region and code agree with the national division list the parser reads pages with
+    from harvester.parsing.region import full_name
+
+    assert {k: b.region for k, b in bodies.items()} == {k: full_name(b.region_code) for k, b in bodies.items()}
     # a city with its districts and its departments
     below = {b.key: b.level for b in registry.descendants("zhaoqing")}
     assert {"county", "department"} <= set(below.values()) and len(below) >= 6
