@@ -76,7 +76,9 @@ class GkmlptSpider(ReportSpider):
             self.crawler.stats.inc_value("harvester/layout_errors")
             return
         self.sid, self.column_id, self.gkmlpt_prefix = sid.group(1), column["id"], site_prefix(response.url)
-        yield self.api_request(response, page=1)
+        request = self.api_request(response, page=1)
+        if request:  # None: refused (another origin) or the page cap
+            yield request
 
     def api_request(self, response: Response, page: int) -> Any:
         query = urlencode({"page": page, "sid": self.sid})
