@@ -82,6 +82,8 @@ class ReportItem:
     agency: str | None = None
     publisher: str | None = None
     region: str | None = None
+    #: National administrative division code of ``region`` (e.g. 441200).
+    region_code: str | None = None
     published_date: str | None = None
     signed_date: str | None = None
     index_no: str | None = None
@@ -96,6 +98,9 @@ class ReportItem:
     attachments: list[Attachment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
+    #: Where agency and region were read: a part of the page (title, signature, meta SiteName,
+    #: footer 主办单位...) or ``registry`` when the body registry supplied the value instead.
+    field_sources: dict = field(default_factory=dict)
     parser_version: str = ""
     # provenance (filled from the fetch / the stored snapshot)
     fetched_at: str | None = None

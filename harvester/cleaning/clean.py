@@ -15,7 +15,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from . import CleanedPage, HeadersLike
+from . import CleanedPage, HeadersLike, PageHints
 from .chinese import page_looks_traditional, to_simplified
 from .chrome import (
     drop_element,
@@ -25,6 +25,7 @@ from .chrome import (
     strip_chrome_lines,
 )
 from .decode import decode_body
+from .filetype import sniff_file_type
 from .pinyin import has_pinyin, remove_pinyin
 from .text import element_lines, normalise_line, strip_controls
 
@@ -38,6 +39,12 @@ _ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png
 # huge_tree lifts libxml2's nesting limit (256 levels): a page of 600 nested <span><font> or 50
 # unclosed tables otherwise loses its body ("empty body", issue 14).
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+# Every element an HtmlElement, chosen in C: lxml.html's default lookup calls Python for each
+# element proxy (form/input/label classes this project never uses) and cost ~15 % of a parse.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement,
+                                                                 comment=lxml.html.HtmlComment,
+                                                                 pi=lxml.html.HtmlProcessingInstruction,
+                                                                 entity=lxml.html.HtmlEntity))
 #: Deeper elements are unwrapped (text kept, tags dropped): real pages nest ~40 levels, hostile or
 #: broken ones thousands, past what the cleaner's recursive walks can follow.
 MAX_DEPTH = 120
@@ -57,10 +64,11 @@ _CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
-def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None) -> CleanedPage:
+def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None,
+               hints: PageHints | None = None) -> CleanedPage:
     """Decode and clean one fetched page; never raises (a failure yields an empty page)."""
     try:
-        return _clean(body, headers, url, site)
+        return _clean(body, headers, url, site, hints or PageHints())
     except Exception as exc:  # a cleaner bug must not lose the crawl: record it instead
         log.exception("cleaning failed for %s", url)
         root = _empty_document()
@@ -233,25 +241,6 @@ def _page_title(root: Any) -> str | None:
     return normalise_line(title.text_content()) or None
 
 
-def _site_config(site: str | None) -> tuple[tuple[str, ...], list[re.Pattern[str]]]:
-    if not site:
-        return (), []
-    try:
-        from ..sites import SITES
-    except Exception:
-        return (), []
-    entry = SITES.get(site)
-    if entry is None:
-        return (), []
-    patterns = []
-    for pattern in entry.chrome_patterns:
-        try:
-            patterns.append(re.compile(pattern))
-        except re.error:
-            log.warning("bad chrome pattern for site %s: %r", site, pattern)
-    return tuple(entry.content_selectors), patterns
-
-
 def _carries_attachment(el: Any) -> bool:
     """Elements with attachment links or images stay in ``content`` even if their text goes."""
     if not isinstance(el.tag, str):
@@ -300,13 +289,18 @@ def _embedded_content(root: Any) -> Any | None:
     return None
 
 
-def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None) -> CleanedPage:
+def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None, hints: PageHints) -> CleanedPage:
+    file_type = sniff_file_type(body)
+    if file_type is not None:  # not a page: its bytes would decode to noise
+        root = _empty_document()
+        return CleanedPage(url=url, site=site, encoding="binary", root=root, content=root.body, text="",
+                           cleaning={"file_type": file_type})
     decoded = decode_body(body, headers)
     root = parse_html(decoded.text)
     pinyin_removed, converted = convert_document(root, decoded.text)
 
-    selectors, extra_patterns = _site_config(site)
-    container, found_by = select_container(root, selectors)
+    extra_patterns = hints.chrome_patterns
+    container, found_by = select_container(root, hints.content_selectors)
     content = copy.deepcopy(container)
     if not content.text_content().strip():
         embedded = _embedded_content(root)

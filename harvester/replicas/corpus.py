@@ -24,13 +24,17 @@ from .corpus_text import Body
 from .model import AttachmentSpec, Block, Document
 
 __all__ = ["documents", "seed_document", "attachment_bytes", "to_traditional_with_pinyin",
-           "own_reports", "EDITIONS", "EDITED_YEAR", "NEW_YEAR"]
+           "own_reports", "EDITIONS", "EDITED_YEAR", "NEW_YEAR", "CURRENT_EDITION"]
 
 EDITIONS = (1, 2)
 #: The report year corrected in edition 2 (one per site).
 EDITED_YEAR = 2022
 #: The report year added in edition 2.
 NEW_YEAR = 2025
+#: The edition that shows the sites as they stand now (December 2026): the 2025 reports, due on
+#: 31 January 2026, are published. The demo, `replica serve` and `replica manifest` use it;
+#: edition 1 is the same sites a year earlier (the incremental tests harvest 1, then 2).
+CURRENT_EDITION = EDITIONS[-1]
 
 
 @dataclass(frozen=True)

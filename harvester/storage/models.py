@@ -220,7 +220,7 @@ class Report(Base):
     created_reason: Mapped[str | None] = mapped_column(String(32))
     #: Names of the fields that differ from the previous version.
     changed_fields: Mapped[list[Any] | None]
-    # --- the report item contract (DESIGN.md) ---
+    # --- the report item contract (docs/design.md) ---
     site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
     url: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -228,6 +228,7 @@ class Report(Base):
     agency: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(String(12))
     published_date: Mapped[str | None] = mapped_column(String(32))
     signed_date: Mapped[str | None] = mapped_column(String(32))
     index_no: Mapped[str | None] = mapped_column(Text)
@@ -238,10 +239,12 @@ class Report(Base):
     tables: Mapped[list[Any]] = mapped_column(default=list)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     cleaning: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Where agency and region were read (page part or ``registry``).
+    field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
 
 
 class ReportStat(Base):
-    """One statistic of one report version (canonical key, see DESIGN.md vocabulary)."""
+    """One statistic of one report version (canonical key, see the vocabulary in docs/design.md)."""
 
     __tablename__ = "report_stats"
     __table_args__ = (Index("ix_report_stats_report_position", "report_id", "position"),)
