@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .cleaning import PageHints
 from .items import ReportItem
 from .parsing.parse import NO_TITLE_WARNING
+from .parsing.region import region_of, same_region
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ def hints_for(site: str | None) -> BodyHints | None:
     )
 
 
+def _registry_code(hints: BodyHints) -> str | None:
+    """The registry's division code, or the one its region's name resolves to."""
+    if hints.region_code:
+        return hints.region_code
+    found = region_of([("registry", hints.region)])
+    return found.code if found else None
+
+
 def apply_hints(item: ReportItem, hints: BodyHints | None) -> ReportItem:
     """Fill agency and region from the registry where the page lacks them (in place)."""
     if hints is None:
@@ -73,6 +82,6 @@ def apply_hints(item: ReportItem, hints: BodyHints | None) -> ReportItem:
         item.region_code = hints.region_code
         item.field_sources["region"] = "registry"
         item.warnings[:] = [w for w in item.warnings if not w.startswith("region: ")]
-    elif item.region and hints.region and not (item.region.startswith(hints.region) or hints.region.startswith(item.region)):
+    elif item.region and hints.region and not same_region(item.region_code, _registry_code(hints)):
         item.warnings.append(f"region: the page says {item.region}, the registry says {hints.region} for {hints.key}")
     return item
