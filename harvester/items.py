@@ -57,8 +57,14 @@ class Stat:
     value: int | float
     unit: str | None
     label: str
-    source: Literal["text", "table"]
+    #: text (prose), table (a table cell), ocr (a table cell read by OCR from a picture or scan)
+    source: Literal["text", "table", "ocr"]
     section: str | None = None
+    #: Where the value was read: None for the page itself, else the attachment's name (e.g.
+    #: 表格.jpg, 2019年统计报表.xls) when it came from a file the page links.
+    origin: str | None = None
+    #: OCR values: the recognition confidence (0-1) of the cell the value was read from.
+    confidence: float | None = None
 
 
 @dataclass
