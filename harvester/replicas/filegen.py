@@ -19,9 +19,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
-import subprocess
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -271,10 +268,6 @@ def report_docx(title: str, paragraphs: list[str], tables: list[Grid] = ()) -> b
     return out.getvalue()
 
 
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def _cache_dir() -> Path:
     root = os.environ.get("HARVESTER_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "harvester")
     path = Path(root) / "replica-files"
@@ -282,33 +275,22 @@ def _cache_dir() -> Path:
     return path
 
 
-def convert_with_soffice(data: bytes, src_ext: str, dst_ext: str, timeout: float = 120) -> bytes:
-    """Convert with LibreOffice headless (its own profile dir, so parallel runs do not clash).
-    Cached on disk by input hash: a conversion costs ~2 s of LibreOffice start-up."""
+def convert_with_soffice(data: bytes, src_ext: str, dst_ext: str) -> bytes:
+    """LibreOffice conversion (harvester.files.office), cached on disk by input hash: one costs
+    ~2-4 s of LibreOffice start-up, and the replicas serve the same files on every run."""
+    from ..files.office import ConversionError, convert
+
     key = hashlib.sha256(data + f"{src_ext}>{dst_ext}".encode()).hexdigest()[:32]
     cached = _cache_dir() / f"{key}.{dst_ext}"
     if cached.exists():
         return cached.read_bytes()
-    soffice = soffice_path()
-    if soffice is None:
-        raise FileGenerationError("LibreOffice (soffice) is not installed: scripts/install-system.sh installs it")
-    with tempfile.TemporaryDirectory(prefix="harvester-soffice-") as tmp:
-        src = Path(tmp) / f"in.{src_ext}"
-        src.write_bytes(data)
-        profile = Path(tmp) / "profile"
-        subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97"}.get(dst_ext, dst_ext),
-             "--outdir", tmp, str(src)],
-            check=True, capture_output=True, timeout=timeout,
-        )
-        out = Path(tmp) / f"in.{dst_ext}"
-        if not out.exists():
-            raise FileGenerationError(f"LibreOffice did not write a .{dst_ext}")
-        result = out.read_bytes()
-    tmp_cached = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp_cached.write_bytes(result)
-    tmp_cached.replace(cached)
+    try:
+        result = convert(data, src_ext, dst_ext)
+    except ConversionError as exc:
+        raise FileGenerationError(f"{exc} (scripts/install-system.sh installs LibreOffice)") from None
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(result)
+    tmp.replace(cached)
     return result
 
 
@@ -393,16 +375,26 @@ def expand_cells(rows) -> Grid:
     return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
 
 
-def document_content(doc) -> tuple[list[str], list[Grid]]:
-    """(paragraphs, tables) of a corpus Document: headings and paragraphs in order, tables as
-    grids; a seed document's verbatim lines; pictures are left out."""
-    if doc.seed_text:
+def document_content(doc, blocks=None) -> tuple[list[str], list[Grid]]:
+    """(paragraphs, tables) of a corpus Document (or of ``blocks``): headings and paragraphs in
+    order, tables as grids; a seed document's verbatim lines; pictures are left out."""
+    if doc.seed_text and blocks is None:
         return [line.strip() for line in doc.seed_text.splitlines() if line.strip()], []
     paragraphs: list[str] = []
     tables: list[Grid] = []
-    for block in doc.blocks:
+    for block in (doc.blocks if blocks is None else blocks):
         if block.kind in ("heading", "para") and block.text:
             paragraphs.append(block.text)
         elif block.kind == "table" and block.rows:
             tables.append(expand_cells(block.rows))
     return paragraphs, tables
+
+
+def label_value_grid(paragraphs: list[str]) -> Grid:
+    """A statistics report flattened to lines (label line, then a number line) back as the
+    two-column sheet it was typed from."""
+    grid: Grid = []
+    for label, value in zip(paragraphs, paragraphs[1:]):
+        if value.strip().isdigit() and not label.strip().isdigit():
+            grid.append([label, value.strip()])
+    return [["指标名称", "数值"]] + grid if grid else []

@@ -224,7 +224,8 @@ class SiteReplica:
                 index[path] = (doc, spec)
             for block in doc.blocks:
                 if block.kind == "image" and block.src:
-                    spec = AttachmentSpec(name=block.text or block.src, filename=block.src, kind="image")
+                    spec = AttachmentSpec(name=block.text or block.src, filename=block.src, kind="image",
+                                          content="table" if block.rows else "", rows=block.rows)
                     index[self.image_path(doc, block.src)] = (doc, spec)
         return index
 
@@ -235,7 +236,7 @@ class SiteReplica:
         doc, spec = found
         ext = spec.filename.rsplit(".", 1)[-1].lower()
         ctype = CONTENT_TYPES.get(ext) or mimetypes.guess_type(spec.filename)[0] or "application/octet-stream"
-        body = render.corpus().attachment_bytes(self.key, spec)
+        body = render.corpus().attachment_bytes(self.key, spec, doc)
         headers = []
         if spec.kind != "image":
             headers.append(("Content-Disposition", f"attachment; filename=\"{spec.filename}\""))
