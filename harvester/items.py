@@ -38,6 +38,9 @@ class PageItem:
     store_outcome: str | None = None
     #: Set when the fetch failed (dead link, timeout); such items are recorded, not parsed.
     error: str | None = None
+    #: Filled by the files pipeline: the linked files fetched (or found stored) with this page
+    #: (harvester.storage.attachments.FetchedFile), stored by the store pipeline.
+    files: list = field(default_factory=list)
 
     @property
     def encoding(self) -> str | None:

@@ -36,6 +36,7 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.parse.ParsePipeline": 200,
+    "pipelines.files.FilesPipeline": 250,
     "pipelines.store.StorePipeline": 300,
 }
 
@@ -90,3 +91,16 @@ HARVESTER_MAX_WARNING_SHARE = 0.5
 HARVESTER_PROGRESS = "off"
 HARVESTER_PROGRESS_INTERVAL = 30.0
 EXTENSIONS = {"harvester.progress.ProgressExtension": 500}
+
+# --- reports published as files (docs/files.md) -------------------------------------------------
+
+#: Fetch the files report pages link (PDF, DOC(X), WPS, XLS(X), pictures) in the same crawl,
+#: read them and merge their text and statistics into the report item.
+HARVESTER_FILES = True
+#: Files larger than this are not downloaded (Scrapy's download_maxsize for those requests).
+HARVESTER_FILE_MAX_BYTES = 50 * 1024 * 1024
+#: At most this many files per page.
+HARVESTER_FILES_PER_PAGE = 10
+#: Read pictures and scanned PDFs by OCR (RapidOCR; ~10 s per table picture on two cores).
+#: Off by default; HARVESTER_OCR=1 in the environment turns it on too.
+HARVESTER_OCR = False

@@ -26,6 +26,7 @@ from harvester.locks import LockHeld, SiteLock
 from harvester.monitoring import as_json, run_checks
 from harvester.parsing import PARSER_VERSION
 from harvester.storage import Store
+from harvester.storage.attachments import save_files
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,12 @@ class StorePipeline:
                 report.harvest_run = self.run_id
         outcome = self.store.save_page(item)  # handles item.error via record_failure, 304 as unchanged
         item.store_outcome = outcome
+        if item.files and outcome != "failed":
+            try:  # the page's linked files (pipelines.files), bytes beside the page's snapshots
+                save_files(self.store, item.url, item.harvest_run, item.files)
+            except Exception:
+                logger.exception("could not store the files of %s", item.url)
+                self.crawler.stats.inc_value("harvester/files/store_errors")
         self.crawler.stats.inc_value(f"harvester/{outcome}")
         return item
 

@@ -198,3 +198,23 @@ def merge_files(item: ReportItem, files: list[FileResult]) -> None:
 def _is_image_only_warning(warning: str, item: ReportItem) -> bool:
     return warning.startswith("statistics table published only as an image") and any(
         s.origin and s.source == "ocr" for s in item.stats)
+
+
+def apply_files(result: ParseResult, files: list[FileResult]) -> ParseResult:
+    """The page's parse result with its files merged (see :func:`merge_files`). A page that is
+    not a report by itself but carries a report title and links a file that parses as a report
+    (a cover page: 详见附件) becomes a report, its content from the file."""
+    from ..parsing.title import looks_like_report_title
+
+    item = result.item
+    if not result.is_report:
+        if result.kind not in ("news", "other", "error") or not looks_like_report_title(item.title or ""):
+            return result
+        report_file = next((f for f in files if f.parsed is not None and f.parsed.is_report), None)
+        if report_file is None:
+            return result
+        result = ParseResult(kind="report", reason=f"report published as a file: {report_file.attachment.name}",
+                             item=item)
+        item.warnings.append(f"the page is a cover: the report is the attached file {report_file.attachment.name}")
+    merge_files(item, files)
+    return result

@@ -47,13 +47,13 @@ def _xls(data: bytes) -> list[list[list[str]]]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except xlrd.biffh.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise Unreadable("encrypted (password-protected workbook)") from None
         raise
     except NotImplementedError:  # formatting_info is not supported for some BIFF versions
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     out = []
     for sheet in book.sheets():
         if sheet.nrows * sheet.ncols > MAX_CELLS:
