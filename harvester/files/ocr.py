@@ -77,7 +77,8 @@ def ocr_image_array(image) -> FileContent:
         content.error = "no text recognised in the picture"
         return content
     content.confidence = sum(b.conf for b in boxes) / len(boxes)
-    rows_y, cols_x = ruling_lines(array)
+    char_h = sorted(b.h for b in boxes)[len(boxes) // 2]
+    rows_y, cols_x = ruling_lines(array, char_h)
     in_table: list[Box] = []
     outside: list[Box] = []
     if len(rows_y) >= 3 and len(cols_x) >= 2:
@@ -121,16 +122,19 @@ class Box:
         return self.y1 - self.y0
 
 
-def ruling_lines(gray) -> tuple[list[int], list[int]]:
-    """y of the horizontal and x of the vertical ruling lines of a table picture (lines at
-    least a third of the picture long), by morphological opening of the dark pixels."""
+def ruling_lines(gray, char_height: float = 0) -> tuple[list[int], list[int]]:
+    """y of the horizontal and x of the vertical ruling lines of a table picture, by
+    morphological opening of the dark pixels: horizontal lines at least a third of the picture
+    wide, vertical ones at least an eighth of its height and 2.5 text lines tall (so that the
+    strokes of 1 or 丨 in a short table are no column lines)."""
     import cv2
     import numpy as np
 
     dark = (gray < 160).astype(np.uint8)
     h, w = dark.shape
     horiz = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(10, w // 3), 1)))
-    vert = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(10, h // 8))))
+    vertical = max(10, h // 8, int(2.5 * char_height))
+    vert = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vertical)))
     return _positions(horiz.sum(axis=1)), _positions(vert.sum(axis=0))
 
 

@@ -305,7 +305,7 @@ YUXI_2017_TABLE = _cells([
     ("3.不予公开答复数", "件", "4"),
     ("四、行政复议数量", "件", "1"),
     ("五、行政诉讼数量", "件", "0"),
-    ("六、举报投诉数量", "件", "0"),
+    ("六、行政申诉数量", "件", "0"),
     ("七、依申请公开收取费用", "元", "0"),
 ])
 #: What OCR of YUXI_2017_TABLE must add to the seed page's statistics (keys the text lacks).
