@@ -303,7 +303,7 @@ YUXI_2017_TABLE = _cells([
     ("1.同意公开答复数", "件", "14"),
     ("2.同意部分公开答复数", "件", "3"),
     ("3.不予公开答复数", "件", "4"),
-    ("四、行政复议数量", "件", "1"),
+    ("四、行政复议数量", "件", "0"),
     ("五、行政诉讼数量", "件", "0"),
     ("六、行政申诉数量", "件", "0"),
     ("七、依申请公开收取费用", "元", "0"),
@@ -312,8 +312,7 @@ YUXI_2017_TABLE = _cells([
 YUXI_2017_FILE_STATS = {
     "requests.channel.in_person": 9, "requests.channel.online": 10, "requests.channel.letter": 3,
     "requests.completed": 21, "requests.result.disclosed": 14, "requests.result.partially_disclosed": 3,
-    "requests.result.not_disclosed": 4, "reconsideration.received": 1, "litigation.received": 0,
-    "complaints.received": 0, "fees.collected": 0,
+    "requests.result.not_disclosed": 4, "fees.collected": 0,
 }
 
 
