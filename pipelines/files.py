@@ -144,20 +144,13 @@ class FilesPipeline:
         return apply_files(result, results)
 
     def _parse_file_page(self, item: PageItem):
-        from harvester.files import extract_file
-        from harvester.files.report import parse_content
+        from harvester.files.report import parse_file_page
 
-        ctype = (item.headers.get("content-type") or [None])[0] if isinstance(item.headers, dict) else None
-        content = extract_file(item.body, item.final_url or item.url, ctype, ocr=self.ocr)
-        if not content.ok:
-            result = item.result
-            result.item.warnings.append(f"the page is a file that could not be read: {content.error}")
-            return result
-        parsed = parse_content(content, item.url, item.url.rsplit("/", 1)[-1])
-        item.result.item.__dict__.update({k: v for k, v in parsed.item.__dict__.items()
-                                          if k not in ("site", "fetched_at", "content_sha256", "status",
-                                                       "final_url", "harvest_run")})
-        parsed.item = item.result.item
+        parsed = parse_file_page(item.url, item.body, item.headers, item.site, ocr=self.ocr)
+        before = item.result.item
+        for name in ("fetched_at", "content_sha256", "status", "final_url", "harvest_run"):
+            setattr(parsed.item, name, getattr(before, name))
+        self.crawler.stats.inc_value("harvester/files/report_is_file")
         return parsed
 
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..items import Attachment, ReportItem, Stat
-from ..parsing import ParseResult, parse_page
+from .. import parsing
+from ..parsing import ParseResult
 from .extract import extract_file
 from .types import FileContent, Grid
 
@@ -51,7 +52,7 @@ def parse_content(content: FileContent, url: str, name: str = "") -> ParseResult
     """Parse a file's content as a report page. Statistics read from an OCR'd table are marked
     ``source="ocr"`` with their cell's confidence; a failed identity check in an OCR'd table
     keeps its values out of the statistics (a warning says why)."""
-    result = parse_page(url, content_html(content, file_title(name) or None), {"content-type": "text/html; charset=utf-8"})
+    result = parsing.parse_page(url, content_html(content, file_title(name) or None), {"content-type": "text/html; charset=utf-8"})
     item = result.item
     if not result.is_report:
         # An attachment alone is often no report (a statistics table, a picture of one): its
@@ -217,4 +218,64 @@ def apply_files(result: ParseResult, files: list[FileResult]) -> ParseResult:
                              item=item)
         item.warnings.append(f"the page is a cover: the report is the attached file {report_file.attachment.name}")
     merge_files(item, files)
+    return result
+
+
+#: Attachment kinds the crawl fetches (and re-parse merges from the archive).
+FILE_KINDS = ("pdf", "doc", "xls", "image")
+
+StoredFiles = "Callable[[list[str]], dict[str, tuple[dict, bytes | None]]]"
+
+
+def parse_with_files(url: str, body: bytes, headers=None, site: str | None = None, *,
+                     stored_files=None, ocr: bool | None = None) -> ParseResult:
+    """Parse a stored page as the crawl did: a body that is itself a file (a PDF the listing
+    links directly) through the file readers; an HTML page through ``parse_page``, then its
+    linked files merged from ``stored_files(urls) -> {url: (row, bytes)}`` (the archive:
+    offline). Never raises."""
+    from .extract import sniff_format
+
+    if sniff_format(body[:4096]) not in ("html", "text", "empty", "unknown"):
+        return parse_file_page(url, body, headers, site, ocr=ocr)
+    result = parsing.parse_page(url, body, headers, site)  # looked up at call time: tests swap it
+    if stored_files is None:
+        return result
+    from ..parsing.title import looks_like_report_title
+
+    attachments = [a for a in result.item.attachments if a.kind in FILE_KINDS]
+    cover = result.kind in ("news", "other", "error") and looks_like_report_title(result.item.title or "")
+    if not attachments or not (result.is_report or cover):
+        return result
+    rows = stored_files([a.url for a in attachments])
+    files = []
+    for attachment in attachments:
+        row, data = rows.get(attachment.url, (None, None))
+        if row is None:
+            continue  # never fetched (linked after the harvest, or files off): nothing to merge
+        if data is None:
+            files.append(FileResult(attachment, FileContent(format="unknown", error=f"not fetched: {row.get('error')}")))
+        else:
+            files.append(read_attachment(attachment, data, row.get("content_type"), ocr=ocr))
+    return apply_files(result, files)
+
+
+def parse_file_page(url: str, body: bytes, headers=None, site: str | None = None, *,
+                    ocr: bool | None = None) -> ParseResult:
+    """A report that is a file (the URL answers with a PDF, DOC, XLS or picture)."""
+    from ..items import ReportItem
+
+    ctype = None
+    if headers:
+        for k, v in dict(headers).items():
+            if str(k).lower() == "content-type":
+                ctype = v[0] if isinstance(v, (list, tuple)) else v
+                ctype = ctype.decode("latin-1") if isinstance(ctype, bytes) else ctype
+    content = extract_file(body, url, ctype, ocr=ocr)
+    if not content.ok:
+        item = ReportItem(site=site or "", url=url)
+        item.warnings.append(f"the page is a file that could not be read: {content.error}")
+        return ParseResult(kind="error", reason=f"unreadable file: {content.error}", item=item)
+    result = parse_content(content, url, url.rsplit("/", 1)[-1])
+    result.item.site = site or result.item.site
+    result.item.warnings[:0] = [f"file: {w}" for w in content.warnings]
     return result

@@ -87,12 +87,15 @@ def save_files(store, page_url: str, run_id: int | None, files: list[FetchedFile
 
 def stored_files(store, page_url: str, urls: list[str]) -> dict[str, tuple[dict[str, Any], bytes | None]]:
     """Stored rows (and bytes) of the given file URLs: what re-parse merges, offline."""
+    with store.session() as session:
+        return stored_files_in(session, urls)
+
+
+def stored_files_in(session, urls: list[str]) -> dict[str, tuple[dict[str, Any], bytes | None]]:
     from .store import load_body
 
     out: dict[str, tuple[dict[str, Any], bytes | None]] = {}
-    if not urls:
-        return out
-    with store.session() as session:
+    if urls:
         for row in session.scalars(select(AttachmentFile).where(AttachmentFile.url.in_(urls))):
             body = load_body(session, row.content_sha256) if row.content_sha256 else None
             out[row.url] = ({"name": row.name, "kind": row.kind, "content_type": row.content_type,

@@ -118,6 +118,18 @@ def test_yuxi_table_pictures_yield_statistics_marked_as_ocr(harvest):
     assert checked == 2  # the 2017 seed (表格.jpg) and 2019's requests table
 
 
+@pytest.mark.parametrize("site,ocr", [("yongkang", "0"), ("yuxi", "1")])
+def test_reparse_merges_the_stored_files_offline(harvest, site, ocr):
+    """Re-parse reads the files from the archive: same output as the crawl (no version changes,
+    the cover page still a report, the OCR'd statistics still there)."""
+    from crawl.conftest import harvester_cli
+
+    out = harvester_cli("reparse", "--site", site, "--db", str(harvest), env={"HARVESTER_OCR": ocr})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "changed (new version):     0" in out.stdout, out.stdout
+    assert "no longer reports:           0" in out.stdout, out.stdout
+
+
 def test_second_harvest_fetches_no_file_again(harvest, replicas):
     before = {r["url"]: r for r in file_rows(Store(f"sqlite:///{harvest}"))}
     result = scrapy_crawl("panzhihua", replicas.base_urls["panzhihua"], harvest, *FAST)
