@@ -85,7 +85,7 @@ def ocr_image_array(image) -> FileContent:
         top, bottom, left, right = rows_y[0], rows_y[-1], cols_x[0], cols_x[-1]
         for b in boxes:
             (in_table if top <= b.cy <= bottom and left <= b.cx <= right else outside).append(b)
-        grid, confidences = _grid_from_lines(in_table, rows_y, cols_x)
+        grid, confidences = _grid_from_lines(in_table, rows_y, cols_x, array, engine)
     else:
         outside = boxes
         grid, confidences = _grid_from_alignment(boxes)
@@ -151,7 +151,12 @@ def _positions(profile) -> list[int]:
     return out
 
 
-def _grid_from_lines(boxes: list[Box], rows_y: list[int], cols_x: list[int]) -> tuple[Grid, list[list[float | None]]]:
+#: A cell with less ink than this (share of dark pixels) is empty, not a missed digit.
+EMPTY_CELL_INK = 0.003
+
+
+def _grid_from_lines(boxes: list[Box], rows_y: list[int], cols_x: list[int], gray=None,
+                     engine=None) -> tuple[Grid, list[list[float | None]]]:
     import bisect
 
     nrows, ncols = len(rows_y) - 1, len(cols_x) - 1
@@ -167,8 +172,14 @@ def _grid_from_lines(boxes: list[Box], rows_y: list[int], cols_x: list[int]) -> 
         row, crow = [], []
         for c in range(ncols):
             found = cells.get((r, c), [])
-            row.append(fix_digits("".join(_lines(found))))
-            crow.append(min(b.conf for b in found) if found else None)
+            text = fix_digits("".join(_lines(found)))
+            cell_conf = min(b.conf for b in found) if found else None
+            if not found and gray is not None and engine is not None:
+                # The detector works on the picture shrunk to 2000 px: a lone "0" in a wide
+                # table can vanish. A cell with ink but no text is recognised on its own.
+                text, cell_conf = _recognise_cell(gray, engine, rows_y[r], rows_y[r + 1], cols_x[c], cols_x[c + 1])
+            row.append(text)
+            crow.append(cell_conf)
         grid.append(row)
         conf.append(crow)
     keep = [i for i, row in enumerate(grid) if any(row)]
@@ -185,6 +196,41 @@ def fix_digits(text: str) -> str:
     if text and _NUMBERISH_RE.match(text) and (any(ch.isdigit() for ch in text) or len(text.strip()) == 1):
         return text.translate(_CONFUSABLE).replace(" ", "")
     return text
+
+
+def _recognise_cell(gray, engine, top: int, bottom: int, left: int, right: int) -> tuple[str, float | None]:
+    import numpy as np
+
+    inset = 3
+    crop = gray[top + inset:bottom - inset + 1, left + inset:right - inset + 1]
+    if crop.size == 0 or (crop < 160).mean() < EMPTY_CELL_INK:
+        return "", None
+    ys, xs = np.nonzero(crop < 160)
+    pad = 6
+    crop = crop[max(0, ys.min() - pad):ys.max() + pad + 1, max(0, xs.min() - pad):xs.max() + pad + 1]
+    crop = np.pad(crop, 8, constant_values=255)
+    text, score = _recognise(engine, crop)
+    text = fix_digits(text)
+    if text and score >= 0.8:
+        return text, score
+    # A lone glyph has no context (the recogniser reads a single 0 as 。 or o): written three
+    # times in a row it reads as a number; the cell is that number if the three agree.
+    text, score = _recognise(engine, np.concatenate([crop] * 3, axis=1))
+    text = text.translate(_CONFUSABLE).replace(" ", "")
+    n = len(text) // 3
+    if n and len(text) == 3 * n and text == text[:n] * 3 and text[:n].isdigit() and score >= 0.5:
+        return text[:n], score
+    return "", None
+
+
+def _recognise(engine, crop) -> tuple[str, float]:
+    import numpy as np
+
+    with _ENGINE_LOCK:
+        result, _ = engine(np.stack([crop] * 3, axis=-1), use_det=False, use_cls=False, use_rec=True)
+    if not result or not result[0][0].strip():
+        return "", 0.0
+    return result[0][0].strip(), float(result[0][1])
 
 
 def _rows(boxes: list[Box]) -> list[list[Box]]:
