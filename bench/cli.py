@@ -1,4 +1,5 @@
-"""``python -m bench``: the five figures of issue 7, each a ratio measured side by side in this run.
+"""``python -m bench``: the five figures of issue 7 and figure 6 of issue 10 (parse vs floor per
+page), each a ratio measured side by side in this run.
 
     python -m bench            # the full run (1k-50k reports, ~25 minutes on 2 cores)
     python -m bench --quick    # a small smoke run (< 2 minutes)
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .machine import describe, one_line
+from .parsecost import figure6
 from .runner import REPO, ServerProcess, run_job
 from .scaled import ScaleSpec, materialize
 
@@ -207,7 +209,7 @@ class Bench:
         self.say(f"  {self.out['pages']}")
         steps: list[tuple[int, Callable[[], None]]] = [
             (1, self.figure1), (2, self.figure2_3), (3, lambda: None), (4, self.figure4_crawls),
-            (4, self.figure4_reparse), (5, self.figure5)]
+            (4, self.figure4_reparse), (5, self.figure5), (6, lambda: figure6(self))]
         if 2 not in self.figures and 3 in self.figures:
             steps[1] = (3, self.figure2_3)
         if 5 in self.figures and 4 not in self.figures:
@@ -226,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run under 2 minutes")
-    parser.add_argument("--figures", default="1,2,3,4,5", help="which figures (default: all)")
+    parser.add_argument("--figures", default="1,2,3,4,5,6", help="which figures (default: all)")
     parser.add_argument("--fig1-size", type=int, help="reports for figure 1 (default 1000)")
     parser.add_argument("--pipeline-size", type=int, help="reports for figures 2 and 3 (default 5000)")
     parser.add_argument("--crawl-sizes", help="figure 4 crawl sizes, comma separated (default 1000,5000,10000)")

@@ -269,6 +269,9 @@ JOBS: dict[str, Callable[[dict], None]] = {
     "serve": job_serve, "crawl": job_crawl, "import": job_import, "reparse": job_reparse,
     "floor": job_floor, "export": job_export,
 }
+from .parsecost import job_parse_cost  # noqa: E402  (figure 6, issue 10; its own module)
+
+JOBS["parse_cost"] = job_parse_cost
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -75,6 +75,10 @@ def render(r: dict) -> str:
             f"- export of {e['jsonl_reports']} reports: JSONL **{e['jsonl_seconds']} s** ({e['jsonl_bytes'] / 2**20:.0f} MiB), "
             f"CSV **{e['csv_seconds']} s** ({e['csv_stats']} statistics rows); peak RSS {e['peak_rss_mb']} MB", "",
         ]
+    if "figure6" in r:
+        from .parsecost import render as render_figure6
+
+        out += render_figure6(r["figure6"])
     return "\n".join(out)
 
 

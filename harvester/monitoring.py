@@ -70,6 +70,17 @@ def check_warning_share(stats: dict[str, Any], max_share: float) -> Check:
                  f"limit {max_share:.0%})", round(share, 4), max_share)
 
 
+def check_kept_reports(stats: dict[str, Any]) -> Check:
+    """Known reports that answered something else (maintenance page, empty body) were kept current;
+    someone should look whether the site withdrew them (docs/reliability.md)."""
+    kept = int(stats.get("harvester/kept_reports") or 0)
+    if kept:
+        return Check("kept_reports", ALERT, f"{kept} known reports answered a page that is not a report (maintenance "
+                     "page, empty or broken body); kept current until a 404/410 or a new version says otherwise",
+                     kept, 0)
+    return Check("kept_reports", OK, "no known report answered a non-report page", 0, 0)
+
+
 def check_last_year(report_years: Iterable[int], today: date, agency: str) -> Check:
     """The body's report on last year, once it is due."""
     year = today.year - 1
@@ -89,6 +100,7 @@ def run_checks(stats: dict[str, Any], *, report_years: Iterable[int], today: dat
         check_reports(stats),
         check_error_ratio(stats, max_error_ratio),
         check_warning_share(stats, max_warning_share),
+        check_kept_reports(stats),
         check_last_year(report_years, today, agency),
     ]
 

@@ -27,6 +27,24 @@ RETRY_TIMES = 2
 # 304 answers the conditional requests of known pages (harvester.incremental).
 HTTPERROR_ALLOWED_CODES = [304, 404, 410, 412, 521]
 
+# --- hostile sites (docs/reliability.md) ----------------------------------------------------------
+
+#: Largest answer accepted, compressed or not: Scrapy 2.19's HttpCompressionMiddleware applies it
+#: to the decompressed size as it inflates (a gzip bomb stops at this size, memory bounded).
+#: Annual-report pages are well under 2 MiB; attachments are linked, not downloaded.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+#: A redirect chain longer than this is a failure (a cycle ends here, recorded with its reason).
+REDIRECT_MAX_TIMES = 5
+#: Longest Retry-After (seconds) a 429/503 answer may ask for; a longer one is not retried.
+HARVESTER_RETRY_AFTER_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    # Only http(s) of the site's own host and port, redirects included (harvester.urls).
+    "harvester.middlewares.SiteBoundaryMiddleware": 40,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "harvester.middlewares.RetryAfterMiddleware": 550,
+}
+
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -1,11 +1,12 @@
-"""Parse pipeline: classify and parse each cleaned page (harvester.parsing.parse_cleaned) and
-attach the fetch's provenance to the report item."""
+"""Parse pipeline: classify and parse each cleaned page (harvester.parsing.parse_cleaned), apply
+the registry body's hints (harvester.hints) and attach the fetch's provenance to the report item."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 
+from harvester.hints import apply_hints, hints_for
 from harvester.items import PageItem
 from harvester.parsing import parse_cleaned
 
@@ -26,6 +27,7 @@ class ParsePipeline:
         stats = self.crawler.stats
         try:
             result = parse_cleaned(item.cleaned, item.site)
+            apply_hints(result.item, hints_for(item.site))
         except Exception:  # the raw page is still stored; `harvester reparse` retries it later
             logger.exception("parsing failed for %s", item.url)
             stats.inc_value("harvester/parse_errors")

@@ -49,6 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"harvester: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # a database fault (locked, corrupt, disk full) is one line too
+        from ..storage import database_fault
+
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        print(f"harvester: error: {fault}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("harvester: interrupted; what was stored so far is kept", file=sys.stderr)
         return 130

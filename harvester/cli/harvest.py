@@ -196,6 +196,9 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
         elif r.finish_reason == "renderer_missing":
             problems.append((r.site, "needs a JavaScript renderer: set SPLASH_URL=http://127.0.0.1:8050 (scripts/splash.sh "
                              "start) or use --renderer playwright with Debian's chromium; see README, Rendering"))
+        elif r.finish_reason == "storage_failed":
+            problems.append((r.site, f"storage failed: {r.stat('harvester/storage_error', 'database error')}; the crawl "
+                             "stopped, pages not stored are fetched again by the next harvest"))
         elif r.finish_reason not in ("finished", None):
             problems.append((r.site, f"crawl stopped: {r.finish_reason}"))
         elif not reports_seen(r.stats):

@@ -20,7 +20,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..storage.queries import iter_runs
 
-    store = open_store(args.db, must_exist=True)
+    store = open_store(args.db, must_exist=True, read_only=True)
     try:
         runs = list(iter_runs(store, site=args.site, limit=args.limit or None, with_stats=args.json))
     finally:

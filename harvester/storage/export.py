@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
+from contextlib import contextmanager
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,7 +199,54 @@ def output_paths(out: str | Path, fmt: str) -> tuple[Path, Path]:
         path = path.with_name(f"{path.name}.{fmt}")
     return path, path.with_name(f"{path.stem}.stats{path.suffix}")
 
+#: A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice);
+    numbers stay numbers. Site-supplied text (titles, body, warnings) reaches every column."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: csv_safe(value) for key, value in row.items()}
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` that replaces it only once fully written: a full disk or
+    a crash leaves the previous file (or none), never a truncated one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=str(path.parent or "."))
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@contextmanager
+def atomic_pair(first: Path, second: Path) -> Iterator[tuple[Path, Path]]:
+    """Two files written together: both replace their targets, or neither does."""
+    with atomic_path(first) as tmp_first:
+        with atomic_path(second) as tmp_second:
+            yield tmp_first, tmp_second
+
+
 def write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: Path) -> tuple[int, int]:
+    with atomic_pair(reports_path, stats_path) as (tmp_reports, tmp_stats):
+        return _write_csv(reports, tmp_reports, tmp_stats)
+
+
+def _write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: Path) -> tuple[int, int]:
     n_reports = n_stats = 0
     # utf-8-sig: spreadsheet programs then read the Chinese text correctly.
     with open(reports_path, "w", newline="", encoding="utf-8-sig") as rf, open(
@@ -207,10 +257,10 @@ def write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: P
         report_writer.writeheader()
         stat_writer.writeheader()
         for stored in reports:
-            report_writer.writerow(report_row(stored))
+            report_writer.writerow(_safe_row(report_row(stored)))
             n_reports += 1
             for row in stat_rows(stored):
-                stat_writer.writerow(row)
+                stat_writer.writerow(_safe_row(row))
                 n_stats += 1
     return n_reports, n_stats
 
@@ -234,6 +284,12 @@ def write_parquet(
         import pyarrow.parquet as pq
     except ImportError as exc:  # optional dependency (extra "export")
         raise RuntimeError("parquet export needs pyarrow: pip install 'harvester[export]'") from exc
+    with atomic_pair(reports_path, stats_path) as (tmp_reports, tmp_stats):
+        return _write_parquet(pa, pq, reports, tmp_reports, tmp_stats, chunk_rows)
+
+
+def _write_parquet(pa: Any, pq: Any, reports: Iterator[StoredReport], reports_path: Path, stats_path: Path,
+                   chunk_rows: int) -> tuple[int, int]:
     report_schema, stat_schema = _arrow_schema(REPORT_COLUMNS), _arrow_schema(STAT_COLUMNS)
     n_reports = n_stats = 0
     report_buffer: list[dict] = []

@@ -168,6 +168,9 @@ class Snapshot(Base):
     fetch_count: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[int]
     final_url: Mapped[str | None] = mapped_column(Text)
+    #: The URL as the listing gave it (tracking parameters, index page...); the page's URL is
+    #: its canonical form (harvester.urls.canonical_url).
+    listed_url: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     referer: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
@@ -225,6 +228,7 @@ class Report(Base):
     agency: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(String(12))
     published_date: Mapped[str | None] = mapped_column(String(32))
     signed_date: Mapped[str | None] = mapped_column(String(32))
     index_no: Mapped[str | None] = mapped_column(Text)
@@ -235,6 +239,8 @@ class Report(Base):
     tables: Mapped[list[Any]] = mapped_column(default=list)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     cleaning: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Where agency and region were read (page part or ``registry``).
+    field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
 
 
 class ReportStat(Base):

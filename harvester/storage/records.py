@@ -21,6 +21,7 @@ SCALAR_FIELDS = (
     "agency",
     "publisher",
     "region",
+    "region_code",
     "published_date",
     "signed_date",
     "index_no",
@@ -28,7 +29,9 @@ SCALAR_FIELDS = (
     "category",
     "body_text",
 )
-JSON_FIELDS = ("sections", "tables", "warnings", "cleaning")
+JSON_FIELDS = ("sections", "tables", "warnings", "cleaning", "field_sources")
+#: JSON fields holding an object (the others hold lists).
+_OBJECT_FIELDS = ("cleaning", "field_sources")
 
 
 def utcnow() -> datetime:
@@ -167,7 +170,7 @@ def report_row_values(output: dict[str, Any]) -> dict[str, Any]:
     values = {name: output.get(name) for name in SCALAR_FIELDS}
     values["body_text"] = values["body_text"] or ""
     for name in JSON_FIELDS:
-        values[name] = output.get(name) or ({} if name == "cleaning" else [])
+        values[name] = output.get(name) or ({} if name in _OBJECT_FIELDS else [])
     return values
 
 
@@ -230,6 +233,7 @@ def report_output(report: Report, stats: Iterable[ReportStat], attachments: Iter
     ]
     data["warnings"] = list(report.warnings or [])
     data["cleaning"] = dict(report.cleaning or {})
+    data["field_sources"] = dict(report.field_sources or {})
     data["parser_version"] = report.parser_version
     return data
 
