@@ -48,11 +48,12 @@ def file_title(name: str) -> str:
     return re.sub(r"^附件\s*\d*\s*[:：]?\s*", "", base).strip()
 
 
-def parse_content(content: FileContent, url: str, name: str = "") -> ParseResult:
+def parse_content(content: FileContent, url: str, name: str = "", site: str | None = None) -> ParseResult:
     """Parse a file's content as a report page. Statistics read from an OCR'd table are marked
     ``source="ocr"`` with their cell's confidence; a failed identity check in an OCR'd table
     keeps its values out of the statistics (a warning says why)."""
-    result = parsing.parse_page(url, content_html(content, file_title(name) or None), {"content-type": "text/html; charset=utf-8"})
+    result = parsing.parse_page(url, content_html(content, file_title(name) or None),
+                                {"content-type": "text/html; charset=utf-8"}, site)
     item = result.item
     if not result.is_report:
         # An attachment alone is often no report (a statistics table, a picture of one): its
@@ -275,7 +276,6 @@ def parse_file_page(url: str, body: bytes, headers=None, site: str | None = None
         item = ReportItem(site=site or "", url=url)
         item.warnings.append(f"the page is a file that could not be read: {content.error}")
         return ParseResult(kind="error", reason=f"unreadable file: {content.error}", item=item)
-    result = parse_content(content, url, url.rsplit("/", 1)[-1])
-    result.item.site = site or result.item.site
+    result = parse_content(content, url, url.rsplit("/", 1)[-1], site)
     result.item.warnings[:0] = [f"file: {w}" for w in content.warnings]
     return result
