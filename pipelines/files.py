@@ -95,8 +95,7 @@ class FilesPipeline:
         if self.incremental:
             known = await maybe_deferred_to_future(deferToThread(known_file, self.store, attachment.url))
             if known is not None:
-                rows = await maybe_deferred_to_future(
-                    deferToThread(stored_files, self.store, item.url, [attachment.url]))
+                rows = await maybe_deferred_to_future(deferToThread(stored_files, self.store, [attachment.url]))
                 _row, body = rows.get(attachment.url, (None, None))
                 if body is not None:
                     fetched.body, fetched.sha256, fetched.reused = body, known["sha256"], True

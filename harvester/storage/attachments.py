@@ -4,7 +4,7 @@ with the bytes content-addressed in ``bodies``; what incremental harvests and re
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +31,6 @@ class FetchedFile:
     extraction: dict[str, Any] | None = None
     #: Known and unchanged: not fetched again (incremental harvest), bytes read from the archive.
     reused: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def size(self) -> int | None:
@@ -85,7 +84,7 @@ def save_files(store, page_url: str, run_id: int | None, files: list[FetchedFile
             session.flush()
 
 
-def stored_files(store, page_url: str, urls: list[str]) -> dict[str, tuple[dict[str, Any], bytes | None]]:
+def stored_files(store, urls: list[str]) -> dict[str, tuple[dict[str, Any], bytes | None]]:
     """Stored rows (and bytes) of the given file URLs: what re-parse merges, offline."""
     with store.session() as session:
         return stored_files_in(session, urls)
