@@ -176,6 +176,9 @@ def extract_file(data: bytes, name: str = "", content_type: str | None = None, *
             content = reader(data, ocr_enabled() if ocr is None else ocr)
         except Unreadable as exc:
             content = FileContent(format=fmt, error=str(exc))
+        except ImportError as exc:  # the [files] extra is not installed
+            content = FileContent(format=fmt, error=f"no reader installed for {fmt} "
+                                  f"(pip install 'harvester[files]'): {exc}")
         except Exception as exc:  # a reader bug or an exotic file: a reason, never a crash
             log.debug("reading %s failed", name, exc_info=True)
             content = FileContent(format=fmt, error=f"corrupt or unreadable {fmt}: {type(exc).__name__}: {exc}"[:300])
