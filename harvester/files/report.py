@@ -150,7 +150,9 @@ def merge_files(item: ReportItem, files: list[FileResult]) -> None:
     """Fold a report page's attachments into its item, in place.
 
     - Statistics: a key the page lacks is taken from the file (``origin`` = the file's name);
-      a key the page has keeps the page's value, with a warning when the file disagrees.
+      when page and file disagree, a warning says so and the better source wins as on a page
+      (a table cell, or an OCR'd cell read with confidence >= 0.9, beats the page's prose;
+      otherwise the page's value is kept).
     - A page that is only a cover for its file (详见附件: little text of its own) takes the
       file's body text, sections, signed date, year and title where the page has none.
     - Tables of the files are added to ``tables`` with their origin; unreadable files add a
@@ -177,9 +179,16 @@ def merge_files(item: ReportItem, files: list[FileResult]) -> None:
                 item.stats.append(stat)
                 have[stat.key] = stat
             elif mine.value != stat.value and mine.origin is None:
+                if _outranks(stat, mine):
+                    # best source first, as on a page: a table cell beats a sentence
+                    item.stats[item.stats.index(mine)] = stat
+                    have[stat.key] = stat
+                    kept = "file value kept: a table beats the page's prose"
+                else:
+                    kept = "page value kept"
                 item.warnings.append(
                     f"attachment {name}: {stat.key} = {_number_text(stat.value)} in the file, "
-                    f"{_number_text(mine.value)} on the page (page value kept)")
+                    f"{_number_text(mine.value)} on the page ({kept})")
         for w in fitem.warnings:
             if w.startswith(("request table", "appeal table", "OCR")):
                 item.warnings.append(f"attachment {name}: {w}")
@@ -195,6 +204,19 @@ def merge_files(item: ReportItem, files: list[FileResult]) -> None:
     if any(f.content.ok for f in files):
         # the statistics are no longer only in a picture the parser could not read
         item.warnings[:] = [w for w in item.warnings if not _is_image_only_warning(w, item)]
+
+
+#: An OCR'd cell outranks page prose only when read this surely.
+OCR_TRUST = 0.9
+
+
+def _outranks(file_stat: Stat, page_stat: Stat) -> bool:
+    if page_stat.source != "text":
+        return False
+    if file_stat.source == "table":
+        return True
+    return file_stat.source == "ocr" and file_stat.confidence is not None and file_stat.confidence >= OCR_TRUST and (
+        file_stat.label is not None)
 
 
 def _is_image_only_warning(warning: str, item: ReportItem) -> bool:
