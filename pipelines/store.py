@@ -23,7 +23,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from harvester import __version__
 from harvester.incremental import build_plan
@@ -49,6 +49,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler) -> "StorePipeline":
+        if not crawler.settings.getbool("HARVESTER_ARCHIVE", True):
+            # scrapy shell / fetch / parse / check (harvester.commands): look, never write
+            raise NotConfigured  # no argument: Scrapy then skips it without a warning
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline

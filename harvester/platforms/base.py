@@ -9,6 +9,7 @@ pipelines clean, parse and store them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
@@ -73,6 +74,9 @@ class ReportSpider(scrapy.Spider):
 
     #: Key into harvester.sites.SITES; defaults to the spider name.
     site_key: str = ""
+    #: Path pattern of the platform's detail pages (``scrapy parse URL`` routes them to
+    #: parse_detail); None: every URL goes to ``parse``.
+    detail_url_re: re.Pattern[str] | None = None
     #: What the archive knows about the site (set by the store pipeline when the crawl opens);
     #: None crawls everything unconditionally (no pipelines, e.g. a bare benchmark crawl).
     harvest_plan: HarvestPlan | None = None
@@ -241,16 +245,37 @@ class ReportSpider(scrapy.Spider):
     def normalise_detail_url(self, url: str) -> str:
         return url.split("#", 1)[0]
 
-    def count_listing_page(self, response: Response) -> None:
+    def count_listing_page(self, response: Response) -> bool:
+        """Count a listing page; False when it answered an HTTP error (the caller stops there:
+        an error page is not a changed layout). 412 is left to the platforms that know it as a
+        JavaScript challenge."""
         self.listing_pages += 1
-        self.crawler.stats.inc_value("harvester/listing_pages")
+        stats = self.crawler.stats
+        stats.inc_value("harvester/listing_pages")
         if response.status >= 400:
             self.logger.error("listing page %s answered HTTP %s", response.url, response.status)
-            self.crawler.stats.inc_value("harvester/listing_errors")
+            stats.inc_value("harvester/listing_errors")
+            if not stats.get_value("harvester/listing_error"):
+                stats.set_value("harvester/listing_error", f"HTTP {response.status} at {response.url}")
+            return response.status == 412
+        return True
 
     # -- detail pages ---------------------------------------------------------------------------
 
+    def callback_for_url(self, url: str) -> Any:
+        """parse_detail for a URL of the platform's detail pages, else None (the listing)."""
+        if self.detail_url_re is not None and self.detail_url_re.search(urlsplit(url).path):
+            return self.parse_detail
+        return None
+
     def parse_detail(self, response: Response) -> Any:
+        """One detail page -> one page item (the pipelines clean, parse and store it).
+
+        @replica seed
+        @returns items 1 1
+        @returns requests 0 0
+        @report title report_year agency published_date sections stats
+        """
         stats = self.crawler.stats
         stats.inc_value("harvester/detail_pages")
         item = self.page_item(response)

@@ -146,6 +146,10 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+#: Database backends harvester is built and tested for (SQLAlchemy backend names).
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for ``url`` (already resolved by :func:`database_url`), connection checked.
     ``read_only``: an SQLite file opened without any write (see :func:`_read_only_connect`)."""
@@ -153,6 +157,13 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise StorageError(f"database {backend} is not supported ({display_url(url)}): use SQLite (a file path "
+                           "or sqlite:///PATH) or PostgreSQL (postgresql+psycopg://user@host/db)")
+    if backend == "postgresql" and parsed.get_driver_name() not in ("psycopg", "psycopg2", "psycopg_async"):
+        raise StorageError(f"PostgreSQL driver {parsed.get_driver_name()} is not supported ({display_url(url)}): "
+                           "write postgresql+psycopg://user@host/db (psycopg 3 is installed with harvester)")
     path = sqlite_path(url)
     read_only = read_only and path is not None
     if path is not None and not read_only:
@@ -163,7 +174,10 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         extra: dict[str, Any] = {"creator": _read_only_connect(path)} if read_only else {}
         engine = create_engine(url, pool_pre_ping=parsed.get_backend_name() != "sqlite",
                                json_serializer=_json_dumps, **extra)
-    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+    except ImportError as exc:
+        raise StorageError(f"cannot use database {display_url(url)}: its driver is not installed ({exc}); "
+                           "supported: sqlite:///PATH and postgresql+psycopg://user@host/db") from exc
+    except (ArgumentError, SQLAlchemyError) as exc:
         raise StorageError(f"cannot use database {display_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
@@ -207,6 +221,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Create or upgrade the schema; returns (revision before, revision after)."""
     from alembic import command
 
+    from .views import create_views, drop_views
+
     before = current_revision(engine)
     if revision == "head" and before == head_revision():
         return before, before  # the common case: nothing to do, skip Alembic's machinery
@@ -218,7 +234,12 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
+            # views are derived: off while migrations rebuild tables, back at the head
+            drop_views(connection)
             command.upgrade(config, revision)
+            if revision == "head":
+                drop_views(connection)
+                create_views(connection)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StorageError(f"cannot upgrade database {display_url(str(engine.url))}: {reason}") from exc

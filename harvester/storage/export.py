@@ -24,7 +24,9 @@ from sqlalchemy import select
 from .models import Page, Report, ReportAttachment, ReportStat, Snapshot
 from .records import PROVENANCE_FIELDS, SCALAR_FIELDS, iso, report_item
 from .store import Store
+from ..bodies import BODY_COLUMNS, body_identity, with_identity
 from ..items import ReportItem
+from ..units import normalise
 
 #: Flat report rows: identity, the contract's scalar fields (body_text last: it is long), counts of
 #: the nested fields, and provenance.
@@ -32,6 +34,7 @@ REPORT_COLUMNS = [
     "report_id",
     "version",
     "site",
+    *BODY_COLUMNS,
     "url",
     *(f for f in SCALAR_FIELDS if f != "body_text"),
     "sections_count",
@@ -47,16 +50,21 @@ REPORT_COLUMNS = [
     "page_gone_at",
     "body_text",
 ]
+#: Statistics rows (long format): who (body identity, printed name), which year, the statistic
+#: in its normalised unit (harvester.units) with the value and unit as printed, and provenance.
 STAT_COLUMNS = [
     "report_id",
     "site",
-    "url",
+    *BODY_COLUMNS,
     "report_year",
     "agency",
     "title",
+    "url",
     "key",
     "value",
     "unit",
+    "value_printed",
+    "unit_printed",
     "label",
     "source",
     "section",
@@ -118,12 +126,19 @@ def iter_current_reports(
             last_id = ids[-1]
 
 
+def body_fields(item: ReportItem) -> dict[str, str]:
+    """body_key, body_name, body_region of a report (the printed name stays in ``agency``)."""
+    identity = body_identity(item.site, item.agency).as_dict()
+    return {name: identity[name] for name in BODY_COLUMNS}
+
+
 def report_row(stored: StoredReport) -> dict[str, Any]:
     item = stored.item
     return {
         "report_id": stored.report_id,
         "version": stored.version,
         "site": item.site,
+        **body_fields(item),
         "url": item.url,
         "title": item.title,
         "report_year": item.report_year,
@@ -156,17 +171,22 @@ def report_row(stored: StoredReport) -> dict[str, Any]:
 
 def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
     item = stored.item
+    body = body_fields(item)
     for stat in item.stats:
+        measure = normalise(stat.key, stat.value, stat.unit)
         yield {
             "report_id": stored.report_id,
             "site": item.site,
-            "url": item.url,
+            **body,
             "report_year": item.report_year,
             "agency": item.agency,
             "title": item.title,
+            "url": item.url,
             "key": stat.key,
-            "value": stat.value,
-            "unit": stat.unit,
+            "value": measure.value,
+            "unit": measure.unit,
+            "value_printed": measure.value_printed,
+            "unit_printed": measure.unit_printed,
             "label": stat.label,
             "source": stat.source,
             "section": stat.section,
@@ -180,10 +200,15 @@ def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
         }
 
 
+def export_item(item: ReportItem) -> dict[str, Any]:
+    """The report item of the contract with the body identity beside the printed ``agency``."""
+    return with_identity(item.to_dict())
+
+
 def write_jsonl(reports: Iterator[StoredReport], out: IO[str]) -> int:
     count = 0
     for stored in reports:
-        out.write(json.dumps(stored.item.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json.dumps(export_item(stored.item), ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -269,7 +294,7 @@ def _arrow_schema(columns: list[str]):
     import pyarrow as pa
 
     def column_type(name: str):
-        if name == "value":
+        if name in ("value", "value_printed"):
             return pa.float64()
         return pa.int64() if name in INT_COLUMNS else pa.string()
 
@@ -303,7 +328,8 @@ def _write_parquet(pa: Any, pq: Any, reports: Iterator[StoredReport], reports_pa
                 report_writer.write_table(pa.Table.from_pylist(report_buffer, schema=report_schema))
                 report_buffer.clear()
             if stat_buffer and (force or len(stat_buffer) >= chunk_rows):
-                stat_buffer[:] = [dict(row, value=float(row["value"])) for row in stat_buffer]
+                stat_buffer[:] = [dict(row, value=float(row["value"]), value_printed=float(row["value_printed"]))
+                                  for row in stat_buffer]
                 stat_writer.write_table(pa.Table.from_pylist(stat_buffer, schema=stat_schema))
                 stat_buffer.clear()
 

@@ -2,7 +2,7 @@
 and where each statistic was read (report_stats.origin: the attachment's name; .confidence: OCR).
 
 Revision ID: 0005
-Revises: 0008 (assigned after 0002; relinked after main's 0003 -> 0008 when main was merged)
+Revises: 0006 (assigned after 0002; relinked after main's head 0006 when main was merged)
 Create Date: 2026-12-01
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0005'
-down_revision: Union[str, Sequence[str], None] = '0008'
+down_revision: Union[str, Sequence[str], None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
