@@ -11,6 +11,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
+from harvester.storage.views import create_views, drop_views
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0005'
@@ -47,16 +49,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attachment_files_content_sha256'), ['content_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachment_files_harvest_run_id'), ['harvest_run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachment_files_page_id'), ['page_id'], unique=False)
+    # SQLite rebuilds report_stats to add columns: the views of 0006 that name it go first
+    drop_views(op.get_bind())
     with op.batch_alter_table('report_stats', schema=None) as batch_op:
         batch_op.add_column(sa.Column('origin', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('confidence', sa.Float(), nullable=True))
+    create_views(op.get_bind())
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    drop_views(op.get_bind())
     with op.batch_alter_table('report_stats', schema=None) as batch_op:
         batch_op.drop_column('confidence')
         batch_op.drop_column('origin')
+    create_views(op.get_bind())
     with op.batch_alter_table('attachment_files', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_files_page_id'))
         batch_op.drop_index(batch_op.f('ix_attachment_files_harvest_run_id'))
