@@ -285,8 +285,6 @@ def parse_with_files(url: str, body: bytes, headers=None, site: str | None = Non
 def parse_file_page(url: str, body: bytes, headers=None, site: str | None = None, *,
                     ocr: bool | None = None) -> ParseResult:
     """A report that is a file (the URL answers with a PDF, DOC, XLS or picture)."""
-    from ..items import ReportItem
-
     ctype = None
     if headers:
         for k, v in dict(headers).items():
@@ -295,9 +293,11 @@ def parse_file_page(url: str, body: bytes, headers=None, site: str | None = None
                 ctype = ctype.decode("latin-1") if isinstance(ctype, bytes) else ctype
     content = extract_file(body, url, ctype, ocr=ocr)
     if not content.ok:
-        item = ReportItem(site=site or "", url=url)
-        item.warnings.append(f"the page is a file that could not be read: {content.error}")
-        return ParseResult(kind="error", reason=f"unreadable file: {content.error}", item=item)
+        # the parser's own verdict on non-HTML bytes (kind "file", cleaning.file_type), with why
+        result = parsing.parse_page(url, body, headers, site)
+        result.reason = f"{result.reason}; not read: {content.error}"
+        result.item.warnings.append(f"the page is a file that could not be read: {content.error}")
+        return result
     result = parse_content(content, url, url.rsplit("/", 1)[-1], site)
     result.item.warnings[:0] = [f"file: {w}" for w in content.warnings]
     return result

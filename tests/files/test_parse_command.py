@@ -35,4 +35,4 @@ def test_parse_unreadable_file_says_why(files, tmp_path):
     path.write_bytes(files["pdf"][:2000])
     out = _parse(str(path))
     assert out.returncode == 0, out.stderr
-    assert "kind:      error (unreadable file: corrupt PDF" in out.stdout
+    assert "kind:      file (a pdf file, not an HTML page; not read: corrupt PDF" in out.stdout
