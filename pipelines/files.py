@@ -73,7 +73,7 @@ class FilesPipeline:
     async def _process(self, item: PageItem) -> None:
         from harvester.files import sniff_format
 
-        if sniff_format(item.body[:4096] if len(item.body) > 4096 else item.body) not in ("html", "text", "empty", "unknown"):
+        if sniff_format(item.body[:4096]) not in ("html", "text", "empty", "unknown"):
             # the report *is* a file (a listing linking straight to a PDF)
             item.result = await maybe_deferred_to_future(deferToThread(self._parse_file_page, item))
             return

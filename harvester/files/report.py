@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..items import Attachment, ReportItem, Stat
 from .. import parsing
@@ -129,7 +129,6 @@ class FileResult:
     attachment: Attachment
     content: FileContent
     parsed: ParseResult | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def read_attachment(attachment: Attachment, data: bytes, content_type: str | None = None, *,
@@ -246,9 +245,6 @@ def apply_files(result: ParseResult, files: list[FileResult]) -> ParseResult:
 
 #: Attachment kinds the crawl fetches (and re-parse merges from the archive).
 FILE_KINDS = ("pdf", "doc", "xls", "image")
-
-StoredFiles = "Callable[[list[str]], dict[str, tuple[dict, bytes | None]]]"
-
 
 def parse_with_files(url: str, body: bytes, headers=None, site: str | None = None, *,
                      stored_files=None, ocr: bool | None = None) -> ParseResult:

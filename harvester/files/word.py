@@ -108,7 +108,6 @@ def read_rtf(data: bytes, ocr: bool = False) -> FileContent:
     depth = 0
     skip_depth: int | None = None
     rows: list[list[str]] = []
-    cell: list[str] = []
     row: list[str] = []
     tables: list[Grid] = []
     blocks: list = []
