@@ -23,7 +23,7 @@ def _replicas(edition: int, site: str | None) -> list[SiteReplica]:
 def _record(replica: SiteReplica, entry: Entry, base_urls: dict[str, str] | None) -> dict:
     doc = entry.doc
     base = (base_urls or {}).get(replica.key)
-    return {
+    record = {
         "site": replica.key,
         "url": base + entry.path if base else entry.path,
         "path": entry.path,
@@ -33,6 +33,22 @@ def _record(replica: SiteReplica, entry: Entry, base_urls: dict[str, str] | None
         "doc_id": doc.doc_id,
         "published": doc.published.isoformat(),
     }
+    files = _files(replica, doc, base)
+    if files:
+        # the real files the page links or shows (docs/files.md): what a harvest must store once
+        record["files"] = files
+        if doc.expected.get("content_in_file"):
+            record["content_in_file"] = doc.expected["content_in_file"]
+    return record
+
+
+def _files(replica: SiteReplica, doc, base: str | None) -> list[dict]:
+    out = []
+    for path, spec in replica.attachment_index_of(doc):
+        if spec.content:
+            out.append({"url": base + path if base else path, "name": spec.name, "kind": spec.kind,
+                        "content": spec.content})
+    return out
 
 
 def manifest(edition: int = 1, base_urls: dict[str, str] | None = None, site: str | None = None) -> list[dict]:

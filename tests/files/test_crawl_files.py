@@ -55,6 +55,10 @@ def test_every_linked_file_is_stored_once_and_read(harvest, replicas):
         for report in exported_reports(harvest, site):
             linked |= {a["url"] for a in report["attachments"] if a["kind"] in ("pdf", "doc", "xls", "image")}
     assert linked and set(by_url) == linked
+    # every real file the replica manifest lists for these sites' reports is among them
+    listed = {f["url"] for site in ("panzhihua", "yongkang", "yuxi")
+              for record in manifest(base_urls=replicas.base_urls, site=site) for f in record.get("files", [])}
+    assert listed and listed <= set(by_url)
     from urllib.request import urlopen
 
     for row in rows:
