@@ -13,14 +13,27 @@ _WS_RE = re.compile(r"[ \t\u3000\xa0]+")
 _NEW_PARA_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[①-⑳]|附件)")
 
 
-def join_wrapped(lines: list[str]) -> list[str]:
-    """Paragraphs from lines that a PDF wrapped at the right margin: a line as long as the
-    longest lines (a full line) that does not end a sentence continues on the next one."""
-    lines = [_WS_RE.sub(" ", line).strip() for line in lines]
-    lengths = sorted(len(line) for line in lines if line)
+#: A page number printed in the margin (- 3 -, 第3页, 3/12): no part of the text.
+PAGE_NUMBER_RE = re.compile(r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d{1,3}\s*页(?:\s*[,，/共]\s*共?\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+
+
+def full_width(lines: list[str]) -> int:
+    """The length of a full line (the 90th percentile of line lengths)."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
     if not lengths:
+        return 0
+    return lengths[int(len(lengths) * 0.9)] if len(lengths) >= 5 else lengths[-1]
+
+
+def join_wrapped(lines: list[str], full: int | None = None) -> list[str]:
+    """Paragraphs from lines that a PDF wrapped at the right margin: a line as long as a full
+    line (``full``, else measured on these lines) that does not end a sentence continues on the
+    next one. Page numbers are dropped."""
+    lines = [_WS_RE.sub(" ", line).strip() for line in lines]
+    lines = [line for line in lines if not PAGE_NUMBER_RE.match(line)]
+    if not any(lines):
         return []
-    full = lengths[int(len(lengths) * 0.9)] if len(lengths) >= 5 else lengths[-1]
+    full = full or full_width(lines)
     out: list[str] = []
     carry = False
     for line in lines:

@@ -137,6 +137,7 @@ def _real_file(spec: AttachmentSpec, doc) -> bytes:
         return filegen.table_image(filegen.expand_cells(spec.rows), fmt="PNG" if ext == "png" else "JPEG")
     blocks = doc.file_blocks if doc.file_blocks is not None else None
     paragraphs, tables = filegen.document_content(doc, blocks)
+    _, cell_tables = filegen.document_content(doc, blocks, cells=True)  # Word keeps merged cells
     if spec.content == "stats":
         grids = tables or [filegen.label_value_grid(paragraphs)]
         grids = [g for g in grids if g]
@@ -145,7 +146,7 @@ def _real_file(spec: AttachmentSpec, doc) -> bytes:
     if ext == "pdf":
         return filegen.report_pdf(doc.title, paragraphs, tables, scanned=spec.content == "scan")
     if ext == "docx":
-        return filegen.report_docx(doc.title, paragraphs, tables)
+        return filegen.report_docx(doc.title, paragraphs, cell_tables)
     if ext in ("doc", "wps"):
-        return filegen.report_doc(doc.title, paragraphs, tables)
+        return filegen.report_doc(doc.title, paragraphs, cell_tables)
     raise ValueError(f"no generator for {spec.filename} ({spec.content})")

@@ -235,8 +235,9 @@ def _page_image(title: str | None, paragraphs: list[str], tables: list[Grid]) ->
 
 # ------------------------------------------------------------------------------------ Word
 
-def report_docx(title: str, paragraphs: list[str], tables: list[Grid] = ()) -> bytes:
-    """A Word 2007+ document: a centred title, paragraphs, ruled tables (Table Grid)."""
+def report_docx(title: str, paragraphs: list[str], tables: list = ()) -> bytes:
+    """A Word 2007+ document: a centred title, paragraphs, ruled tables (Table Grid); tables
+    given as replica Cell rows get merged cells."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -251,12 +252,7 @@ def report_docx(title: str, paragraphs: list[str], tables: list[Grid] = ()) -> b
     for para in paragraphs:
         document.add_paragraph(para)
     for grid in tables:
-        ncols = max(len(r) for r in grid)
-        table = document.add_table(rows=len(grid), cols=ncols)
-        table.style = "Table Grid"
-        for r, row in enumerate(grid):
-            for c in range(ncols):
-                table.cell(r, c).text = row[c] if c < len(row) else ""
+        _docx_table(document, grid)
         document.add_paragraph("")
     document.core_properties.author = "harvester replica"
     import datetime as dt
@@ -266,6 +262,34 @@ def report_docx(title: str, paragraphs: list[str], tables: list[Grid] = ()) -> b
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _docx_table(document, table) -> None:
+    """A grid of texts, or replica table rows (Cells with spans) as merged Word cells, the way
+    report tables are typed (三、本年度办理结果 one cell down many rows)."""
+    if table and table[0] and isinstance(table[0][0], str):
+        placed = [(r, c, text, 1, 1) for r, row in enumerate(table) for c, text in enumerate(row)]
+        height, width = len(table), max(len(row) for row in table)
+    else:
+        taken: set[tuple[int, int]] = set()
+        placed = []
+        for r, row in enumerate(table):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+                placed.append((r, c, cell.text, cell.rowspan, cell.colspan))
+                c += cell.colspan
+        height = max(r for r, _ in taken) + 1
+        width = max(c for _, c in taken) + 1
+    out = document.add_table(rows=height, cols=width)
+    out.style = "Table Grid"
+    for r, c, text, rowspan, colspan in placed:
+        cell = out.cell(r, c)
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(out.cell(r + rowspan - 1, c + colspan - 1))
+        cell.text = text
 
 
 def _cache_dir() -> Path:
@@ -294,7 +318,13 @@ def convert_with_soffice(data: bytes, src_ext: str, dst_ext: str) -> bytes:
     return result
 
 
-def report_doc(title: str, paragraphs: list[str], tables: list[Grid] = ()) -> bytes:
+def office_pdf(title: str, paragraphs: list[str], tables: list = ()) -> bytes:
+    """The DOCX printed to PDF by LibreOffice: how most reports' PDFs are made (Word's merged
+    cells stay merged, long tables break across pages, a row may break in two)."""
+    return convert_with_soffice(report_docx(title, paragraphs, tables), "docx", "pdf")
+
+
+def report_doc(title: str, paragraphs: list[str], tables: list = ()) -> bytes:
     """A Word 97-2003 binary document (.doc), written by LibreOffice from the DOCX."""
     return convert_with_soffice(report_docx(title, paragraphs, tables), "docx", "doc")
 
@@ -375,9 +405,10 @@ def expand_cells(rows) -> Grid:
     return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
 
 
-def document_content(doc, blocks=None) -> tuple[list[str], list[Grid]]:
+def document_content(doc, blocks=None, *, cells: bool = False) -> tuple[list[str], list]:
     """(paragraphs, tables) of a corpus Document (or of ``blocks``): headings and paragraphs in
-    order, tables as grids; a seed document's verbatim lines; pictures are left out."""
+    order, tables as grids (``cells``: as the replica's Cell rows, spans kept, for Word's merged
+    cells); a seed document's verbatim lines; pictures are left out."""
     if doc.seed_text and blocks is None:
         return [line.strip() for line in doc.seed_text.splitlines() if line.strip()], []
     paragraphs: list[str] = []
@@ -386,7 +417,7 @@ def document_content(doc, blocks=None) -> tuple[list[str], list[Grid]]:
         if block.kind in ("heading", "para") and block.text:
             paragraphs.append(block.text)
         elif block.kind == "table" and block.rows:
-            tables.append(expand_cells(block.rows))
+            tables.append(block.rows if cells else expand_cells(block.rows))
     return paragraphs, tables
 
 

@@ -84,3 +84,19 @@ def test_pdf_table_running_over_a_page_break_is_one_table(files):
     assert content.pages >= 2
     requests = [g for g in content.tables if any("本年新收" in c for row in g for c in row)]
     assert len(requests) == 1 and any("结转下年度继续办理" in row[0] for row in requests[0])
+
+
+def test_pdf_printed_by_an_office_suite_with_merged_cells(modern_doc):
+    """How most report PDFs are made: Word's merged cells (三、本年度办理结果 down 20 rows), the
+    request table breaking across pages, a row cut in two by the break. Merged positions take
+    the text of their cell, as HTML spans are expanded."""
+    import shutil
+
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice is not installed")
+    paragraphs, cell_tables = filegen.document_content(modern_doc, cells=True)
+    data = filegen.office_pdf(modern_doc.title, paragraphs, cell_tables)
+    content = extract_file(data, "printed.pdf")
+    assert content.ok and len(content.tables) == 3
+    result = parse_content(content, "http://example.test/printed.pdf", "printed.pdf")
+    _check_report(result.item, modern_doc)
