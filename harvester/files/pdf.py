@@ -5,6 +5,8 @@ have lines, scanned pages (no text layer) through OCR when it is on. Measured in
 
 from __future__ import annotations
 
+import threading
+
 from .layout import PAGE_NUMBER_RE, full_width, join_wrapped, rectangular, tidy_cell
 from .types import FileContent, Grid
 
@@ -14,7 +16,17 @@ MIN_TEXT_CHARS = 20
 OCR_SCALE = 2.5
 
 
+#: PDFium is not thread-safe (pypdfium2's documentation): the crawl reads files in a thread
+#: pool, several sites at once in `harvester demo`; one PDF at a time per process.
+_PDFIUM_LOCK = threading.Lock()
+
+
 def read_pdf(data: bytes, ocr: bool) -> FileContent:
+    with _PDFIUM_LOCK:
+        return _read_pdf(data, ocr)
+
+
+def _read_pdf(data: bytes, ocr: bool) -> FileContent:
     import pypdfium2 as pdfium
 
     try:
