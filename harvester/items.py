@@ -43,6 +43,9 @@ class PageItem:
     #: Filled by the store: why the page's current report was kept although this fetch did not
     #: give a report (maintenance page, empty body); the run raises an alert.
     kept_report: str | None = None
+    #: Filled by the files pipeline: the linked files fetched (or found stored) with this page
+    #: (harvester.storage.attachments.FetchedFile), stored by the store pipeline.
+    files: list = field(default_factory=list)
 
     @property
     def encoding(self) -> str | None:
@@ -62,8 +65,14 @@ class Stat:
     value: int | float
     unit: str | None
     label: str
-    source: Literal["text", "table"]
+    #: text (prose), table (a table cell), ocr (a table cell read by OCR from a picture or scan)
+    source: Literal["text", "table", "ocr"]
     section: str | None = None
+    #: Where the value was read: None for the page itself, else the attachment's name (e.g.
+    #: 表格.jpg, 2019年统计报表.xls) when it came from a file the page links.
+    origin: str | None = None
+    #: OCR values: the recognition confidence (0-1) of the cell the value was read from.
+    confidence: float | None = None
 
 
 @dataclass

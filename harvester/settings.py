@@ -61,6 +61,7 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.parse.ParsePipeline": 200,
+    "pipelines.files.FilesPipeline": 250,
     "pipelines.store.StorePipeline": 300,
     # `-o/-O FILE` (FEEDS): page items become report records (harvester.feeds); off otherwise.
     "pipelines.feed.ReportFeedPipeline": 900,
@@ -127,3 +128,16 @@ HARVESTER_SKIP_NON_REPORT_TITLES = True
 #: Spiders come from spiders/ and from the registry of bodies: `scrapy crawl <key>` works for
 #: every registry body (harvester/registry/bodies.toml and the files in $HARVESTER_REGISTRY).
 SPIDER_LOADER_CLASS = "harvester.registry.spiderloader.RegistrySpiderLoader"
+
+# --- reports published as files (docs/files.md) -------------------------------------------------
+
+#: Fetch the files report pages link (PDF, DOC(X), WPS, XLS(X), pictures) in the same crawl,
+#: read them and merge their text and statistics into the report item.
+HARVESTER_FILES = True
+#: Files larger than this are not downloaded (Scrapy's download_maxsize for those requests).
+HARVESTER_FILE_MAX_BYTES = 50 * 1024 * 1024
+#: At most this many files per page.
+HARVESTER_FILES_PER_PAGE = 10
+#: Read pictures and scanned PDFs by OCR (RapidOCR; ~10 s per table picture on two cores).
+#: Off by default; HARVESTER_OCR=1 in the environment turns it on too.
+HARVESTER_OCR = False

@@ -32,6 +32,7 @@ from harvester.locks import LockHeld, SiteLock
 from harvester.monitoring import as_json, run_checks
 from harvester.parsing import PARSER_VERSION
 from harvester.storage import StorageUnavailable, Store, database_fault
+from harvester.storage.attachments import save_files
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,13 @@ class StorePipeline:
         if item.kept_report:
             stats.inc_value("harvester/kept_reports")
             logger.warning("%s: kept its current report: %s", item.url, item.kept_report)
+        if item.files and outcome != "failed":
+            try:  # the page's linked files (pipelines.files), bytes beside the page's snapshots
+                await maybe_deferred_to_future(
+                    self._in_thread(save_files, self.store, item.url, item.harvest_run, item.files))
+            except Exception:
+                logger.exception("could not store the files of %s", item.url)
+                stats.inc_value("harvester/files/store_errors")
         return item
 
     def _storage_failed(self, message: str) -> None:

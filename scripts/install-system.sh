@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the full test suite needs: PostgreSQL (storage tests on a real server),
-# Chromium (the Playwright rendering backend), CJK fonts, and the Qt WebKit stack behind Splash.
+# Chromium (the Playwright rendering backend), CJK fonts, the Qt WebKit stack behind Splash, and
+# for reports published as files (docs/files.md): LibreOffice Writer/Calc without the GUI (legacy
+# DOC/WPS -> DOCX with its tables; the replicas' .doc files), antiword (DOC text when LibreOffice
+# fails).
 # Idempotent: installs only what is missing. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(postgresql chromium fonts-wqy-zenhei)
+packages=(postgresql chromium fonts-wqy-zenhei antiword libreoffice-writer-nogui libreoffice-calc-nogui)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,7 +38,8 @@ def register(sub) -> None:
         "without network, database or site configuration. One file prints its report item; several "
         "print a table of the fields found per file.",
     )
-    p.add_argument("files", metavar="FILE", nargs="+", help="saved pages (raw bytes as served)")
+    p.add_argument("files", metavar="FILE", nargs="+", help="saved pages (raw bytes as served), or report files: "
+                   "PDF, DOC, DOCX, WPS, RTF, XLS, XLSX, pictures (OCR'd with HARVESTER_OCR=1; docs/files.md)")
     p.add_argument("--url", help="the URL the page was fetched from (one FILE only; default: the page's own "
                    "<meta name=Url>/canonical link, else the file's path as a file:// URL)")
     p.add_argument("--site", metavar="KEY", help="a body of the registry: apply its hints (container, canonical "
@@ -59,7 +60,7 @@ def page_url(body: bytes, path: Path) -> str:
 
 
 def run(args) -> int:
-    from ..parsing import parse_page  # imported late: `harvester --help` stays fast
+    from ..files.report import parse_with_files as parse_any  # imported late: `harvester --help` stays fast
 
     paths = [Path(f) for f in args.files]
     if args.url and len(paths) > 1:
@@ -85,7 +86,7 @@ def run(args) -> int:
         except OSError as exc:
             raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
         url = args.url or page_url(body, path)
-        result = parse_page(url, body, None, args.site)
+        result = parse_any(url, body, None, args.site)  # a PDF/DOC(X)/XLS(X)/picture: harvester.files
         item = result.item
         item.content_sha256 = hashlib.sha256(body).hexdigest()
         item.final_url = url

@@ -14,9 +14,10 @@ def register(sub) -> None:
     p = sub.add_parser(
         "reparse",
         help="re-parse stored pages with the current parser, no network; prints what changed",
-        description="Runs the current clean+parse code over the current snapshot of every stored page "
-        "and stores a new report version wherever the output changed. Commits in batches: it can be "
-        "interrupted and run again.",
+        description="Runs the current clean+parse code over the current snapshot of every stored page, "
+        "merges the files each report page links from the archive (attachment_files: no network; "
+        "pictures and scans are OCR'd when HARVESTER_OCR=1), and stores a new report version wherever "
+        "the output changed. Commits in batches: it can be interrupted and run again.",
     )
     p.add_argument("--site", default=None, help="only this site's pages")
     p.add_argument("--since", default=None, metavar="DATE", help="only pages fetched on or after DATE (YYYY-MM-DD)")

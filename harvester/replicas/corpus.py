@@ -47,7 +47,10 @@ class SitePlan:
     styles: dict[int, str]
     #: appendix per pre-2019 year: fj_table / sc_lines / image (absent: none)
     appendices: dict[int, str] = field(default_factory=dict)
-    #: report years whose document carries a file attachment: year -> kind
+    #: report years whose document carries a file attachment: year -> "<ext>[:<mode>]" with ext
+    #: pdf / doc / docx / xls and mode "report" (default for pdf/doc/docx: the report itself,
+    #: also on the page), "scan" (a scanned PDF), "only" (the page is a cover, 详见附件: the
+    #: report is only in the file), "stats" (default for xls: the statistics tables)
     files: dict[int, str] = field(default_factory=dict)
     traditional_years: tuple[int, ...] = ()
 
@@ -61,13 +64,13 @@ PLANS: dict[str, SitePlan] = {
         "zhaoqing", _years(2008, 2024, 2009, 2012),
         styles={2008: "gd", 2010: "fj", 2011: "gd", 2013: "zj", 2015: "gd", 2016: "ah", 2017: "gd", 2018: "yn"},
         appendices={2010: "fj_table", 2016: "fj_table"},
-        files={2016: "pdf", 2020: "pdf", 2023: "pdf"},
+        files={2016: "pdf", 2020: "pdf", 2023: "pdf:scan"},
     ),
     "yongkang": SitePlan(
         "yongkang", _years(2008, 2024, 2010, 2015),
         styles={2008: "zj", 2009: "gd", 2011: "zj", 2013: "fj", 2014: "zj", 2016: "zj", 2017: "ah", 2018: "zj"},
         appendices={2013: "fj_table", 2017: "fj_table"},
-        files={2014: "pdf", 2019: "pdf", 2022: "pdf"},
+        files={2014: "pdf", 2019: "pdf:only", 2022: "docx"},
     ),
     "yuxi": SitePlan(
         "yuxi", _years(2009, 2024, 2011),
@@ -86,7 +89,7 @@ PLANS: dict[str, SitePlan] = {
         appendices={2008: "sc_lines", 2010: "sc_lines", 2011: "sc_lines", 2013: "sc_lines", 2015: "fj_table",
                     2018: "sc_lines"},
         files={2008: "doc", 2010: "doc", 2011: "xls", 2013: "doc", 2015: "xls", 2018: "xls", 2019: "xls",
-               2021: "doc", 2023: "xls"},
+               2021: "doc:only", 2023: "xls"},
     ),
 }
 
@@ -196,8 +199,9 @@ def _report(site: str, year: int, doc_id: int, plan: SitePlan, body: Body, editi
     title = _title(site, year, body, rng)
     numbers = year_series(body, range(2008, NEW_YEAR + 1))[year]
     edited = year == EDITED_YEAR and body.agency == SITES[site].agency
+    raw: dict = {}
     if year >= 2019:
-        draft, _ = modern_report(body, year, numbers, rng, short=short,
+        draft, raw = modern_report(body, year, numbers, rng, short=short,
                                  requests_as_image=(site == "yuxi" and year == 2019 and not short),
                                  edit=edited and edition >= 2)
     else:
@@ -207,19 +211,30 @@ def _report(site: str, year: int, doc_id: int, plan: SitePlan, body: Body, editi
     attachments: list[AttachmentSpec] = []
     for i, (name, kind) in enumerate(draft.attachments, start=1):
         attachments.append(AttachmentSpec(name=name, filename=f"{doc_id}_{i}.jpg", kind=kind))
-    file_kind = plan.files.get(year) if not short else None
-    if file_kind:
+    file_plan = plan.files.get(year) if not short else None
+    cover = False
+    if file_plan:
+        ext, _, mode = file_plan.partition(":")
+        mode = mode or ("stats" if ext == "xls" else "report")
+        cover = mode == "only"
         n = len(attachments) + 1
         if site == "panzhihua":
-            name = "点击下载此文件" if file_kind == "doc" else f"{year}年政府信息公开工作情况统计报表.{file_kind}"
+            name = "点击下载此文件" if ext in ("doc", "docx") else f"{year}年政府信息公开工作情况统计报表.{ext}"
         else:
-            name = f"{title}.{file_kind}"
-        attachments.append(AttachmentSpec(name=name, filename=f"{doc_id}_{n}.{file_kind}", kind=file_kind))
+            name = f"{title}.{ext}"
+        kind = "doc" if ext == "docx" else ext
+        attachments.append(AttachmentSpec(name=name, filename=f"{doc_id}_{n}.{ext}", kind=kind,
+                                          content="report" if cover else mode))
     for block in draft.blocks:
         if block.kind == "image" and attachments and attachments[0].kind == "image":
             block.src = attachments[0].filename
         elif block.kind == "image":
             block.src = f"{doc_id}_img.jpg"
+    blocks = draft.blocks
+    if cover:
+        # 详见附件: the CMS page carries the title and a link; the report is the file
+        file_blocks = blocks
+        blocks = [Block(kind="para", text="（详见附件）")]
     expected = {
         "kind": "report",
         "title": title,
@@ -232,6 +247,11 @@ def _report(site: str, year: int, doc_id: int, plan: SitePlan, body: Body, editi
     }
     if attachments:
         expected["attachments_kinds"] = sorted({a.kind for a in attachments})
+    if cover:
+        expected["content_in_file"] = attachments[-1].filename
+    file_stats = _file_stats(site, year, attachments, draft, raw)
+    if file_stats:
+        expected["file_stats"] = file_stats
     return Document(
         site=site, doc_id=doc_id, kind="report", title=title, agency=body.agency,
         publisher=_publisher(site, body) if body.agency == SITES[site].agency or site == "zhaoqing" else body.agency,
@@ -239,11 +259,17 @@ def _report(site: str, year: int, doc_id: int, plan: SitePlan, body: Body, editi
         index_no=_index_no(site, year, doc_id), doc_no=None,
         category=SITES[site].extra.get("column_name", "政府信息公开工作年度报告"),
         source=body.agency if site == "yuxi" else None,
-        blocks=draft.blocks, attachments=attachments,
+        blocks=blocks, attachments=attachments, file_blocks=file_blocks if cover else None,
         traditional=year in plan.traditional_years, expected=expected,
         since_edition=2 if year == NEW_YEAR else 1,
         edited_in=2 if edited else None,
     )
+
+
+def _file_stats(site: str, year: int, attachments: list[AttachmentSpec], draft, raw: dict) -> dict:
+    """Statistics only the document's files hold (a table shown as a picture): what a harvest
+    with OCR on must add to the page's statistics, each marked as read by OCR."""
+    return dict(getattr(draft, "image_stats", {}) or {})
 
 
 # ------------------------------------------------------------------------------------ seeds
@@ -258,16 +284,63 @@ def seed_text(site: str) -> str:
     return raw.decode("utf-8")
 
 
+def _cells(rows: list[tuple[str, str, str]]) -> list:
+    from .model import Cell
+
+    return [[Cell(a), Cell(b), Cell(c)] for a, b, c in rows]
+
+
+#: yuxi 2017's statistics table, which the real page shows only as a picture (表格.jpg): the
+#: 2017 national template's layout (统计指标 | 单位 | 统计数, numbered groups), values agreeing
+#: with the seed text where it states them, the others the corpus' own.
+YUXI_2017_TABLE = _cells([
+    ("统计指标", "单位", "统计数"),
+    ("一、主动公开情况", "", ""),
+    ("（一）主动公开政府信息数", "条", "218972"),
+    ("其中：规范性文件数", "件", "22"),
+    ("（二）通过不同渠道和方式公开政府信息的情况", "", ""),
+    ("1.政府公报公开政府信息数", "条", "82"),
+    ("2.政府网站公开政府信息数", "条", "94802"),
+    ("3.政务微博公开政府信息数", "条", "3353"),
+    ("4.政务微信公开政府信息数", "条", "16617"),
+    ("5.其他方式公开政府信息数", "条", "104118"),
+    ("二、回应解读情况", "", ""),
+    ("（一）召开新闻发布会次数", "次", "45"),
+    ("（二）政策解读稿件发布数", "篇", "749"),
+    ("三、依申请公开情况", "", ""),
+    ("（一）收到申请数", "件", "22"),
+    ("1.当面申请数", "件", "9"),
+    ("2.网络申请数", "件", "10"),
+    ("3.信函申请数", "件", "3"),
+    ("（二）申请办结数", "件", "21"),
+    ("1.同意公开答复数", "件", "14"),
+    ("2.同意部分公开答复数", "件", "3"),
+    ("3.不予公开答复数", "件", "4"),
+    ("四、行政复议数量", "件", "0"),
+    ("五、行政诉讼数量", "件", "0"),
+    ("六、行政申诉数量", "件", "0"),
+    ("七、依申请公开收取费用", "元", "0"),
+])
+#: What OCR of YUXI_2017_TABLE must add to the seed page's statistics (keys the text lacks).
+YUXI_2017_FILE_STATS = {
+    "requests.channel.in_person": 9, "requests.channel.online": 10, "requests.channel.letter": 3,
+    "requests.completed": 21, "requests.result.disclosed": 14, "requests.result.partially_disclosed": 3,
+    "requests.result.not_disclosed": 4, "fees.collected": 0,
+}
+
+
 _SEED_META = {
     "zhaoqing": dict(agency="肇庆市人民政府办公室", publisher="肇庆市人民政府", published=dt.date(2015, 3, 20),
                      signed=dt.date(2015, 3, 20), index_no="007141332/2015-00724",
                      category="政府信息公开工作年度报告",
-                     attachments=[AttachmentSpec("肇庆市人民政府办公室2014年政府信息公开工作年度报告.pdf", "278643_1.pdf", "pdf")]),
+                     attachments=[AttachmentSpec("肇庆市人民政府办公室2014年政府信息公开工作年度报告.pdf", "278643_1.pdf", "pdf",
+                                                  content="report")]),
     "yongkang": dict(agency="永康市人民政府", publisher="市政府及办公室", published=dt.date(2013, 3, 29),
                      signed=None, index_no="330784ZF060000/2013-13135", category="综合政务", source="市府办"),
     "yuxi": dict(agency="玉溪市人民政府", publisher="玉溪市人民政府", published=dt.date(2019, 12, 25),
                  signed=dt.date(2018, 2, 23), source="玉溪市人民政府",
-                 attachments=[AttachmentSpec("表格.jpg", "186257_1.jpg", "image")]),
+                 attachments=[AttachmentSpec("表格.jpg", "186257_1.jpg", "image", content="table",
+                                             rows=YUXI_2017_TABLE)]),
     "xuancheng": dict(agency=SITES["xuancheng"].agency, publisher=SITES["xuancheng"].agency,
                       published=dt.date(2018, 1, 26), signed=None, index_no="11341800003145291K/2018-00045",
                       # Anhui platform pages title a unit's report without the unit's name; the
@@ -276,7 +349,7 @@ _SEED_META = {
     # the seed page is a Traditional mirror (關(guān)) of a GBK original: already converted
     "panzhihua": dict(agency="攀枝花市人民政府", publisher="攀枝花市人民政府", published=dt.date(2010, 3, 19),
                       signed=dt.date(2010, 3, 4), traditional=True,
-                      attachments=[AttachmentSpec("点击下载此文件", "524893_1.doc", "doc")]),
+                      attachments=[AttachmentSpec("点击下载此文件", "524893_1.doc", "doc", content="report")]),
 }
 
 
@@ -288,6 +361,8 @@ def _seed(site: str) -> Document:
     meta.pop("title", None)
     expected = {k: v for k, v in golden.items() if k != "seed"}
     expected["kind"] = "report"
+    if site == "yuxi":
+        expected["file_stats"] = dict(YUXI_2017_FILE_STATS)
     return Document(site=site, doc_id=SEED_IDS[site], kind="report", title=title,
                     report_year=golden["report_year"], seed_text=seed_text(site), expected=expected, **meta)
 
@@ -406,7 +481,8 @@ def own_reports(site: str, edition: int = 1) -> list[Document]:
     return [d for d in documents(site, edition) if d.is_report and d.agency in agencies]
 
 
-def attachment_bytes(site: str, spec: AttachmentSpec) -> bytes:
-    """A small valid file for the attachment's kind (pdf, doc as RTF, xls as Excel XML, jpeg)."""
+def attachment_bytes(site: str, spec: AttachmentSpec, doc: Document | None = None) -> bytes:
+    """The attachment's file: the document as PDF/DOC/DOCX, its tables as XLS, a table as a
+    picture (harvester/replicas/filegen.py); a small placeholder where the spec says nothing."""
     get_site(site)
-    return attachment_file(site, spec)
+    return attachment_file(site, spec, doc)

@@ -107,8 +107,17 @@ def spreadsheet_xml(title: str, rows: list[tuple[str, str]]) -> bytes:
     return xml.encode("utf-8")
 
 
-def attachment_file(site: str, spec: AttachmentSpec) -> bytes:
-    """Small valid file of the spec's kind; the same spec always yields the same bytes."""
+_FILES: dict[tuple, bytes] = {}
+
+
+def attachment_file(site: str, spec: AttachmentSpec, doc=None) -> bytes:
+    """The file of an attachment spec; the same spec and document always yield the same bytes.
+    Real files (filegen) where the spec says what they hold, small placeholders otherwise."""
+    if spec.content and (doc is not None or spec.content == "table"):
+        key = (site, spec.filename, spec.content, id(doc))
+        if key not in _FILES:
+            _FILES[key] = _real_file(spec, doc)
+        return _FILES[key]
     if spec.kind == "pdf":
         return minimal_pdf(f"{site} {spec.filename}")
     if spec.kind == "doc":
@@ -118,3 +127,26 @@ def attachment_file(site: str, spec: AttachmentSpec) -> bytes:
     if spec.kind == "image":
         return data_bytes("images", "stat_table.jpg")
     return f"{spec.name}\n".encode("utf-8")
+
+
+def _real_file(spec: AttachmentSpec, doc) -> bytes:
+    from . import filegen
+
+    ext = spec.filename.rsplit(".", 1)[-1].lower()
+    if spec.content == "table":
+        return filegen.table_image(filegen.expand_cells(spec.rows), fmt="PNG" if ext == "png" else "JPEG")
+    blocks = doc.file_blocks if doc.file_blocks is not None else None
+    paragraphs, tables = filegen.document_content(doc, blocks)
+    _, cell_tables = filegen.document_content(doc, blocks, cells=True)  # Word keeps merged cells
+    if spec.content == "stats":
+        grids = tables or [filegen.label_value_grid(paragraphs)]
+        grids = [g for g in grids if g]
+        title = next((p for p in paragraphs if "统计" in p and len(p) < 40), doc.title)
+        return filegen.table_xlsx(title, grids) if ext == "xlsx" else filegen.table_xls(title, grids)
+    if ext == "pdf":
+        return filegen.report_pdf(doc.title, paragraphs, tables, scanned=spec.content == "scan")
+    if ext == "docx":
+        return filegen.report_docx(doc.title, paragraphs, cell_tables)
+    if ext in ("doc", "wps"):
+        return filegen.report_doc(doc.title, paragraphs, cell_tables)
+    raise ValueError(f"no generator for {spec.filename} ({spec.content})")

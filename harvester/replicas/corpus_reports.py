@@ -22,6 +22,9 @@ class ReportDraft:
     signed: dt.date | None
     #: names of attachments the text announces: (link text, kind)
     attachments: list[tuple[str, str]] = field(default_factory=list)
+    #: Statistics only a picture in the body holds (the requests table drawn as an image): what
+    #: OCR of that picture must yield.
+    image_stats: dict[str, int | float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -449,7 +452,8 @@ def modern_report(body: Body, year: int, n: YearNumbers, rng: random.Random, sho
     d.blocks.append(proactive.block)
     d.section(titles[2])
     if requests_as_image:
-        d.blocks.append(Block(kind="image", src="stat_table.jpg", text="收到和处理政府信息公开申请情况"))
+        d.blocks.append(Block(kind="image", src="stat_table.jpg", text="收到和处理政府信息公开申请情况",
+                              rows=requests.block.rows))
     else:
         d.blocks.append(requests.block)
     d.section(titles[3])
@@ -480,4 +484,5 @@ def modern_report(body: Body, year: int, n: YearNumbers, rng: random.Random, sho
                 raise ValueError(f"{key}: text says {stats[key]}, table says {value}")
             stats[key] = value
     raw = {**proactive.values, **requests.values, **appeals.values}
-    return ReportDraft(d.blocks, d.sections, stats, signed), raw
+    image_stats = dict(requests.stats) if requests_as_image else {}
+    return ReportDraft(d.blocks, d.sections, stats, signed, image_stats=image_stats), raw

@@ -30,7 +30,7 @@ def _record(replica: SiteReplica, key: str, prefix: str, entry: Entry, base_urls
     doc = entry.doc
     base = (base_urls or {}).get(key)
     path = prefix + entry.path
-    return {
+    record = {
         "site": key,
         "url": base + path if base else path,
         "path": path,
@@ -40,6 +40,23 @@ def _record(replica: SiteReplica, key: str, prefix: str, entry: Entry, base_urls
         "doc_id": doc.doc_id,
         "published": doc.published.isoformat(),
     }
+    files = _files(replica, doc, base, prefix)
+    if files:
+        # the real files the page links or shows (docs/files.md): what a harvest must store once
+        record["files"] = files
+        if doc.expected.get("content_in_file"):
+            record["content_in_file"] = doc.expected["content_in_file"]
+    return record
+
+
+def _files(replica: SiteReplica, doc, base: str | None, prefix: str = "") -> list[dict]:
+    out = []
+    for path, spec in replica.attachment_index_of(doc):
+        if spec.content:
+            path = prefix + path
+            out.append({"url": base + path if base else path, "name": spec.name, "kind": spec.kind,
+                        "content": spec.content})
+    return out
 
 
 def manifest(edition: int = 1, base_urls: dict[str, str] | None = None, site: str | None = None) -> list[dict]:

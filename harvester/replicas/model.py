@@ -26,7 +26,8 @@ class Block:
     text: str = ""
     #: heading level: 1 for 一、, 2 for （一）, 3 for 1., 4 for ①  (text carries its numbering)
     level: int = 0
-    #: table rows (kind == "table"); cells may span rows/columns
+    #: table rows (kind == "table"; kind == "image": the table the picture shows, drawn by
+    #: harvester/replicas/filegen.py); cells may span rows/columns
     rows: list[list[Cell]] = field(default_factory=list)
     #: image file name (kind == "image"), served under the site's attachment path
     src: str = ""
@@ -37,6 +38,12 @@ class AttachmentSpec:
     name: str  # link text, e.g. 附件：2009年统计报表.xls
     filename: str  # e.g. 524893_1.xls
     kind: Literal["pdf", "doc", "xls", "image", "other"]
+    #: What the file holds (harvester/replicas/filegen.py writes it): "report" (the report
+    #: itself, text layer), "scan" (the report scanned: pictures, no text layer), "stats" (the
+    #: report's statistics tables), "table" (``rows`` drawn as a picture), "" (a placeholder).
+    content: str = ""
+    #: The table a picture shows (content "table"), as replica table rows.
+    rows: list = field(default_factory=list)
 
 
 DocKind = Literal["report", "notice", "work_plan", "news"]
@@ -64,6 +71,9 @@ class Document:
     #: The seed page: its verbatim text (lines) replaces ``blocks`` when rendered.
     seed_text: str | None = None
     attachments: list[AttachmentSpec] = field(default_factory=list)
+    #: A cover page's report (详见附件): the blocks its attached file holds (the page shows
+    #: ``blocks``, a line pointing to the attachment).
+    file_blocks: list[Block] | None = None
     #: Served converted to Traditional Chinese with pinyin annotations (a 繁體版 view).
     traditional: bool = False
     #: Ground truth for tests: {"stats": {key: value}, "section_titles": [...], ...}

@@ -258,6 +258,10 @@ class ReportStat(Base):
     label: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(16))
     section: Mapped[str | None] = mapped_column(Text)
+    #: Where the value was read: NULL for the page, else the name of the attachment (migration 0005).
+    origin: Mapped[str | None] = mapped_column(Text)
+    #: OCR'd values: the recognition confidence of the cell (0-1).
+    confidence: Mapped[float | None] = mapped_column(Float)
 
 
 class ReportAttachment(Base):
@@ -306,3 +310,32 @@ class HarvestLock(Base):
     run_id: Mapped[int | None]
     acquired_at: Mapped[datetime]
     heartbeat_at: Mapped[datetime]
+
+
+class AttachmentFile(Base):
+    """A file a report page links (PDF, DOC, XLS, picture ...), fetched in the same crawl: one
+    row per file URL, its bytes in ``bodies`` (content-addressed beside the page snapshots, so
+    a file linked from several pages or unchanged across harvests is stored once)."""
+
+    __tablename__ = "attachment_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    #: The page that linked it first (later pages linking the same URL share the row).
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"), index=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    #: None when the fetch failed or the file was over the size cap (``error`` says why).
+    content_sha256: Mapped[str | None] = mapped_column(ForeignKey("bodies.sha256"), index=True)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[int | None]
+    fetched_at: Mapped[datetime]
+    #: Last harvest that saw the link (a skipped re-fetch of a known file included).
+    last_seen_at: Mapped[datetime]
+    fetch_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    error: Mapped[str | None] = mapped_column(Text)
+    #: What harvester.files read from it: format, engine, pages, ocr, confidence, chars,
+    #: tables, error, warnings (FileContent.summary()).
+    extraction: Mapped[dict[str, Any] | None]
+    harvest_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"), index=True)

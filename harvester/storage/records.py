@@ -189,6 +189,8 @@ def stat_rows(output: dict[str, Any]) -> list[dict[str, Any]]:
                 "label": stat.get("label"),
                 "source": stat.get("source"),
                 "section": stat.get("section"),
+                "origin": stat.get("origin"),
+                "confidence": stat.get("confidence"),
             }
         )
     return rows
@@ -220,6 +222,8 @@ def report_output(report: Report, stats: Iterable[ReportStat], attachments: Iter
             "label": s.label,
             "source": s.source,
             "section": s.section,
+            "origin": s.origin,
+            "confidence": s.confidence,
         }
         for s in sorted(stats, key=lambda s: s.position)
     ]

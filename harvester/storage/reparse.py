@@ -264,6 +264,19 @@ def _retry_one_by_one(store: Store, parsing, page_ids: list[int], summary: Repar
                 summary.failed += 1
 
 
+def _parse_with_files(session: Session, parsing, page: Page, snapshot: Snapshot, body: bytes):
+    """The page parsed as the crawl parsed it: with the files it links merged from the archive
+    (attachment_files; offline), or as a file when the page is one (harvester.files)."""
+    try:
+        from ..files.report import parse_with_files
+    except ImportError:  # pragma: no cover - harvester.files needs only the standard library to import
+        return parsing.parse_page(page.url, body, snapshot.headers, page.site_key)
+    from .attachments import stored_files_in
+
+    return parse_with_files(page.url, body, snapshot.headers, page.site_key,
+                            stored_files=lambda urls: stored_files_in(session, urls))
+
+
 def _reparse_one(store: Store, session: Session, parsing, page: Page, snapshot: Snapshot, run_id: int | None, tally: "Tally") -> None:
     body = load_body(session, snapshot.content_sha256)
     if body is None:
@@ -272,7 +285,7 @@ def _reparse_one(store: Store, session: Session, parsing, page: Page, snapshot: 
         return
     old_kind = snapshot.kind
     try:
-        result = parsing.parse_page(page.url, body, snapshot.headers, page.site_key)
+        result = _parse_with_files(session, parsing, page, snapshot, body)
     except Exception:  # the parser promises not to raise; a bug must not stop the re-parse
         log.exception("parser failed on %s", page.url)
         tally.failed += 1

@@ -108,6 +108,16 @@ def test_corpus_document(site, doc, replicas):
     url = SITES[site].url_for(None).split("/", 3)
     url = "/".join(url[:3]) + replica.detail_path(doc)
     result = parse_page(url, body, {"content-type": [replica.content_type()]}, site)
+    if "content_in_file" in doc.expected:
+        # a cover page (详见附件): the report is its file, merged as the crawl merges it
+        from urllib.parse import urljoin
+
+        from harvester.files.report import parse_with_files
+        from harvester.replicas.corpus import attachment_bytes
+
+        files = {urljoin(url, path): attachment_bytes(site, spec, doc) for path, spec in replica.file_attachments(doc)}
+        result = parse_with_files(url, body, {"content-type": [replica.content_type()]}, site,
+                                  stored_files=lambda urls: {u: ({}, files[u]) for u in urls if u in files})
     if not doc.is_report:
         assert result.kind != "report", result.reason
         return

@@ -42,19 +42,9 @@ PROACTIVE_COLS = {"本年制发件数": "issued", "本年废止件数": "repeale
 
 def grid(block: Block) -> list[list[str]]:
     """Expand rowspan/colspan into a rectangular grid of cell texts."""
-    out: dict[tuple[int, int], str] = {}
-    for r, row in enumerate(block.rows):
-        c = 0
-        for cell in row:
-            while (r, c) in out:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    out[(r + dr, c + dc)] = cell.text
-            c += cell.colspan
-    height = max(r for r, _ in out) + 1
-    width = max(c for _, c in out) + 1
-    return [[out.get((r, c), "") for c in range(width)] for r in range(height)]
+    from harvester.replicas.filegen import expand_cells
+
+    return expand_cells(block.rows)
 
 
 def number(text: str) -> int | float:

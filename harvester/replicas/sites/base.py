@@ -230,17 +230,24 @@ class SiteReplica:
     def attachment_index(self) -> dict[str, tuple[Document, AttachmentSpec]]:
         index: dict[str, tuple[Document, AttachmentSpec]] = {}
         for entry in self.entries():
-            doc = entry.doc
             if entry.kind in ("dead_link", "robots_disallowed"):
                 continue
-            for i, spec in enumerate(doc.attachments):
-                path = self.image_path(doc, spec.filename) if spec.kind == "image" else self.attachment_path(doc, i, spec)
-                index[path] = (doc, spec)
-            for block in doc.blocks:
-                if block.kind == "image" and block.src:
-                    spec = AttachmentSpec(name=block.text or block.src, filename=block.src, kind="image")
-                    index[self.image_path(doc, block.src)] = (doc, spec)
+            for path, spec in self.attachment_index_of(entry.doc):
+                index[path] = (entry.doc, spec)
         return index
+
+    def attachment_index_of(self, doc: Document) -> list[tuple[str, AttachmentSpec]]:
+        """(path, spec) of every file one document links or shows (pictures in the body too)."""
+        out = []
+        for i, spec in enumerate(doc.attachments):
+            path = self.image_path(doc, spec.filename) if spec.kind == "image" else self.attachment_path(doc, i, spec)
+            out.append((path, spec))
+        for block in doc.blocks:
+            if block.kind == "image" and block.src:
+                spec = AttachmentSpec(name=block.text or block.src, filename=block.src, kind="image",
+                                      content="table" if block.rows else "", rows=block.rows)
+                out.append((self.image_path(doc, block.src), spec))
+        return out
 
     def serve_attachment(self, path: str) -> Response | None:
         found = self.attachment_index().get(path)
@@ -249,7 +256,7 @@ class SiteReplica:
         doc, spec = found
         ext = spec.filename.rsplit(".", 1)[-1].lower()
         ctype = CONTENT_TYPES.get(ext) or mimetypes.guess_type(spec.filename)[0] or "application/octet-stream"
-        body = render.corpus().attachment_bytes(self.key, spec)
+        body = render.corpus().attachment_bytes(self.key, spec, doc)
         headers = []
         if spec.kind != "image":
             headers.append(("Content-Disposition", f"attachment; filename=\"{spec.filename}\""))
