@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from . import CleanedPage, HeadersLike, PageHints
-from .chinese import page_looks_traditional, to_simplified
+from .chinese import DOCUMENT_TEXT, TEXT_ATTRIBUTES, document_looks_traditional, to_simplified
 from .chrome import (
     drop_element,
     remove_chrome_elements,
@@ -135,15 +135,20 @@ def _set(el: Any, slot: str, value: str) -> None:
         el.set(slot, value)
 
 
-def convert_document(root: Any, decoded_text: str) -> tuple[int, int]:
+def convert_document(root: Any, decoded_text: str | None = None) -> tuple[int, int]:
     """Remove pinyin annotations and convert Traditional to Simplified in place.
 
     Returns (pinyin_removed, traditional_converted). Both steps are skipped for pages that show
-    no sign of needing them (a regex over the decoded text), which is nearly every page: no
-    annotation that would be removed, no Traditional character outside a ``繁體版`` link.
+    no sign of needing them, which is nearly every page: no annotation that would be removed, no
+    Traditional character outside a ``繁體版`` link. The checks read the parsed document's text
+    (``decoded_text``, the markup, only rules out Traditional characters at once).
     """
-    wants_pinyin = has_pinyin(decoded_text)
-    wants_conversion = page_looks_traditional(decoded_text)
+    # Both checks read the document's text, in C (~20 K characters on a 300 KB page, instead of
+    # its whole markup with scripts and URLs), and the values of the attributes converted below.
+    # Concatenated text can only add pinyin candidates, never hide one a single slot holds.
+    text, attributes = DOCUMENT_TEXT(root), TEXT_ATTRIBUTES(root)
+    wants_pinyin = has_pinyin(text) or has_pinyin("\n".join(attributes))
+    wants_conversion = document_looks_traditional(root, decoded_text, text, attributes)
     if not (wants_pinyin or wants_conversion):
         return 0, 0
     # Pinyin alone touches only slots with a closing parenthesis (every annotation ends with one):
@@ -244,7 +249,7 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
     if not content.text_content().strip():
         embedded = _embedded_content(root)
         if embedded is not None:
-            convert_document(embedded, embedded.text_content())
+            convert_document(embedded)
             content, found_by = embedded, "embedded_json"
     chrome_removed = remove_chrome_elements(content)
     spam_links = remove_spam_links(content)
