@@ -4,11 +4,12 @@ joined prose search."""
 
 from __future__ import annotations
 
+import lxml.etree
 import lxml.html
 import pytest
 
 from harvester.parsing.attachments import extract_attachments
-from harvester.parsing.metadata import _BLOCK_TAGS, _CELL_TAGS, _walk_text, block_lines, extract_metadata
+from harvester.parsing.metadata import _BLOCK_TAGS, _COLON_BLOCKS_XPATH, _pieces, _within, block_lines, extract_metadata
 from harvester.parsing.stats_text import prose_stats
 from harvester.parsing.tables import _number
 from harvester.parsing.textutil import _CELL_NUMBER_RE, parse_number, squash
@@ -25,16 +26,19 @@ def _root(html: str):
     return lxml.html.fromstring(html)
 
 
-def test_walk_matches_itertext_and_text_content():
+def test_colon_blocks_are_every_block_holding_a_colon_in_document_order():
     root = _root(NESTED)
-    tags = _BLOCK_TAGS | _CELL_TAGS
-    pieces, spans = _walk_text(root, tags)
-    elements = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in tags]
-    assert [span[3] for span in spans] == elements
-    for tag, start, end, el in spans:
-        assert tag == el.tag
-        assert " ".join(pieces[start:end]) == " ".join(el.itertext())
-        assert "".join(pieces[start:end]) == el.text_content()
+    for scope in (root, root.find(".//table")):
+        expected = [el for el in scope.iter(*_BLOCK_TAGS) if any(":" in s or "：" in s for s in el.itertext())]
+        assert expected and _within(scope, _COLON_BLOCKS_XPATH(scope)) == expected
+
+
+@pytest.mark.parametrize("limit", [0, 5, 30, 300, 5000])
+def test_pieces_are_itertext_up_to_the_limit(limit):
+    for el in _root(NESTED).iter(lxml.etree.Element):
+        pieces = list(el.itertext())
+        expected = pieces if len(" ".join(pieces)) <= limit else None
+        assert _pieces(el, limit) == expected
 
 
 def _reference_block_lines(root, limit=300):
@@ -57,6 +61,8 @@ def _reference_block_lines(root, limit=300):
 def test_block_lines_as_itertext_per_block(limit):
     root = _root(NESTED)
     assert block_lines(root, limit) == _reference_block_lines(root, limit)
+    inner = root.find(".//table")  # a subtree: nothing of its ancestors
+    assert block_lines(inner, limit) == _reference_block_lines(inner, limit)
 
 
 def test_block_lines_stop_at_60():
