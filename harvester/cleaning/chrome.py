@@ -146,7 +146,10 @@ class LineVerdicts:
 def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any, str]:
     """The report container and how it was found (a CSS selector or ``density``/``body``)."""
     empty_match: tuple[Any, str] | None = None
+    names = _PageNames(root)
     for selector in (*site_selectors, *GENERIC_CONTENT_SELECTORS):
+        if not names.may_match(selector):
+            continue
         try:
             matches = _css(selector)(root)
         except Exception:  # a bad selector in a site entry must not break cleaning
@@ -177,6 +180,36 @@ def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any
 
 
 _SELECTOR_CACHE: dict[str, CSSSelector] = {}
+_CLASS_SELECTOR_RE = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_ID_SELECTOR_RE = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+_ID_VALUES = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
+
+
+class _PageNames:
+    """The class words and ids of a page, read once (two XPath queries in C), so that a selector
+    ``.name`` or ``#name`` the page cannot match is not run: each runs a scan of the whole tree,
+    and most of the generic selectors match nothing on a given page."""
+
+    def __init__(self, root: Any) -> None:
+        self._root = root
+        self._classes: set[str] | None = None
+        self._ids: set[str] | None = None
+
+    def may_match(self, selector: str) -> bool:
+        m = _CLASS_SELECTOR_RE.fullmatch(selector)
+        if m:
+            if self._classes is None:
+                # str.split() splits on every whitespace normalize-space() splits on (and more):
+                # a word it does not yield is in no class attribute for the selector either.
+                self._classes = set(" ".join(_CLASS_VALUES(self._root)).split())
+            return m.group(1) in self._classes
+        m = _ID_SELECTOR_RE.fullmatch(selector)
+        if m:
+            if self._ids is None:
+                self._ids = set(_ID_VALUES(self._root))
+            return m.group(1) in self._ids
+        return True  # anything else (tags, compound selectors): run it
 
 
 def _css(selector: str) -> CSSSelector:
@@ -294,6 +327,32 @@ def _loose_text_owners(root: Any, blocks: set) -> list[_LooseText]:
     return [_LooseText(owner, "".join(parts)) for owner, parts in texts.items()]
 
 
+class _ChromeAncestry:
+    """Is an element or one of its ancestors chrome-named? Memoised per element: the prose blocks
+    of a page share their ancestors, each of which is looked at once."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self._pattern = pattern
+        self._known: dict[Any, bool] = {}
+
+    def __call__(self, el: Any) -> bool:
+        known = self._known
+        chain = []
+        node = el
+        verdict = False
+        while node is not None:
+            cached = known.get(node)
+            if cached is not None:
+                verdict = cached
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            verdict = verdict or _is_chrome_element(node, self._pattern)
+            known[node] = verdict
+        return verdict
+
+
 def _densest_block(root: Any) -> Any:
     """The smallest container holding most of the page's prose (no CMS container known).
 
@@ -305,6 +364,7 @@ def _densest_block(root: Any) -> Any:
     """
     weights: dict[Any, int] = {}
     total = 0
+    in_chrome = _ChromeAncestry(_INNER_CHROME_TOKEN_RE)
     blocks = _PROSE_BLOCKS_XPATH(root)
     for block in [*blocks, *_loose_text_owners(root, set(blocks))]:
         text = block.text_content() if not isinstance(block, _LooseText) else block.text
@@ -317,8 +377,7 @@ def _densest_block(root: Any) -> Any:
             link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
         if link_text * 2 > length:
             continue
-        if _is_chrome_element(block, _INNER_CHROME_TOKEN_RE) or any(
-                _is_chrome_element(a, _INNER_CHROME_TOKEN_RE) for a in block.iterancestors()):
+        if in_chrome(block):
             continue
         length -= link_text
         total += length
