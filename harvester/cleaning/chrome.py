@@ -434,13 +434,25 @@ def chrome_label(el: Any) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else "element"
 
 
-#: The descendants ``remove_chrome_elements`` looks at, in document order: scripts and the like,
-#: chrome tags, and elements with a class or an id (lxml.html tag names are lower case).
-_CHROME_CANDIDATES_XPATH = etree.XPath(
-    "descendant::*[@class or @id or contains('|"
-    + "|".join(("script", "style", "noscript", "template", *sorted(_CHROME_TAGS)))
-    + "|', concat('|', name(), '|'))]"
-)
+_REMOVED_TAGS = ("script", "style", "noscript", "template")
+#: What ``remove_chrome_elements`` looks at, in document order: the class and id attributes of
+#: the descendants (an attribute follows its element) and the scripts, styles and chrome tags.
+#: Attribute nodes, not ``*[@class or @id]``: a predicate per element costs more in libxml2 than
+#: a union of plain steps (lxml.html tag names are lower case).
+_CHROME_CANDIDATES_XPATH = etree.XPath(" | ".join(
+    ["descendant::*/@class", "descendant::*/@id"]
+    + [f"descendant::{tag}" for tag in (*_REMOVED_TAGS, *sorted(_CHROME_TAGS))]))
+
+
+def _chrome_candidates(container: Any) -> Iterable[Any]:
+    """The descendants with a class or an id, and the scripts, styles and chrome tags, once each,
+    in document order."""
+    last = None
+    for node in _CHROME_CANDIDATES_XPATH(container):
+        el = node.getparent() if getattr(node, "is_attribute", False) else node
+        if el is not last and el is not None:
+            last = el
+            yield el
 
 
 def remove_chrome_elements(container: Any) -> list[str]:
@@ -452,11 +464,20 @@ def remove_chrome_elements(container: Any) -> list[str]:
     labels: list[str] = []
     doomed = []
     candidates = []
-    for el in _CHROME_CANDIDATES_XPATH(container):
+    verdicts: dict[tuple[str | None, str | None], bool] = {}  # Word markup repeats class="MsoNormal"
+    for el in _chrome_candidates(container):
         tag = el.tag.lower()
-        if tag in ("script", "style", "noscript", "template"):
+        if tag in _REMOVED_TAGS:
             doomed.append((el, None))
-        elif _is_chrome_element(el, _INNER_CHROME_TOKEN_RE):
+            continue
+        if tag in _CHROME_TAGS:
+            chrome = True
+        else:
+            names = (el.get("class"), el.get("id"))
+            chrome = verdicts.get(names)  # type: ignore[assignment]
+            if chrome is None:
+                chrome = verdicts[names] = _is_chrome_element(el, _INNER_CHROME_TOKEN_RE)
+        if chrome:
             doomed.append((el, ""))  # decided below, once the lengths are known
             candidates.append(el)
     if candidates:
