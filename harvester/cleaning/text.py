@@ -122,15 +122,27 @@ def _inline_text(el: Any, parts: list[str]) -> None:
     if tag in SKIP_TAGS:
         return
     if tag is not None:
-        if tag == "br" or tag in BLOCK_TAGS:
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
             parts.append(" ")
         if el.text:
             parts.append(el.text)
         for child in el:
-            _inline_text(child, parts)
+            if len(child):
+                _inline_text(child, parts)
+            else:  # a leaf (Word's innermost <span>, a <br>): inline, without a call
+                child_tag = _tag(child)
+                if child_tag is not None and child_tag not in SKIP_TAGS:
+                    child_block = child_tag in BLOCK_TAGS
+                    if child_block or child_tag == "br":
+                        parts.append(" ")
+                    if child.text:
+                        parts.append(child.text)
+                    if child_block:
+                        parts.append(" ")
             if child.tail:
                 parts.append(child.tail)
-        if tag in BLOCK_TAGS:
+        if block:
             parts.append(" ")
 
 
