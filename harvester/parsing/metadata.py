@@ -103,11 +103,12 @@ _LABEL_FIRST_CHARS = frozenset(label[0] for label in _LABEL_TO_FIELD)
 #: Whatever ``squash`` removes (whitespace once half-width; no control characters: the cleaner
 #: strips them before parsing, and XPath cannot name them).
 _SQUASHED_CHARS = "".join(ch for ch in map(chr, range(0x20, 0x3001)) if re.fullmatch(r"\s", halfwidth(ch))) + "\t\n\r"
-#: Label-cell candidates, in document order, chosen in C: cells whose text holds nothing but
-#: characters of labels, colons and whitespace (a superset of the label cells; the value cells
-#: of a statistics table are left out).
+#: Label-cell candidates, in document order, chosen in C: cells whose first character after
+#: ASCII whitespace is a label's first character or other whitespace (a superset of the cells
+#: the check below keeps; empty cells and the value cells of statistics tables are left out).
 _CELLS_XPATH = etree.XPath(" | ".join(
-    f"descendant-or-self::{tag}[translate(., '{''.join(sorted(set(''.join(_LABEL_TO_FIELD))))}:：{_SQUASHED_CHARS}', '') = '']"
+    f"descendant-or-self::{tag}[contains('{''.join(sorted(_LABEL_FIRST_CHARS))}{_SQUASHED_CHARS}', "
+    f"substring(normalize-space(), 1, 1))][normalize-space()]"
     for tag in sorted(_CELL_TAGS)))
 
 

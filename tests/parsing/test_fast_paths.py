@@ -148,3 +148,23 @@ def test_prose_first_match_after_table_rows_and_across_lines():
     got = {f.key: (f.value, f.line_index) for f in prose_stats(lines)}
     assert got["proactive.total"] == (30, 2)
     assert got["proactive.via.website"] == (5, 3)
+
+
+def test_label_cell_candidates_hold_every_cell_that_can_start_a_label():
+    from harvester.parsing.metadata import _CELLS_XPATH, _LABEL_FIRST_CHARS
+    from harvester.parsing.textutil import halfwidth
+
+    cells = ["", " ", "\u00a0", "12", "x发布机构", " 文\u3000号 ：", "\u00a0\u00a0发布机构", "\u3000索引号",
+             "\n\t来源:", "<b>成文</b>日期", "<span> </span><i>主题分类</i>", "\u2003名称"]
+    root = _root("<html><body><table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
+                 "<dl><dt>\u00a0发布时间</dt><dd>2020-01-01</dd></dl><label>x</label></body></html>")
+
+    def first_char(el):
+        return next((p.lstrip()[:1] for p in el.itertext() if p.strip()), "")
+
+    expected = [el for el in root.iter("td", "th", "dt", "label") if halfwidth(first_char(el)) in _LABEL_FIRST_CHARS]
+    got = _CELLS_XPATH(root)
+    assert len(expected) == 8 and all(el in got for el in expected)
+    tds = list(root.iter("td"))
+    assert not any(tds[i] in got for i in (0, 1, 3, 4))  # empty, blank, a number, another word
+    assert root.find(".//label") not in got
