@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from harvester.parsing.attachments import extract_attachments
-from harvester.parsing.metadata import _BLOCK_TAGS, _COLON_BLOCKS_XPATH, _pieces, _within, block_lines, extract_metadata
+from harvester.parsing.metadata import _BLOCK_TAGS, _COLON_BLOCKS, _DASH_BLOCKS, _pieces, block_lines, extract_metadata
 from harvester.parsing.stats_text import prose_stats
 from harvester.parsing.tables import _number
 from harvester.parsing.textutil import _CELL_NUMBER_RE, parse_number, squash
@@ -29,8 +29,10 @@ def _root(html: str):
 def test_colon_blocks_are_every_block_holding_a_colon_in_document_order():
     root = _root(NESTED)
     for scope in (root, root.find(".//table")):
-        expected = [el for el in scope.iter(*_BLOCK_TAGS) if any(":" in s or "：" in s for s in el.itertext())]
-        assert expected and _within(scope, _COLON_BLOCKS_XPATH(scope)) == expected
+        for blocks, chars in ((_COLON_BLOCKS, ":："), (_DASH_BLOCKS, "-")):
+            expected = [el for el in scope.iter(*_BLOCK_TAGS) if any(c in s for s in el.itertext() for c in chars)]
+            assert blocks(scope) == expected
+            assert expected or (scope is not root and blocks is _DASH_BLOCKS)
 
 
 @pytest.mark.parametrize("limit", [0, 5, 30, 300, 5000])
