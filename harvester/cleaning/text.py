@@ -46,14 +46,20 @@ _LONG_TEXT = 4096
 
 def strip_controls(text: str) -> str:
     """Drop C0/C1 control characters (lxml refuses some; none carries meaning in a page)."""
+    return strip_controls_utf8(text)[0]
+
+
+def strip_controls_utf8(text: str) -> tuple[str, bytes | None]:
+    """``strip_controls(text)`` and, for a long text that held none, its UTF-8 bytes (read for the
+    check; the parser reads them faster than the text). None where they were not made."""
     if len(text) > _LONG_TEXT:
         try:
             raw = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: the plain way
-            return _CONTROL_RE.sub("", text)
+            return _CONTROL_RE.sub("", text), None
         if len(raw.translate(None, _CONTROL_BYTES)) == len(raw) and _C1_UTF8_RE.search(raw) is None:
-            return text  # nearly every page: nothing to drop
-    return _CONTROL_RE.sub("", text)
+            return text, raw  # nearly every page: nothing to drop
+    return _CONTROL_RE.sub("", text), None
 
 
 def _char_class(chars: list[int]) -> str:
