@@ -265,7 +265,8 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
     if spam_links and "spam" not in chrome_removed:
         chrome_removed.append("spam")
 
-    lines = element_lines(content)
+    cell_texts: dict[Any, str] = {}
+    lines = element_lines(content, cell_texts)
     verdicts = strip_chrome_lines(lines, extra_patterns)
     removed = set(verdicts.removed)
     for label in verdicts.labels:
@@ -299,4 +300,5 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
         meta=_meta_tags(root),
         page_title=_page_title(root),
         cleaning=cleaning,
+        cell_texts=cell_texts,
     )

@@ -122,38 +122,56 @@ def _is_layout_table(table: Any) -> bool:
     return bool(_LAYOUT_TABLE_XPATH(table))
 
 
-def _inline_text(el: Any, parts: list[str]) -> None:
-    """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces."""
+def _inline_text(el: Any, parts: list[str], raw: list[str] | None = None) -> bool:
+    """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces.
+
+    With ``raw``, the text pieces alone are collected there too (so ``"".join(raw)`` is
+    ``el.text_content()``); returns False when a skipped subtree (script, style...) makes them
+    differ."""
     tag = _tag(el)
     if tag in SKIP_TAGS:
-        return
+        return False
+    whole = True
     if tag is not None:
         block = tag in BLOCK_TAGS
         if block or tag == "br":
             parts.append(" ")
-        if el.text:
-            parts.append(el.text)
+        text = el.text
+        if text:
+            parts.append(text)
+            if raw is not None:
+                raw.append(text)
         for child in el:
             if len(child):
-                _inline_text(child, parts)
+                whole = _inline_text(child, parts, raw) and whole
             else:  # a leaf (Word's innermost <span>, a <br>): inline, without a call
                 child_tag = _tag(child)
-                if child_tag is not None and child_tag not in SKIP_TAGS:
+                if child_tag in SKIP_TAGS:
+                    whole = False
+                elif child_tag is not None:
                     child_block = child_tag in BLOCK_TAGS
                     if child_block or child_tag == "br":
                         parts.append(" ")
-                    if child.text:
-                        parts.append(child.text)
+                    text = child.text
+                    if text:
+                        parts.append(text)
+                        if raw is not None:
+                            raw.append(text)
                     if child_block:
                         parts.append(" ")
-            if child.tail:
-                parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+                if raw is not None:
+                    raw.append(tail)
         if block:
             parts.append(" ")
+    return whole
 
 
 class _LineBuilder:
-    def __init__(self) -> None:
+    def __init__(self, cell_texts: dict[Any, str] | None = None) -> None:
+        self.cell_texts = cell_texts
         self.lines: list[Line] = []
         self._buffer: list[str] = []
         self._owner: Any = None
@@ -198,21 +216,27 @@ class _LineBuilder:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
         for row in table.iter("tr"):
             cells = []
+            texts = self.cell_texts
             for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
                 if len(cell):
                     parts: list[str] = []
-                    _inline_text(cell, parts)
+                    raw: list[str] | None = [] if texts is not None else None
+                    if _inline_text(cell, parts, raw) and texts is not None:
+                        texts[cell] = "".join(raw)  # type: ignore[arg-type]
                     cells.append(normalise_line("".join(parts)))
                 else:  # a bare cell: its text is all there is
+                    if texts is not None:
+                        texts[cell] = cell.text or ""
                     cells.append(normalise_line(cell.text or ""))
             text = "\t".join(cells).rstrip("\t")
             if text.strip("\t"):
                 self.lines.append(Line(text, row, is_table_row=True))
 
 
-def element_lines(el: Any) -> list[Line]:
-    """The lines of text of ``el`` (see module docs)."""
-    builder = _LineBuilder()
+def element_lines(el: Any, cell_texts: dict[Any, str] | None = None) -> list[Line]:
+    """The lines of text of ``el`` (see module docs). With ``cell_texts``, the ``text_content()``
+    of every data-table cell read (where it is the same pieces) is stored there by element."""
+    builder = _LineBuilder(cell_texts)
     builder.walk(el, el)
     builder.flush()
     return builder.lines

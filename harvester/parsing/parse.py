@@ -332,7 +332,7 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     tables = _guard(warnings, "tables", lambda: _content_tables(page), [])
     grids = []
     for table in tables:
-        grid = _guard(warnings, "tables", lambda: expand_table(table), [])
+        grid = _guard(warnings, "tables", lambda: expand_table(table, page.cell_texts), [])
         if grid:
             grids.append(grid)
             item.tables.append({"caption": _table_caption(table), "rows": grid})

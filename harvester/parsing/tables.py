@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Mapping
 
 from .stats_text import LabelledStats
 from .textutil import halfwidth, parse_squashed_number, starts_like_number
@@ -22,9 +23,14 @@ _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
-def cell_text(cell) -> str:
-    # A cell without children: its text is all there is (text_content() would run an XPath).
-    return _collapse_spaces(cell.text_content() if len(cell) else cell.text or "")
+def cell_text(cell, texts: Mapping | None = None) -> str:
+    """The cell's text, whitespace collapsed. ``texts``: ``text_content()`` of cells already read
+    (by the cleaner's line builder), by element. A cell without children: its text is all there
+    is (text_content() would run an XPath)."""
+    raw = texts.get(cell) if texts else None
+    if raw is None:
+        raw = cell.text_content() if len(cell) else cell.text or ""
+    return _collapse_spaces(raw)
 
 
 @lru_cache(maxsize=8192)
@@ -63,8 +69,9 @@ class Grid(list):
     ends: list[int] | None = None
 
 
-def expand_table(table) -> Grid:
-    """Rows of cell texts with spans expanded; ragged rows padded with ""."""
+def expand_table(table, texts: Mapping | None = None) -> Grid:
+    """Rows of cell texts with spans expanded; ragged rows padded with "". ``texts``: see
+    ``cell_text``."""
     rows = own_rows(table)
     filled: list[dict[int, str]] = [{} for _ in rows]  # per row: column -> text
     ends = [0] * len(rows)
@@ -78,7 +85,7 @@ def expand_table(table) -> Grid:
                 continue
             while c in row:
                 c += 1
-            text = cell_text(cell)
+            text = cell_text(cell, texts)
             rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
             cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
             for dr in range(rs):

@@ -170,3 +170,18 @@ def test_label_cell_candidates_hold_every_cell_that_can_start_a_label():
     tds = list(root.iter("td"))
     assert not any(tds[i] in got for i in (0, 1, 3, 4))  # empty, blank, a number, another word
     assert root.find(".//label") not in got
+
+
+def test_cell_texts_of_the_line_builder_are_the_cells_text_content():
+    from harvester.cleaning.text import element_lines
+
+    cells = ["1", "", "<p><span>1</span><span>2</span></p>", "a<br>b", "<p>x</p>tail<p>y</p>",
+             "<span>3<!-- c -->4</span>", "<script>var a=1;</script>5", "<b> 6 </b>\u3000", "<p><i>7</i><style>p{}</style></p>"]
+    rows = "".join(f"<tr><td>label {i}</td><td>{c}</td></tr>" for i, c in enumerate(cells))
+    root = _root(f"<html><body><div><table>{rows}</table></div></body></html>")
+    texts: dict = {}
+    element_lines(root.find("body"), texts)
+    tds = list(root.iter("td"))
+    assert len(texts) == len(tds) - 2  # all but the cells holding a script or a style
+    for cell, text in texts.items():
+        assert text == cell.text_content()
