@@ -38,6 +38,11 @@ class PageItem:
     store_outcome: str | None = None
     #: Set when the fetch failed (dead link, timeout); such items are recorded, not parsed.
     error: str | None = None
+    #: The URL exactly as the listing gave it (``url`` is its canonical form, harvester.urls).
+    listed_url: str | None = None
+    #: Filled by the store: why the page's current report was kept although this fetch did not
+    #: give a report (maintenance page, empty body); the run raises an alert.
+    kept_report: str | None = None
 
     @property
     def encoding(self) -> str | None:

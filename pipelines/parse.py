@@ -3,9 +3,9 @@ the registry body's hints (harvester.hints) and attach the fetch's provenance to
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
+from harvester.feeds import attach_provenance
 from harvester.hints import apply_hints, hints_for
 from harvester.items import PageItem
 from harvester.parsing import parse_cleaned
@@ -33,11 +33,7 @@ class ParsePipeline:
             stats.inc_value("harvester/parse_errors")
             return item
         report = result.item
-        report.fetched_at = item.fetched_at
-        report.content_sha256 = hashlib.sha256(item.body).hexdigest()
-        report.status = item.status
-        report.final_url = item.final_url
-        report.harvest_run = item.harvest_run
+        attach_provenance(report, item)
         item.result = result
         stats.inc_value(f"harvester/kind/{result.kind}")
         if result.is_report:

@@ -7,6 +7,12 @@ process "abandoned", opens the run and hands the spider its incremental plan; wh
 marks unlinked pages gone (complete sweeps only), closes the run and stores the checks. Uses
 ``self.crawler.spider`` (the ``spider`` arguments are deprecated in Scrapy 2.19) and the
 ``spider_closed`` signal, which is the first place the finish reason is known.
+
+Storing runs in one worker thread, not on the reactor thread: an SQLite write waiting for a lock
+(busy_timeout) or a slow disk must not stall the downloads of every other site in the process
+(docs/reliability.md). One thread keeps the writes in order. When the database itself fails
+(disk full, locked, corrupt) the crawl stops with finish reason ``storage_failed``: fetching
+pages that cannot be stored would only lose them.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from harvester import __version__
 from harvester.incremental import build_plan
@@ -25,7 +31,7 @@ from harvester.items import PageItem
 from harvester.locks import LockHeld, SiteLock
 from harvester.monitoring import as_json, run_checks
 from harvester.parsing import PARSER_VERSION
-from harvester.storage import Store
+from harvester.storage import StorageUnavailable, Store, database_fault
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +43,37 @@ class StorePipeline:
         self.run_id: int | None = None
         self.lock: SiteLock | None = None
         self._heartbeat: Any = None
+        self._pool: Any = None
+        self.storage_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> "StorePipeline":
+        if not crawler.settings.getbool("HARVESTER_ARCHIVE", True):
+            # scrapy shell / fetch / parse / check (harvester.commands): look, never write
+            raise NotConfigured  # no argument: Scrapy then skips it without a warning
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
+        try:
+            self._open()
+        except CloseSpider:
+            raise
+        except Exception as exc:
+            fault = database_fault(exc)
+            if not fault:
+                raise
+            # Locked past busy_timeout, disk full, corrupt file: no run can be recorded.
+            self.storage_error = fault
+            self.crawler.stats.set_value("harvester/storage_error", fault)
+            logger.error("storage failed, not crawling: %s", fault)
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+            raise CloseSpider("storage_failed") from None
+
+    def _open(self) -> None:
         spider = self.crawler.spider
         settings = self.crawler.settings
         stats = self.crawler.stats
@@ -115,18 +144,51 @@ class StorePipeline:
                 self._heartbeat.stop()
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
 
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or self.store is None:
+    def _in_thread(self, func: Any, *args: Any) -> Any:
+        """Run a blocking store call in the pipeline's worker thread (a Deferred)."""
+        from twisted.internet import reactor, threads
+        from twisted.python.threadpool import ThreadPool
+
+        if self._pool is None:
+            self._pool = ThreadPool(minthreads=1, maxthreads=1, name="harvester-store")
+            self._pool.start()
+        return threads.deferToThreadPool(reactor, self._pool, func, *args)
+
+    async def process_item(self, item: Any) -> Any:
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        if not isinstance(item, PageItem) or self.store is None or self.storage_error:
+            if isinstance(item, PageItem) and self.storage_error:
+                self.crawler.stats.inc_value("harvester/not_stored")
             return item
         if item.harvest_run is None:
             item.harvest_run = self.run_id
             report = getattr(item.result, "item", None)
             if report is not None and report.harvest_run is None:
                 report.harvest_run = self.run_id
-        outcome = self.store.save_page(item)  # handles item.error via record_failure, 304 as unchanged
+        try:
+            # handles item.error via record_failure, 304 as unchanged
+            outcome = await maybe_deferred_to_future(self._in_thread(self.store.save_page, item))
+        except StorageUnavailable as exc:
+            self._storage_failed(str(exc))
+            self.crawler.stats.inc_value("harvester/not_stored")
+            return item
         item.store_outcome = outcome
-        self.crawler.stats.inc_value(f"harvester/{outcome}")
+        stats = self.crawler.stats
+        stats.inc_value(f"harvester/{outcome}")
+        if item.kept_report:
+            stats.inc_value("harvester/kept_reports")
+            logger.warning("%s: kept its current report: %s", item.url, item.kept_report)
         return item
+
+    def _storage_failed(self, message: str) -> None:
+        """The database cannot store anything: stop the crawl (once), say why."""
+        if self.storage_error:
+            return
+        self.storage_error = message
+        self.crawler.stats.set_value("harvester/storage_error", message)
+        logger.error("storage failed, stopping the crawl: %s", message)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_failed"))
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.store is None:
@@ -139,7 +201,10 @@ class StorePipeline:
             seen_urls = getattr(spider, "seen_urls", None)
             complete = reason == "finished" and getattr(spider, "sweep_complete", True)
             if complete and seen_urls:
-                gone = self.store.mark_gone(site, set(seen_urls), self.run_id)
+                # A page answering 404/410 on a complete sweep is gone even though still listed:
+                # with a new report version, the only evidence that retires a kept report.
+                dead = set(getattr(spider, "dead_urls", None) or ())
+                gone = self.store.mark_gone(site, set(seen_urls) - dead, self.run_id)
                 stats.set_value("harvester/gone", gone)
             elif getattr(spider, "skipped_urls", None):
                 self.store.mark_seen(site, spider.skipped_urls)
@@ -150,11 +215,29 @@ class StorePipeline:
             run_stats.setdefault("finish_reason", reason)
             self.store.finish_run(self.run_id, reason, run_stats, sweep="complete" if complete else "partial")
             self._check(site, run_stats)
+        except Exception as exc:
+            fault = database_fault(exc)
+            if not fault:
+                raise
+            # Disk still full / database locked: the run stays "running" and the next harvest of
+            # the site marks it abandoned and walks every listing page again (a resume).
+            self._storage_failed(fault)
+            logger.error("ALERT %s: run %s could not be closed in the database (%s); the next harvest marks "
+                         "it abandoned and resumes", getattr(spider, "site_key", spider.name), self.run_id, fault)
         finally:
+            if self._pool is not None:
+                self._pool.stop()
+                self._pool = None
             if self._heartbeat is not None and self._heartbeat.running:
                 self._heartbeat.stop()
             if self.lock is not None:
-                self.lock.release()
+                try:
+                    self.lock.release()
+                except Exception as exc:
+                    if not database_fault(exc):
+                        raise
+                    # the lock row names this process: once it exits the lock is stale at once
+                    logger.error("could not release the harvest lock: %s", database_fault(exc))
             self.store.close()
             self.store = None
 

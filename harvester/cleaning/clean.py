@@ -36,9 +36,12 @@ _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TEXT_ATTRIBUTES = ("title", "alt", "content")
 _NOT_TEXT_TAGS = frozenset({"script", "style"})
 _ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png|gif|bmp)(?:$|[?#])|downfile|download", re.I)
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+# huge_tree lifts libxml2's nesting limit (256 levels): a page of 600 nested <span><font> or 50
+# unclosed tables otherwise loses its body ("empty body", issue 14).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
 #: The same for the text's UTF-8 bytes: the encoding is given, so no <meta charset> switches it.
-_UTF8_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
+_UTF8_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True,
+                                    encoding="utf-8")
 # Every element an HtmlElement, chosen in C: lxml.html's default lookup calls Python for each
 # element proxy (form/input/label classes this project never uses) and cost ~15 % of a parse.
 for _parser in (_PARSER, _UTF8_PARSER):
@@ -46,6 +49,35 @@ for _parser in (_PARSER, _UTF8_PARSER):
                                                                      comment=lxml.html.HtmlComment,
                                                                      pi=lxml.html.HtmlProcessingInstruction,
                                                                      entity=lxml.html.HtmlEntity))
+#: Deeper elements are unwrapped (text kept, tags dropped): real pages nest ~40 levels, hostile or
+#: broken ones thousands, past what the cleaner's recursive walks can follow.
+MAX_DEPTH = 120
+_INLINE_TAGS = frozenset({"span", "font", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s",
+                          "strike", "tt", "center"})
+#: The elements deeper than MAX_DEPTH (the root's depth is 1), in document order: a path of
+#: MAX_DEPTH child steps, evaluated level by level in C (no walk over the page in Python).
+_TOO_DEEP_XPATH = etree.XPath("/".join(["*"] * MAX_DEPTH) + "/descendant-or-self::*")
+#: A longer run of opening tags with nothing between them is cut to its first MAX_TAG_RUN:
+#: libxml2 stops parsing past 2048 levels even with huge_tree (shorter runs are left to
+#: _flatten_deep_nesting, which keeps a balanced run's closing tags matched).
+MAX_TAG_RUN = 1000
+_TAG_RUN_RE = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){%d,}" % (MAX_TAG_RUN + 1))
+#: Cheap necessary condition of a run: MAX_TAG_RUN + 1 '<' without a closing tag ('</') between
+#: them, from the start of the text or from a '</' (each stretch scanned once; the run regex
+#: itself tries every '<' of the page: ~5 ms on a 300 KB page).
+_MAY_RUN_AT_START_RE = re.compile(r"(?:[^<]*<(?!/)){%d}" % (MAX_TAG_RUN + 1))
+_MAY_RUN_RE = re.compile(r"</(?:[^<]*<(?!/)){%d}" % (MAX_TAG_RUN + 1))
+#: Characters XML cannot hold that a decoded body may still carry (a BOM-sniffed UTF-16 misread,
+#: lone surrogates): lxml refuses to write them back into the tree.
+_NON_XML_CHARS_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+#: Numeric character references; those to characters XML (hence lxml's tree) cannot hold are dropped.
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+#: Every reference ``_drop_bad_char_ref`` drops matches this (and a few it keeps): C0 controls
+#: but tab/LF/CR, surrogates, U+FFFE/U+FFFF, and any longer digit run than _CHAR_REF_RE reads.
+_BAD_CHAR_REF_RE = re.compile(
+    r"&#(?:\d{11}|[xX][0-9a-fA-F]{9}"
+    r"|0*(?:[1-8]|1[124-9]|2\d|3[01]|5529[6-9]|55[3-9]\d\d|56\d\d\d|57[0-2]\d\d|573[0-3]\d|5734[0-3]|6553[45])(?!\d)"
+    r"|[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])(?![0-9a-fA-F]))")
 #: gkmlpt detail pages may ship the body only as JSON in ``window._CONFIG.DETAIL`` (rendered by JS).
 _EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
@@ -68,12 +100,42 @@ def _empty_document() -> Any:
     return lxml.html.document_fromstring("<html><head></head><body></body></html>")
 
 
+def _xml_compatible(code: int) -> bool:
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def _drop_bad_char_ref(match: re.Match[str]) -> str:
+    hex_digits, digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    # &#0; and references past U+10FFFF become U+FFFD in libxml2 already; the rest would put a
+    # character in the tree that lxml refuses to write back (&#x0b;, &#xFFFE;, &#xFFFF;).
+    return match.group(0) if _xml_compatible(code) or code == 0 or code > 0x10FFFF else ""
+
+
+def _cut_tag_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    end = 0
+    for _ in range(MAX_TAG_RUN):
+        end = run.index(">", end) + 1
+    return run[:end]
+
+
 def parse_html(text: str) -> Any:
     """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
     text, raw = strip_controls_utf8(text)
+    # raw (the UTF-8 of text, for a long page) stays only while text is unchanged.
+    if raw is None or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw:  # surrogates fail to encode
+        text, raw = _NON_XML_CHARS_RE.sub("", text), None
     declaration = _XML_DECLARATION_RE.match(text)
     if declaration:
         text, raw = text[declaration.end():], None
+    if "&#" in text and _BAD_CHAR_REF_RE.search(text):
+        text, raw = _CHAR_REF_RE.sub(_drop_bad_char_ref, text), None
+    if _MAY_RUN_AT_START_RE.match(text) or _MAY_RUN_RE.search(text):
+        cut = _TAG_RUN_RE.sub(_cut_tag_run, text)
+        if cut != text:
+            text, raw = cut, None
     if not text.strip():
         return _empty_document()
     try:
@@ -85,7 +147,19 @@ def parse_html(text: str) -> Any:
         return _empty_document()
     if root.find("body") is None:  # a bare <head>/<frameset> document: give it a body
         root.append(lxml.html.Element("body"))
+    _flatten_deep_nesting(root)
     return root
+
+
+def _flatten_deep_nesting(root: Any) -> None:
+    """Below MAX_DEPTH, unwrap inline formatting (<span>, <font>...) and pure wrappers (an element
+    holding only one element and no text: 250 unclosed <div>s, 50 unclosed tables): the text and
+    the block structure that carries it stay, the nesting goes."""
+    too_deep = [el for el in _TOO_DEEP_XPATH(root) if el.tag != "a"]
+    for el in too_deep:
+        if el.tag in _INLINE_TAGS or (len(el) == 1 and not (el.text or "").strip()
+                                      and not (el[0].tail or "").strip() and not el.get("class") and not el.get("id")):
+            el.drop_tag()
 
 
 def _text_slots(root: Any) -> list[tuple[Any, str, str]]:

@@ -168,6 +168,9 @@ class Snapshot(Base):
     fetch_count: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[int]
     final_url: Mapped[str | None] = mapped_column(Text)
+    #: The URL as the listing gave it (tracking parameters, index page...); the page's URL is
+    #: its canonical form (harvester.urls.canonical_url).
+    listed_url: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     referer: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
@@ -217,7 +220,7 @@ class Report(Base):
     created_reason: Mapped[str | None] = mapped_column(String(32))
     #: Names of the fields that differ from the previous version.
     changed_fields: Mapped[list[Any] | None]
-    # --- the report item contract (DESIGN.md) ---
+    # --- the report item contract (docs/design.md) ---
     site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
     url: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -241,7 +244,7 @@ class Report(Base):
 
 
 class ReportStat(Base):
-    """One statistic of one report version (canonical key, see DESIGN.md vocabulary)."""
+    """One statistic of one report version (canonical key, see the vocabulary in docs/design.md)."""
 
     __tablename__ = "report_stats"
     __table_args__ = (Index("ix_report_stats_report_position", "report_id", "position"),)

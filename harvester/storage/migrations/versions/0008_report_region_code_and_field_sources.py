@@ -2,7 +2,7 @@
 administrative division code (region_code): site-free parsing, issue 10.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0008'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
