@@ -125,7 +125,7 @@ def parse_html(text: str) -> Any:
     """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
     text, raw = strip_controls_utf8(text)
     # raw (the UTF-8 of text, for a long page) stays only while text is unchanged.
-    if raw is None or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw:  # surrogates fail to encode
+    if raw is None or "\ufffe" in text or "\uffff" in text:  # surrogates failed to encode
         text, raw = _NON_XML_CHARS_RE.sub("", text), None
     declaration = _XML_DECLARATION_RE.match(text)
     if declaration:
