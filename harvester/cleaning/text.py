@@ -142,23 +142,7 @@ def _inline_text(el: Any, parts: list[str], raw: list[str] | None = None) -> boo
             if raw is not None:
                 raw.append(text)
         for child in el:
-            if len(child):
-                whole = _inline_text(child, parts, raw) and whole
-            else:  # a leaf (Word's innermost <span>, a <br>): inline, without a call
-                child_tag = _tag(child)
-                if child_tag in SKIP_TAGS:
-                    whole = False
-                elif child_tag is not None:
-                    child_block = child_tag in BLOCK_TAGS
-                    if child_block or child_tag == "br":
-                        parts.append(" ")
-                    text = child.text
-                    if text:
-                        parts.append(text)
-                        if raw is not None:
-                            raw.append(text)
-                    if child_block:
-                        parts.append(" ")
+            whole = _inline_text(child, parts, raw) and whole
             tail = child.tail
             if tail:
                 parts.append(tail)
