@@ -135,6 +135,8 @@ class ReportSpider(scrapy.Spider):
     def listing_request(self, url: str, callback: Any = None, **kwargs: Any) -> Request | None:
         """Next listing page, unless the safety cap is reached."""
         if self.link_refused(url, None):
+            # pagination left unwalked: the pages behind it must not be marked gone
+            self.stopped_early = True
             return None
         if self.listing_pages >= self.max_pages:
             self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
