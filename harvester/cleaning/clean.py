@@ -121,9 +121,10 @@ def _cut_tag_run(match: re.Match[str]) -> str:
     return run[:end]
 
 
-def parse_html(text: str) -> Any:
-    """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
-    text, raw = strip_controls_utf8(text)
+def parse_html(text: str, encoded: bytes | None = None) -> Any:
+    """lxml document for any text: broken markup, empty or non-HTML input all give a document.
+    ``encoded``: ``text.encode("utf-8")`` where the caller has it (the body of a UTF-8 page)."""
+    text, raw = strip_controls_utf8(text, encoded)
     # raw (the UTF-8 of text, for a long page) stays only while text is unchanged.
     if raw is None or "\ufffe" in text or "\uffff" in text:  # surrogates failed to encode
         text, raw = _NON_XML_CHARS_RE.sub("", text), None
@@ -323,7 +324,11 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
         return CleanedPage(url=url, site=site, encoding="binary", root=root, content=root.body, text="",
                            cleaning={"file_type": file_type})
     decoded = decode_body(body, headers)
-    root = parse_html(decoded.text)
+    # A UTF-8 page decoded without a replacement is its body's bytes (after a BOM): no re-encoding.
+    encoded = None
+    if decoded.encoding == "utf-8" and not decoded.replaced_chars and isinstance(body, bytes):
+        encoded = body[3:] if decoded.source == "bom" else body
+    root = parse_html(decoded.text, encoded)
     pinyin_removed, converted = convert_document(root, decoded.text)
 
     extra_patterns = hints.chrome_patterns

@@ -49,12 +49,13 @@ def strip_controls(text: str) -> str:
     return strip_controls_utf8(text)[0]
 
 
-def strip_controls_utf8(text: str) -> tuple[str, bytes | None]:
+def strip_controls_utf8(text: str, encoded: bytes | None = None) -> tuple[str, bytes | None]:
     """``strip_controls(text)`` and, for a long text that held none, its UTF-8 bytes (read for the
-    check; the parser reads them faster than the text). None where they were not made."""
+    check; the parser reads them faster than the text). None where they were not made.
+    ``encoded``: ``text.encode("utf-8")`` where the caller has it already (a UTF-8 page)."""
     if len(text) > _LONG_TEXT:
         try:
-            raw = text.encode("utf-8")
+            raw = encoded if encoded is not None else text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: the plain way
             return _CONTROL_RE.sub("", text), None
         if len(raw.translate(None, _CONTROL_BYTES)) == len(raw) and _C1_UTF8_RE.search(raw) is None:

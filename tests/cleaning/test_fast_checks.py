@@ -67,3 +67,15 @@ def test_long_page_parses_as_the_same_tree_from_bytes_or_text(extra: str) -> Non
     text = re.sub("[\ufffe\x07]", "", body).replace("&#11;", "").replace("&#xFFFF;", "")
     plain = lxml.html.document_fromstring(text, parser=clean._PARSER)
     assert lxml.html.tostring(fast, encoding=str) == lxml.html.tostring(plain, encoding=str)
+
+
+@pytest.mark.parametrize("prefix, suffix", [(b"", b""), (b"\xef\xbb\xbf", b""), (b"", b"\xff\xfe bad bytes")])
+def test_utf8_body_bytes_reused_only_where_they_are_the_text(prefix: bytes, suffix: bytes) -> None:
+    from harvester.cleaning import clean_page
+
+    html = ("<html><head><meta charset='utf-8'></head><body><div class='article-content'>"
+            + "<p>本年度报告（一）</p>" * 400 + "</div></body></html>").encode()
+    plain = clean_page(html, None, "http://x.gov.cn/a.html")
+    page = clean_page(prefix + html.replace(b"</body>", suffix + b"</body>"), None, "http://x.gov.cn/a.html")
+    assert page.text.startswith(plain.text) and "\ufeff" not in page.text
+    assert lxml.html.tostring(page.root.find("head"), encoding=str) == lxml.html.tostring(plain.root.find("head"), encoding=str)
