@@ -38,6 +38,9 @@ class CleanedPage:
     #: pinyin_removed, traditional_converted, chrome_removed (list of short labels),
     #: spam_links_removed, whitespace_normalised.
     cleaning: dict = field(default_factory=dict)
+    #: ``text_content()`` of the data-table cells of ``content``, by element, as the line builder
+    #: read them: the tables stage takes them instead of reading each cell again.
+    cell_texts: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

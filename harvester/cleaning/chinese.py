@@ -10,19 +10,14 @@ from __future__ import annotations
 import operator
 import re
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
+
+from lxml import etree
 
 #: Separator between text pieces converted in one OpenCC call (control chars are stripped from
 #: page text before conversion, and OpenCC passes it through untouched).
 _SEPARATOR = "\x01"
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-#: A language-switch link whose whole text is a Traditional label (``<a href="/">繁體版</a>``, in
-#: the top bar of every gkmlpt page and of many others): it says nothing about the page's own text.
-_VERSION_LINK_RE = re.compile(r"(<a\b[^<>]*>)\s*(?:繁體|正體)(?:版|中文)?\s*(</a\s*>)", re.I)
-#: Numeric character references (``&#38364;``, ``&#x95DC;``): the parser turns them into text.
-_CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}))")
-
-
 @lru_cache(maxsize=1)
 def converter():
     """The one shared OpenCC t2s converter (building one loads its dictionaries)."""
@@ -55,34 +50,57 @@ def looks_traditional(text: str) -> bool:
     return _traditional_re().search(text) is not None
 
 
-_UNSHOWN_RE = re.compile(r"<!--[\s\S]*?-->|<script\b[\s\S]*?</script\s*>|<style\b[\s\S]*?</style\s*>", re.I)
+#: The whole text of a language-switch link (``<a href="/zh_tw/">繁體版</a>``): it says nothing
+#: about the page's own text.
+_VERSION_LABEL_RE = re.compile(r"\s*(?:繁體|正體)(?:版|中文)?\s*")
+DOCUMENT_TEXT = etree.XPath("string()")
+#: The attributes the cleaner converts like text (shown to readers or read by the parser).
+TEXT_ATTRIBUTES = etree.XPath("//@title | //@alt | //@content", smart_strings=False)
+_UNSHOWN_TAGS = ("script", "style")
 
 
 def page_looks_traditional(markup: str) -> bool:
-    """Should the page (decoded markup) be converted? Traditional characters outside version links.
+    """``document_looks_traditional`` of the markup alone (parsed here)."""
+    import lxml.html
 
-    The page needs a character ``t2s`` would change; a Simplified page whose only such characters
-    are the label of a language-switch link (``<a href="/zh_tw/">繁體版</a>``, in the top bar of
-    every gkmlpt page) needs no conversion. Any other Traditional character — in text, a title,
-    an attribute, a metadata table the parser reads, or as a numeric character reference — means
-    the whole page is converted, as before.
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except Exception:  # lxml gives up on empty input
+        return False
+    return document_looks_traditional(root, markup)
+
+
+def document_looks_traditional(root: Any, markup: str | None = None, text: str | None = None,
+                               attributes: Sequence[str] | None = None) -> bool:
+    """Should the parsed page be converted? Traditional characters outside version links.
+
+    The page needs a character ``t2s`` would change in its text (not in scripts or styles; the
+    parser already dropped comments, so a template's ``<!--头部開始-->`` does not count; numeric
+    character references are text once parsed) or in a text attribute (``title``, ``alt``,
+    ``content``). ``text`` (the document's ``string()``) and ``attributes`` (their values) are read
+    here when not given. A Simplified page whose only such
+    characters are the label of a language-switch link (``<a href="/zh_tw/">繁體版</a>``, in the
+    top bar of every gkmlpt page) needs no conversion. ``markup`` (the decoded page) is a quick
+    first test: without any such character in it, the document is not read at all. The text is
+    read in C (``string()``) and its Traditional characters are counted against those of the
+    script, style and version-link texts, instead of scanning the whole markup.
     """
     pattern = _traditional_re()
-    if pattern.search(markup) is None:
+    if markup is not None and pattern.search(markup) is None:
         return False
-    # Comments, scripts and styles are never shown (the parser drops comments): a template's
-    # <!--头部開始--> must not convert a Simplified page.
-    rest = _UNSHOWN_RE.sub("", markup)
-    if pattern.search(rest) is None:
-        return False
-    rest = _VERSION_LINK_RE.sub(r"\1\2", rest)
-    if pattern.search(rest) is not None:
-        return True
-    for ref in _CHAR_REF_RE.finditer(rest):
-        code = int(ref.group(1), 16) if ref.group(1) else int(ref.group(2))
-        if code <= 0x10FFFF and pattern.match(chr(code)):
+    shown = len(pattern.findall(DOCUMENT_TEXT(root) if text is None else text))
+    if shown:
+        for el in root.iter(*_UNSHOWN_TAGS):
+            shown -= len(pattern.findall(el.text or ""))
+        for el in root.iter("a"):
+            text = el.text or ""
+            if len(el) == 0 and _VERSION_LABEL_RE.fullmatch(text):
+                shown -= len(pattern.findall(text))
+        if shown > 0:
             return True
-    return False
+    if attributes is None:
+        attributes = TEXT_ATTRIBUTES(root)
+    return any(pattern.search(value) for value in attributes)
 
 
 def _changed(before: str, after: str) -> int:

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from . import CleanedPage, HeadersLike, PageHints
-from .chinese import page_looks_traditional, to_simplified
+from .chinese import DOCUMENT_TEXT, TEXT_ATTRIBUTES, document_looks_traditional, to_simplified
 from .chrome import (
     drop_element,
     remove_chrome_elements,
@@ -27,7 +27,7 @@ from .chrome import (
 from .decode import decode_body
 from .filetype import sniff_file_type
 from .pinyin import has_pinyin, remove_pinyin
-from .text import element_lines, normalise_line, strip_controls
+from .text import element_lines, normalise_line, strip_controls_utf8
 
 log = logging.getLogger(__name__)
 
@@ -39,27 +39,45 @@ _ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png
 # huge_tree lifts libxml2's nesting limit (256 levels): a page of 600 nested <span><font> or 50
 # unclosed tables otherwise loses its body ("empty body", issue 14).
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+#: The same for the text's UTF-8 bytes: the encoding is given, so no <meta charset> switches it.
+_UTF8_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True,
+                                    encoding="utf-8")
 # Every element an HtmlElement, chosen in C: lxml.html's default lookup calls Python for each
 # element proxy (form/input/label classes this project never uses) and cost ~15 % of a parse.
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement,
-                                                                 comment=lxml.html.HtmlComment,
-                                                                 pi=lxml.html.HtmlProcessingInstruction,
-                                                                 entity=lxml.html.HtmlEntity))
+for _parser in (_PARSER, _UTF8_PARSER):
+    _parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement,
+                                                                     comment=lxml.html.HtmlComment,
+                                                                     pi=lxml.html.HtmlProcessingInstruction,
+                                                                     entity=lxml.html.HtmlEntity))
 #: Deeper elements are unwrapped (text kept, tags dropped): real pages nest ~40 levels, hostile or
 #: broken ones thousands, past what the cleaner's recursive walks can follow.
 MAX_DEPTH = 120
 _INLINE_TAGS = frozenset({"span", "font", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s",
                           "strike", "tt", "center"})
+#: The elements deeper than MAX_DEPTH (the root's depth is 1), in document order: a path of
+#: MAX_DEPTH child steps, evaluated level by level in C (no walk over the page in Python).
+_TOO_DEEP_XPATH = etree.XPath("/".join(["*"] * MAX_DEPTH) + "/descendant-or-self::*")
 #: A longer run of opening tags with nothing between them is cut to its first MAX_TAG_RUN:
 #: libxml2 stops parsing past 2048 levels even with huge_tree (shorter runs are left to
 #: _flatten_deep_nesting, which keeps a balanced run's closing tags matched).
 MAX_TAG_RUN = 1000
 _TAG_RUN_RE = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){%d,}" % (MAX_TAG_RUN + 1))
+#: Cheap necessary condition of a run: MAX_TAG_RUN + 1 '<' without a closing tag ('</') between
+#: them, from the start of the text or from a '</' (each stretch scanned once; the run regex
+#: itself tries every '<' of the page: ~5 ms on a 300 KB page).
+_MAY_RUN_AT_START_RE = re.compile(r"(?:[^<]*<(?!/)){%d}" % (MAX_TAG_RUN + 1))
+_MAY_RUN_RE = re.compile(r"</(?:[^<]*<(?!/)){%d}" % (MAX_TAG_RUN + 1))
 #: Characters XML cannot hold that a decoded body may still carry (a BOM-sniffed UTF-16 misread,
 #: lone surrogates): lxml refuses to write them back into the tree.
 _NON_XML_CHARS_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 #: Numeric character references; those to characters XML (hence lxml's tree) cannot hold are dropped.
 _CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+#: Every reference ``_drop_bad_char_ref`` drops matches this (and a few it keeps): C0 controls
+#: but tab/LF/CR, surrogates, U+FFFE/U+FFFF, and any longer digit run than _CHAR_REF_RE reads.
+_BAD_CHAR_REF_RE = re.compile(
+    r"&#(?:\d{11}|[xX][0-9a-fA-F]{9}"
+    r"|0*(?:[1-8]|1[124-9]|2\d|3[01]|5529[6-9]|55[3-9]\d\d|56\d\d\d|57[0-2]\d\d|573[0-3]\d|5734[0-3]|6553[45])(?!\d)"
+    r"|[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])(?![0-9a-fA-F]))")
 #: gkmlpt detail pages may ship the body only as JSON in ``window._CONFIG.DETAIL`` (rendered by JS).
 _EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
@@ -103,16 +121,29 @@ def _cut_tag_run(match: re.Match[str]) -> str:
     return run[:end]
 
 
-def parse_html(text: str) -> Any:
-    """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
-    text = _XML_DECLARATION_RE.sub("", _NON_XML_CHARS_RE.sub("", strip_controls(text)), count=1)
-    if "&#" in text:
-        text = _CHAR_REF_RE.sub(_drop_bad_char_ref, text)
-    text = _TAG_RUN_RE.sub(_cut_tag_run, text)
+def parse_html(text: str, encoded: bytes | None = None) -> Any:
+    """lxml document for any text: broken markup, empty or non-HTML input all give a document.
+    ``encoded``: ``text.encode("utf-8")`` where the caller has it (the body of a UTF-8 page)."""
+    text, raw = strip_controls_utf8(text, encoded)
+    # raw (the UTF-8 of text, for a long page) stays only while text is unchanged.
+    if raw is None or "\ufffe" in text or "\uffff" in text:  # surrogates failed to encode
+        text, raw = _NON_XML_CHARS_RE.sub("", text), None
+    declaration = _XML_DECLARATION_RE.match(text)
+    if declaration:
+        text, raw = text[declaration.end():], None
+    if "&#" in text and _BAD_CHAR_REF_RE.search(text):
+        text, raw = _CHAR_REF_RE.sub(_drop_bad_char_ref, text), None
+    if _MAY_RUN_AT_START_RE.match(text) or _MAY_RUN_RE.search(text):
+        cut = _TAG_RUN_RE.sub(_cut_tag_run, text)
+        if cut != text:
+            text, raw = cut, None
     if not text.strip():
         return _empty_document()
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        if raw is not None:  # libxml2 reads UTF-8 bytes faster than a UCS-2 text (~10 %)
+            root = lxml.html.document_fromstring(raw, parser=_UTF8_PARSER)
+        else:
+            root = lxml.html.document_fromstring(text, parser=_PARSER)
     except Exception:  # lxml gives up on some inputs ("Document is empty")
         return _empty_document()
     if root.find("body") is None:  # a bare <head>/<frameset> document: give it a body
@@ -125,15 +156,7 @@ def _flatten_deep_nesting(root: Any) -> None:
     """Below MAX_DEPTH, unwrap inline formatting (<span>, <font>...) and pure wrappers (an element
     holding only one element and no text: 250 unclosed <div>s, 50 unclosed tables): the text and
     the block structure that carries it stay, the nesting goes."""
-    depth = 0
-    too_deep = []
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        if event == "start":
-            depth += 1
-            if depth > MAX_DEPTH and el.tag != "a":
-                too_deep.append(el)
-        else:
-            depth -= 1
+    too_deep = [el for el in _TOO_DEEP_XPATH(root) if el.tag != "a"]
     for el in too_deep:
         if el.tag in _INLINE_TAGS or (len(el) == 1 and not (el.text or "").strip()
                                       and not (el[0].tail or "").strip() and not el.get("class") and not el.get("id")):
@@ -196,15 +219,20 @@ def _set(el: Any, slot: str, value: str) -> None:
         el.set(slot, value)
 
 
-def convert_document(root: Any, decoded_text: str) -> tuple[int, int]:
+def convert_document(root: Any, decoded_text: str | None = None) -> tuple[int, int]:
     """Remove pinyin annotations and convert Traditional to Simplified in place.
 
     Returns (pinyin_removed, traditional_converted). Both steps are skipped for pages that show
-    no sign of needing them (a regex over the decoded text), which is nearly every page: no
-    annotation that would be removed, no Traditional character outside a ``繁體版`` link.
+    no sign of needing them, which is nearly every page: no annotation that would be removed, no
+    Traditional character outside a ``繁體版`` link. The checks read the parsed document's text
+    (``decoded_text``, the markup, only rules out Traditional characters at once).
     """
-    wants_pinyin = has_pinyin(decoded_text)
-    wants_conversion = page_looks_traditional(decoded_text)
+    # Both checks read the document's text, in C (~20 K characters on a 300 KB page, instead of
+    # its whole markup with scripts and URLs), and the values of the attributes converted below.
+    # Concatenated text can only add pinyin candidates, never hide one a single slot holds.
+    text, attributes = DOCUMENT_TEXT(root), TEXT_ATTRIBUTES(root)
+    wants_pinyin = has_pinyin(text) or has_pinyin("\n".join(attributes))
+    wants_conversion = document_looks_traditional(root, decoded_text, text, attributes)
     if not (wants_pinyin or wants_conversion):
         return 0, 0
     # Pinyin alone touches only slots with a closing parenthesis (every annotation ends with one):
@@ -296,7 +324,11 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
         return CleanedPage(url=url, site=site, encoding="binary", root=root, content=root.body, text="",
                            cleaning={"file_type": file_type})
     decoded = decode_body(body, headers)
-    root = parse_html(decoded.text)
+    # A UTF-8 page decoded without a replacement is its body's bytes (after a BOM): no re-encoding.
+    encoded = None
+    if decoded.encoding == "utf-8" and not decoded.replaced_chars and isinstance(body, bytes):
+        encoded = body[3:] if decoded.source == "bom" else body
+    root = parse_html(decoded.text, encoded)
     pinyin_removed, converted = convert_document(root, decoded.text)
 
     extra_patterns = hints.chrome_patterns
@@ -305,14 +337,15 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
     if not content.text_content().strip():
         embedded = _embedded_content(root)
         if embedded is not None:
-            convert_document(embedded, embedded.text_content())
+            convert_document(embedded)
             content, found_by = embedded, "embedded_json"
     chrome_removed = remove_chrome_elements(content)
     spam_links = remove_spam_links(content)
     if spam_links and "spam" not in chrome_removed:
         chrome_removed.append("spam")
 
-    lines = element_lines(content)
+    cell_texts: dict[Any, str] = {}
+    lines = element_lines(content, cell_texts)
     verdicts = strip_chrome_lines(lines, extra_patterns)
     removed = set(verdicts.removed)
     for label in verdicts.labels:
@@ -346,4 +379,5 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
         meta=_meta_tags(root),
         page_title=_page_title(root),
         cleaning=cleaning,
+        cell_texts=cell_texts,
     )

@@ -191,7 +191,7 @@ def decode_body(body: bytes | None, headers: Mapping[Any, Any] | None = None) ->
         text = _strict(body, codec)
         if text is None:
             continue
-        if codec in _SINGLE_BYTE_WESTERN and any(b > 0x7F for b in body):
+        if codec in _SINGLE_BYTE_WESTERN and not body.isascii():
             # A Latin-1 declaration over high bytes: Chinese text in some other encoding.
             alternative = _clean_alternative(body, {codec})
             if alternative:
@@ -215,7 +215,7 @@ def decode_body(body: bytes | None, headers: Mapping[Any, Any] | None = None) ->
 
     text = _strict(body, "utf-8")
     if text is not None:
-        return Decoded(text, "utf-8", "sniff" if any(b > 0x7F for b in body) else "default")
+        return Decoded(text, "utf-8", "sniff" if not body.isascii() else "default")
     alternative = _clean_alternative(body, {"utf-8"})
     if alternative:
         return Decoded(alternative[1], alternative[0], "sniff")

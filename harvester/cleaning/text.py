@@ -35,9 +35,32 @@ _LINE_TAGS = BLOCK_TAGS | {"tr", "td", "th"}
 _LAYOUT_CELL_CHARS = 200
 
 
+#: The bytes of ``_CONTROL_RE``'s characters in UTF-8: C0 and DEL are single bytes (never part
+#: of a longer sequence), C1 is ``\xc2`` + ``\x80``-``\x9f``.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_UTF8_RE = re.compile(rb"\xc2[\x80-\x9f]")
+#: Above this length the check goes through the UTF-8 bytes (a regex scan of a character class
+#: costs ~2 ns per character of a CJK page; encoding and bytes.translate are tight C loops).
+_LONG_TEXT = 4096
+
+
 def strip_controls(text: str) -> str:
     """Drop C0/C1 control characters (lxml refuses some; none carries meaning in a page)."""
-    return _CONTROL_RE.sub("", text)
+    return strip_controls_utf8(text)[0]
+
+
+def strip_controls_utf8(text: str, encoded: bytes | None = None) -> tuple[str, bytes | None]:
+    """``strip_controls(text)`` and, for a long text that held none, its UTF-8 bytes (read for the
+    check; the parser reads them faster than the text). None where they were not made.
+    ``encoded``: ``text.encode("utf-8")`` where the caller has it already (a UTF-8 page)."""
+    if len(text) > _LONG_TEXT:
+        try:
+            raw = encoded if encoded is not None else text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: the plain way
+            return _CONTROL_RE.sub("", text), None
+        if len(raw.translate(None, _CONTROL_BYTES)) == len(raw) and _C1_UTF8_RE.search(raw) is None:
+            return text, raw  # nearly every page: nothing to drop
+    return _CONTROL_RE.sub("", text), None
 
 
 def _char_class(chars: list[int]) -> str:
@@ -100,26 +123,40 @@ def _is_layout_table(table: Any) -> bool:
     return bool(_LAYOUT_TABLE_XPATH(table))
 
 
-def _inline_text(el: Any, parts: list[str]) -> None:
-    """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces."""
+def _inline_text(el: Any, parts: list[str], raw: list[str] | None = None) -> bool:
+    """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces.
+
+    With ``raw``, the text pieces alone are collected there too (so ``"".join(raw)`` is
+    ``el.text_content()``); returns False when a skipped subtree (script, style...) makes them
+    differ."""
     tag = _tag(el)
     if tag in SKIP_TAGS:
-        return
+        return False
+    whole = True
     if tag is not None:
-        if tag == "br" or tag in BLOCK_TAGS:
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
             parts.append(" ")
-        if el.text:
-            parts.append(el.text)
+        text = el.text
+        if text:
+            parts.append(text)
+            if raw is not None:
+                raw.append(text)
         for child in el:
-            _inline_text(child, parts)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in BLOCK_TAGS:
+            whole = _inline_text(child, parts, raw) and whole
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+                if raw is not None:
+                    raw.append(tail)
+        if block:
             parts.append(" ")
+    return whole
 
 
 class _LineBuilder:
-    def __init__(self) -> None:
+    def __init__(self, cell_texts: dict[Any, str] | None = None) -> None:
+        self.cell_texts = cell_texts
         self.lines: list[Line] = []
         self._buffer: list[str] = []
         self._owner: Any = None
@@ -164,21 +201,27 @@ class _LineBuilder:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
         for row in table.iter("tr"):
             cells = []
+            texts = self.cell_texts
             for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
                 if len(cell):
                     parts: list[str] = []
-                    _inline_text(cell, parts)
+                    raw: list[str] | None = [] if texts is not None else None
+                    if _inline_text(cell, parts, raw) and texts is not None:
+                        texts[cell] = "".join(raw)  # type: ignore[arg-type]
                     cells.append(normalise_line("".join(parts)))
                 else:  # a bare cell: its text is all there is
+                    if texts is not None:
+                        texts[cell] = cell.text or ""
                     cells.append(normalise_line(cell.text or ""))
             text = "\t".join(cells).rstrip("\t")
             if text.strip("\t"):
                 self.lines.append(Line(text, row, is_table_row=True))
 
 
-def element_lines(el: Any) -> list[Line]:
-    """The lines of text of ``el`` (see module docs)."""
-    builder = _LineBuilder()
+def element_lines(el: Any, cell_texts: dict[Any, str] | None = None) -> list[Line]:
+    """The lines of text of ``el`` (see module docs). With ``cell_texts``, the ``text_content()``
+    of every data-table cell read (where it is the same pieces) is stored there by element."""
+    builder = _LineBuilder(cell_texts)
     builder.walk(el, el)
     builder.flush()
     return builder.lines

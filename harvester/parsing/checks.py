@@ -20,6 +20,8 @@ RESULT_KEYS = ("requests.result.disclosed", "requests.result.partially_disclosed
 
 def lost_characters(text: str) -> list[str]:
     """Places where characters were lost in encoding (``7?27``, U+FFFD)."""
+    if "?" not in text and "？" not in text and "\ufffd" not in text:
+        return []  # every match holds one of them: no scan of the text led by a CJK class
     samples = []
     for m in _LOST_CHAR_RE.finditer(text):
         sample = m.group(0)

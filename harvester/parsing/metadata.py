@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from lxml import etree
 
@@ -101,24 +100,31 @@ class _Collector:
 _CELL_TAGS = frozenset(("td", "th", "dt", "label"))
 # squash(label)[0] of every known label: a cell whose text starts otherwise is no label.
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in _LABEL_TO_FIELD)
+#: Whatever ``squash`` removes (whitespace once half-width; no control characters: the cleaner
+#: strips them before parsing, and XPath cannot name them).
+_SQUASHED_CHARS = "".join(ch for ch in map(chr, range(0x20, 0x3001)) if re.fullmatch(r"\s", halfwidth(ch))) + "\t\n\r"
+#: Label-cell candidates, in document order, chosen in C: cells whose first character after
+#: ASCII whitespace is a label's first character or other whitespace (a superset of the cells
+#: the check below keeps; empty cells and the value cells of statistics tables are left out).
+_CELLS_XPATH = etree.XPath(" | ".join(
+    f"descendant-or-self::{tag}[contains('{''.join(sorted(_LABEL_FIRST_CHARS))}{_SQUASHED_CHARS}', "
+    f"substring(normalize-space(), 1, 1))][normalize-space()]"
+    for tag in sorted(_CELL_TAGS)))
 
 
-def _table_pairs(pieces: list[str], spans: list[list], collector: _Collector) -> None:
-    """<td>label</td><td>value</td> (also th/span/label pairs in gkmlpt and Anhui tables).
-
-    ``pieces``/``spans`` come from ``_walk_text``: a cell's ``text_content()`` is the
-    concatenation of its pieces."""
-    for tag, start, end, cell in spans:
-        if tag not in _CELL_TAGS:
-            continue
-        first = ""
-        for k in range(start, end):
-            first = pieces[k].lstrip()[:1]
-            if first:
-                break
+def _table_pairs(root, collector: _Collector) -> None:
+    """<td>label</td><td>value</td> (also th/span/label pairs in gkmlpt and Anhui tables)."""
+    for cell in _CELLS_XPATH(root):
+        # The first non-blank character, without the whole text (nearly always in .text).
+        first = (cell.text or "").lstrip()[:1]
+        if not first:
+            for piece in cell.itertext():
+                first = piece.lstrip()[:1]
+                if first:
+                    break
         if halfwidth(first) not in _LABEL_FIRST_CHARS:
             continue  # squash() of the text cannot be a label: no need to build it
-        label = squash("".join(pieces[start:end])).rstrip(":：")
+        label = squash(cell.text_content()).rstrip(":：")
         fieldname = _LABEL_TO_FIELD.get(label)
         if fieldname is None:
             continue
@@ -148,63 +154,66 @@ def text_pairs(line: str) -> list[tuple[str, str]]:
 
 
 _BLOCK_TAGS = frozenset(("div", "p", "li", "span", "td", "dd", "h2", "h3", "h4", "h5", "h6"))
-# The events ``itertext()`` is built on: comments (and the HTML parser's processing instructions,
-# which it turns into comments) give their tail, not their text.
-_TEXT_EVENTS = ("start", "comment", "pi", "end")
 _LINE_SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 
 
-def _walk_text(root, tags: frozenset[str]) -> tuple[list[str], list[list]]:
-    """One walk over the page: every piece of text ``itertext()`` would yield, in document order,
-    and ``[tag, start, end, element]`` for each element whose tag is in ``tags`` (document order),
-    so that ``" ".join(pieces[start:end]) == " ".join(el.itertext())`` and
-    ``"".join(pieces[start:end]) == el.text_content()`` without walking its subtree again."""
-    pieces: list[str] = []
-    spans: list[list] = []
-    open_spans: list[list] = []
-    append = pieces.append
-    for event, el in etree.iterwalk(root, events=_TEXT_EVENTS):
-        if event == "start":
-            tag = el.tag
-            if tag in tags:
-                span = [tag, len(pieces), 0, el]
-                spans.append(span)
-                open_spans.append(span)
-            text = el.text
-            if text is not None:
-                append(text)
-            continue
-        if event == "end":
-            if el.tag in tags:
-                open_spans.pop()[2] = len(pieces)
-            if el is root:
-                continue  # itertext() leaves out the element's own tail
-        tail = el.tail
-        if tail is not None:
-            append(tail)
-    return pieces, spans
+class _BlocksAroundText:
+    """The block elements (document order) holding a text node that contains one of ``needle``'s
+    characters: the few blocks that can hold a ``label: value`` pair or a date, not every block
+    of the page. The text nodes' parents are chosen in C; their block ancestors are added in
+    Python, top-down per parent and parents in document order, which keeps document order (an
+    ``ancestor::*[self::div or ...]`` step in XPath merges node sets at a quadratic cost)."""
+
+    def __init__(self, needle: str) -> None:
+        test = " or ".join(f"contains(., '{ch}')" for ch in needle)
+        self._parents = etree.XPath(f"descendant::text()[{test}]/..")
+
+    def __call__(self, root) -> list:
+        stop = root.getparent()  # never above ``root``
+        seen: set = set()
+        out: list = []
+        for el in self._parents(root):
+            chain = []
+            node = el
+            while node is not stop and node not in seen:
+                seen.add(node)
+                if node.tag in _BLOCK_TAGS:
+                    chain.append(node)
+                node = node.getparent()
+            out.extend(reversed(chain))
+        return out
+
+
+_COLON_BLOCKS = _BlocksAroundText(":：")
+_DASH_BLOCKS = _BlocksAroundText("-")
+
+
+def _pieces(el, limit: int) -> list[str] | None:
+    """``list(el.itertext())``, or None once ``" ".join`` of it would exceed ``limit`` characters
+    (a block holding the whole page is given up after its first few pieces)."""
+    pieces = []
+    size = -1
+    for piece in el.itertext():
+        size += len(piece) + 1
+        if size > limit:
+            return None
+        pieces.append(piece)
+    return pieces
 
 
 def block_lines(root, limit: int = 300) -> list[str]:
     """Short page blocks holding ``label: value`` text (bylines such as
-    ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container)."""
-    return _block_lines(*_walk_text(root, _BLOCK_TAGS), limit)
-
-
-def _block_lines(pieces: list[str], spans: list[list], limit: int = 300) -> list[str]:
-    """``block_lines`` from a ``_walk_text`` of the page. A block's text is its ``itertext()``
-    joined by spaces (keeping cell/element boundaries: ``文号:无 | 发布日期:…``); a block longer
-    than ``limit`` is skipped without building its text."""
-    ends = [0, *accumulate(map(len, pieces))]  # ends[i]: characters in pieces[:i]
+    ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container). A block's
+    text is its ``itertext()`` joined by spaces (keeping cell/element boundaries: ``文号:无 |
+    发布日期:…``); only blocks holding a colon are read, a block longer than ``limit`` is skipped
+    after its first pieces."""
     out: list[str] = []
-    for tag, start, end, _el in spans:
-        if tag not in _BLOCK_TAGS:
+    for el in _COLON_BLOCKS(root):
+        pieces = _pieces(el, limit)
+        if pieces is None:
             continue
-        # len(" ".join(pieces[start:end])): the pieces plus one space between each two.
-        if ends[end] - ends[start] + max(end - start - 1, 0) > limit:
-            continue
-        text = " ".join(pieces[start:end])
-        if (":" in text or "：" in text) and _PAIR_RE.search(halfwidth(text)):
+        text = " ".join(pieces)
+        if _PAIR_RE.search(halfwidth(text)):
             out.append(_LINE_SPACE_RE.sub(" ", text).strip())
             if len(out) >= 60:
                 break
@@ -214,13 +223,19 @@ def _block_lines(pieces: list[str], spans: list[list], limit: int = 300) -> list
 _NUMERIC_DATE_RE = re.compile(r"^(?:19|20)\d{2}-\d{1,2}-\d{1,2}$")
 
 
-def _standalone_date(pieces: list[str], spans: list[list]) -> str | None:
+def _standalone_date(root) -> str | None:
     """The first block whose whole text is a numeric date and whose row holds no link (a related-
-    news list pairs each link with its date: those are other documents' dates)."""
-    for tag, start, end, el in spans:
-        if tag not in _BLOCK_TAGS or end - start > 3:
+    news list pairs each link with its date: those are other documents' dates). Only blocks of
+    three text pieces at most count (a date split over a few tags)."""
+    for el in _DASH_BLOCKS(root):
+        pieces = []
+        for piece in el.itertext():
+            pieces.append(piece)
+            if len(pieces) > 3:
+                break
+        if len(pieces) > 3:
             continue
-        text = "".join(pieces[start:end]).strip()
+        text = "".join(pieces).strip()
         if not _NUMERIC_DATE_RE.match(text):
             continue
         row = el
@@ -236,13 +251,10 @@ def _standalone_date(pieces: list[str], spans: list[list]) -> str | None:
 def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metadata:
     collector = _Collector()
     lines = list(text_lines)
-    pieces: list[str] = []
-    spans: list[list] = []
     if root is not None:
         try:
-            pieces, spans = _walk_text(root, _BLOCK_TAGS | _CELL_TAGS)
-            _table_pairs(pieces, spans, collector)
-            lines.extend(_block_lines(pieces, spans))
+            _table_pairs(root, collector)
+            lines.extend(block_lines(root))
         except Exception:  # hostile markup must not stop the text-based sources
             pass
     for line in lines:
@@ -278,10 +290,10 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
         md.written_date = parse_date(written[0])
     if md.published_date is None and md.written_date:
         md.published_date = md.written_date
-    if md.published_date is None and spans:
+    if md.published_date is None and root is not None:
         # Metadata values printed without labels (the labels only in CSS: a Henan platform's
         # <li>2022-01-24</li>): a block that is nothing but a numeric date, outside link lists.
-        standalone = _standalone_date(pieces, spans)
+        standalone = _standalone_date(root)
         if standalone:
             md.published_date = standalone
             md.origin["published_date"] = "unlabelled date"

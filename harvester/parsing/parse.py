@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
+
+from lxml import etree
 
 from ..cleaning import CleanedPage
 from ..items import ReportItem, Stat
@@ -60,16 +62,46 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_TITLE_HOLDER_TAGS = frozenset(("div", "p", "span", "td"))
+#: h1-h3 and every class/id attribute, in document order (an attribute follows its element):
+#: plain steps, which libxml2 runs much faster than a predicate on every element.
+_HEADINGS_AND_NAMES_XPATH = etree.XPath(" | ".join(
+    [f"descendant-or-self::{tag}" for tag in _HEADING_TAGS] + ["descendant-or-self::*/@class", "descendant-or-self::*/@id"]))
+
+
+def _title_elements(root) -> Iterator:
+    """h1-h3 and the div/p/span/td whose class or id names a title, once each, in document
+    order. (The pattern cannot match across the space between class and id, so testing each
+    value alone, once per distinct value, is testing both joined.)"""
+    named: dict[str, bool] = {}
+    last = None
+    for node in _HEADINGS_AND_NAMES_XPATH(root):
+        if getattr(node, "is_attribute", False):
+            value = str(node)
+            hit = named.get(value)
+            if hit is None:
+                hit = named[value] = _TITLE_CLASS_RE.search(value) is not None
+            if not hit:
+                continue
+            el = node.getparent()
+            if el is None or el.tag not in _TITLE_HOLDER_TAGS and el.tag not in _HEADING_TAGS:
+                continue
+        else:
+            el = node
+        if el is not last:
+            last = el
+            yield el
+
+
 def _heading_texts(root) -> list[str]:
     """Texts of h1-h3 and title-classed elements (a title split by <br> is joined)."""
     out: list[str] = []
     if root is None:
         return out
-    for el in root.iter(*_HEADING_TAGS, "div", "p", "span", "td"):
-        if el.tag in _HEADING_TAGS or _TITLE_CLASS_RE.search((el.get("class") or "") + " " + (el.get("id") or "")):
-            text = join_cjk(re.sub(r"\s+", " ", el.text_content()))
-            if text and len(text) <= 90:
-                out.append(text)
+    for el in _title_elements(root):
+        text = join_cjk(re.sub(r"\s+", " ", el.text_content()))
+        if text and len(text) <= 90:
+            out.append(text)
         if len(out) >= 40:
             break
     return out
@@ -300,7 +332,7 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     tables = _guard(warnings, "tables", lambda: _content_tables(page), [])
     grids = []
     for table in tables:
-        grid = _guard(warnings, "tables", lambda: expand_table(table), [])
+        grid = _guard(warnings, "tables", lambda: expand_table(table, page.cell_texts), [])
         if grid:
             grids.append(grid)
             item.tables.append({"caption": _table_caption(table), "rows": grid})

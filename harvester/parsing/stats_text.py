@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any, Iterator
 
 from .textutil import CN_NUMERAL_CHARS, cn_number, halfwidth, parse_number, squash
 
@@ -67,11 +68,80 @@ class ProsePattern:
     clause_needs: re.Pattern | None = None
     #: The matched text must not contain this (a compiled regex).
     reject: re.Pattern | None = None
+    #: Literals every match contains: for each tuple, one of its strings (derived from ``regex``).
+    #: A text lacking one cannot match, and is not scanned (a pattern led by a number or a
+    #: look-behind tries every position of the text).
+    needs: tuple[tuple[str, ...], ...] = ()
 
 
 def _p(key: str, pattern: str, clause_needs: str | None = None, reject: str | None = None) -> ProsePattern:
-    return ProsePattern(key, re.compile(pattern), re.compile(clause_needs) if clause_needs else None,
-                        re.compile(reject) if reject else None)
+    regex = re.compile(pattern)
+    return ProsePattern(key, regex, re.compile(clause_needs) if clause_needs else None,
+                        re.compile(reject) if reject else None, required_literals(regex))
+
+
+def required_literals(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
+    """Literals any match of ``regex`` contains: a tuple of alternatives (one of them occurs) for
+    each literal run the pattern cannot skip, read from the parsed pattern (a branch gives the
+    union of one requirement of each of its alternatives). Empty when case is ignored."""
+    if regex.flags & re.IGNORECASE:
+        return ()
+    from re import _constants as c, _parser  # type: ignore[attr-defined]
+
+    def needs(items: Any) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        run = ""
+        for op, arg in items:
+            if op is c.LITERAL:
+                run += chr(arg)
+                continue
+            if run:
+                out.append((run,))
+                run = ""
+            if op is c.SUBPATTERN and not arg[1] & re.IGNORECASE:
+                out += needs(arg[3])
+            elif op is c.BRANCH:
+                picks = []
+                for alternative in arg[1]:
+                    options = needs(alternative)
+                    if not options:
+                        break
+                    picks.append(max(options, key=lambda o: min(map(len, o))))
+                else:
+                    out.append(tuple(dict.fromkeys(x for pick in picks for x in pick)))
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+                out += needs(arg[2])
+        if run:
+            out.append((run,))
+        return out
+
+    return tuple(needs(_parser.parse(regex.pattern, regex.flags)))
+
+
+def _has_needs(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
+    return all(any(literal in text for literal in options) for options in needs)
+
+
+def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[re.Match]:
+    """``pattern.regex.finditer(joined)``, scanning only the lines that hold one of the pattern's
+    rarest required literals. Exact: no pattern matches a newline, so every match lies within one
+    line; a line is scanned with its newline (look-aheads see it) and look-behinds see the text
+    before it."""
+    if not pattern.needs:
+        yield from pattern.regex.finditer(joined)
+        return
+    anchor = max(pattern.needs, key=lambda options: min(map(len, options)))
+    lines = set()
+    for literal in anchor:
+        at = joined.find(literal)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            lines.add(line)
+            # the rest of that line holds no other candidate line: go on from the next one
+            at = joined.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
+    for line in sorted(lines):
+        end = starts[line + 1] if line + 1 < len(starts) else len(joined)
+        yield from pattern.regex.finditer(joined, starts[line], end)
 
 
 G4, G6, G8, G10, G12 = _gap(4), _gap(6), _gap(8), _gap(10), _gap(12)
@@ -257,9 +327,9 @@ def prose_stats(lines: list[str]) -> list[Found]:
         offset += len(norms[i]) + 1
     found: dict[str, Found] = {}
     for pattern in PROSE_PATTERNS:
-        if pattern.key in found:
+        if pattern.key in found or not _has_needs(pattern.needs, joined):
             continue
-        for m in pattern.regex.finditer(joined):
+        for m in _matches(pattern, joined, starts):
             if not _acceptable(pattern, joined, m):
                 continue
             value = _value(m)

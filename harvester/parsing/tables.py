@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Mapping
 
 from .stats_text import LabelledStats
 from .textutil import halfwidth, parse_squashed_number, starts_like_number
@@ -22,8 +23,19 @@ _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
-def cell_text(cell) -> str:
-    return _WS_RE.sub(" ", cell.text_content()).strip()
+def cell_text(cell, texts: Mapping | None = None) -> str:
+    """The cell's text, whitespace collapsed. ``texts``: ``text_content()`` of cells already read
+    (by the cleaner's line builder), by element. A cell without children: its text is all there
+    is (text_content() would run an XPath)."""
+    raw = texts.get(cell) if texts else None
+    if raw is None:
+        raw = cell.text_content() if len(cell) else cell.text or ""
+    return _collapse_spaces(raw)
+
+
+@lru_cache(maxsize=8192)
+def _collapse_spaces(text: str) -> str:
+    return _WS_RE.sub(" ", text).strip()
 
 
 def _span(cell, name: str) -> int:
@@ -57,30 +69,37 @@ class Grid(list):
     ends: list[int] | None = None
 
 
-def expand_table(table) -> Grid:
-    """Rows of cell texts with spans expanded; ragged rows padded with ""."""
-    grid: dict[tuple[int, int], str] = {}
-    width = 0
+def expand_table(table, texts: Mapping | None = None) -> Grid:
+    """Rows of cell texts with spans expanded; ragged rows padded with "". ``texts``: see
+    ``cell_text``."""
     rows = own_rows(table)
+    filled: list[dict[int, str]] = [{} for _ in rows]  # per row: column -> text
     ends = [0] * len(rows)
+    width = 0
     for r, tr in enumerate(rows):
+        row = filled[r]
         c = 0
         for cell in tr:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+            tag = cell.tag
+            if tag != "td" and tag != "th":  # also comments (their tag is a function)
                 continue
-            while (r, c) in grid:
+            while c in row:
                 c += 1
-            text = cell_text(cell)
-            rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
+            text = cell_text(cell, texts)
+            rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
+            cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
             for dr in range(rs):
                 if r + dr >= len(rows):
                     break
+                covered = filled[r + dr]
                 for dc in range(cs):
-                    grid[(r + dr, c + dc)] = text
-                ends[r + dr] = max(ends[r + dr], c + cs)
+                    covered[c + dc] = text
+                if ends[r + dr] < c + cs:
+                    ends[r + dr] = c + cs
             c += cs
-            width = max(width, c)
-    out = Grid([grid.get((r, c), "") for c in range(width)] for r in range(len(rows)))
+            if c > width:
+                width = c
+    out = Grid([row.get(c, "") for c in range(width)] for row in filled)
     out.ends = ends
     return out
 

@@ -11,9 +11,19 @@ _HALFWIDTH[0x3000] = 0x20
 _HALFWIDTH[0xA0] = 0x20
 
 
+_HALFWIDTH_CHARS = {chr(k): chr(v) for k, v in _HALFWIDTH.items()}
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
+
+
+def _halfwidth_char(m: re.Match[str]) -> str:
+    return _HALFWIDTH_CHARS[m.group()]
+
+
 def halfwidth(text: str) -> str:
     """Full-width letters, digits and punctuation as ASCII (（一） -> (一)); same length."""
-    return text.translate(_HALFWIDTH)
+    # A substitution of the (few) full-width characters, not str.translate: translate looks every
+    # character of a CJK text up in the mapping (~55 ns each), the regex skips runs in C.
+    return _FULLWIDTH_RE.sub(_halfwidth_char, text)
 
 
 _SPACE_RE = re.compile(r"\s+")

@@ -273,3 +273,27 @@ def test_chrome_element_inside_a_chrome_element_is_dropped_once() -> None:
     )
     assert body_lines(page) == [*PROSE, *SIGNATURE]
     assert page.cleaning["chrome_removed"][:1] == ["share"]
+
+
+def test_class_and_id_selectors_answered_from_attributes_as_css_would() -> None:
+    """select_container answers `.name` / `#name` from the page's attributes: the same
+    elements, in the same order, as the CSS selector (normalize-space splits only on
+    space, tab, CR and LF; class words are case-sensitive; an id matches whole)."""
+    import lxml.html
+    from lxml.cssselect import CSSSelector
+
+    from harvester.cleaning.chrome import GENERIC_CONTENT_SELECTORS, _PageNames
+
+    root = lxml.html.document_fromstring(
+        "<html><body class='zoom'><div class='a\tTRS_Editor\nb'><p class='TRS_Editor'>x</p></div>"
+        "<div class='trs_editor'>case</div><div class='x\u00a0TRS_Editor'>nbsp</div>"
+        "<div class='x\u3000wzcon'>ideographic</div><div class='wzcon-x wzcon_y'>prefix</div>"
+        "<div id='zoom'>id</div><div id=' zoom'>spaced id</div><div id='Zoom'>Zoom</div>"
+        "<div class=' article-con '>padded</div><div id='content' class='content'>c</div></body></html>")
+    names = _PageNames(root)
+    for selector in (*GENERIC_CONTENT_SELECTORS, ".wzcon", ".zoom", "#missing", ".x", "div.x", "#content p"):
+        expected = CSSSelector(selector)(root)
+        got = names.elements(selector)
+        assert got is None or got == expected, selector
+        if selector[0] in ".#" and " " not in selector:
+            assert got is not None, selector

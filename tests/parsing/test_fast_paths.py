@@ -4,11 +4,12 @@ joined prose search."""
 
 from __future__ import annotations
 
+import lxml.etree
 import lxml.html
 import pytest
 
 from harvester.parsing.attachments import extract_attachments
-from harvester.parsing.metadata import _BLOCK_TAGS, _CELL_TAGS, _walk_text, block_lines, extract_metadata
+from harvester.parsing.metadata import _BLOCK_TAGS, _COLON_BLOCKS, _DASH_BLOCKS, _pieces, block_lines, extract_metadata
 from harvester.parsing.stats_text import prose_stats
 from harvester.parsing.tables import _number
 from harvester.parsing.textutil import _CELL_NUMBER_RE, parse_number, squash
@@ -25,16 +26,21 @@ def _root(html: str):
     return lxml.html.fromstring(html)
 
 
-def test_walk_matches_itertext_and_text_content():
+def test_colon_blocks_are_every_block_holding_a_colon_in_document_order():
     root = _root(NESTED)
-    tags = _BLOCK_TAGS | _CELL_TAGS
-    pieces, spans = _walk_text(root, tags)
-    elements = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in tags]
-    assert [span[3] for span in spans] == elements
-    for tag, start, end, el in spans:
-        assert tag == el.tag
-        assert " ".join(pieces[start:end]) == " ".join(el.itertext())
-        assert "".join(pieces[start:end]) == el.text_content()
+    for scope in (root, root.find(".//table")):
+        for blocks, chars in ((_COLON_BLOCKS, ":："), (_DASH_BLOCKS, "-")):
+            expected = [el for el in scope.iter(*_BLOCK_TAGS) if any(c in s for s in el.itertext() for c in chars)]
+            assert blocks(scope) == expected
+            assert expected or (scope is not root and blocks is _DASH_BLOCKS)
+
+
+@pytest.mark.parametrize("limit", [0, 5, 30, 300, 5000])
+def test_pieces_are_itertext_up_to_the_limit(limit):
+    for el in _root(NESTED).iter(lxml.etree.Element):
+        pieces = list(el.itertext())
+        expected = pieces if len(" ".join(pieces)) <= limit else None
+        assert _pieces(el, limit) == expected
 
 
 def _reference_block_lines(root, limit=300):
@@ -57,6 +63,8 @@ def _reference_block_lines(root, limit=300):
 def test_block_lines_as_itertext_per_block(limit):
     root = _root(NESTED)
     assert block_lines(root, limit) == _reference_block_lines(root, limit)
+    inner = root.find(".//table")  # a subtree: nothing of its ancestors
+    assert block_lines(inner, limit) == _reference_block_lines(inner, limit)
 
 
 def test_block_lines_stop_at_60():
@@ -142,3 +150,38 @@ def test_prose_first_match_after_table_rows_and_across_lines():
     got = {f.key: (f.value, f.line_index) for f in prose_stats(lines)}
     assert got["proactive.total"] == (30, 2)
     assert got["proactive.via.website"] == (5, 3)
+
+
+def test_label_cell_candidates_hold_every_cell_that_can_start_a_label():
+    from harvester.parsing.metadata import _CELLS_XPATH, _LABEL_FIRST_CHARS
+    from harvester.parsing.textutil import halfwidth
+
+    cells = ["", " ", "\u00a0", "12", "x发布机构", " 文\u3000号 ：", "\u00a0\u00a0发布机构", "\u3000索引号",
+             "\n\t来源:", "<b>成文</b>日期", "<span> </span><i>主题分类</i>", "\u2003名称"]
+    root = _root("<html><body><table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
+                 "<dl><dt>\u00a0发布时间</dt><dd>2020-01-01</dd></dl><label>x</label></body></html>")
+
+    def first_char(el):
+        return next((p.lstrip()[:1] for p in el.itertext() if p.strip()), "")
+
+    expected = [el for el in root.iter("td", "th", "dt", "label") if halfwidth(first_char(el)) in _LABEL_FIRST_CHARS]
+    got = _CELLS_XPATH(root)
+    assert len(expected) == 8 and all(el in got for el in expected)
+    tds = list(root.iter("td"))
+    assert not any(tds[i] in got for i in (0, 1, 3, 4))  # empty, blank, a number, another word
+    assert root.find(".//label") not in got
+
+
+def test_cell_texts_of_the_line_builder_are_the_cells_text_content():
+    from harvester.cleaning.text import element_lines
+
+    cells = ["1", "", "<p><span>1</span><span>2</span></p>", "a<br>b", "<p>x</p>tail<p>y</p>",
+             "<span>3<!-- c -->4</span>", "<script>var a=1;</script>5", "<b> 6 </b>\u3000", "<p><i>7</i><style>p{}</style></p>"]
+    rows = "".join(f"<tr><td>label {i}</td><td>{c}</td></tr>" for i, c in enumerate(cells))
+    root = _root(f"<html><body><div><table>{rows}</table></div></body></html>")
+    texts: dict = {}
+    element_lines(root.find("body"), texts)
+    tds = list(root.iter("td"))
+    assert len(texts) == len(tds) - 2  # all but the cells holding a script or a style
+    for cell, text in texts.items():
+        assert text == cell.text_content()
