@@ -52,8 +52,12 @@ class ReplicaContract(Contract):
         site = spider.site_key
         which = self.args[0] if self.args else "entry"
         base = replica_base_url(site)
-        # The replica runs without its JavaScript challenge: no renderer needed.
+        from .urls import site_origin
+
+        # The replica runs without its JavaScript challenge: no renderer needed; and it is the
+        # site now (the site boundary middleware refuses any other origin).
         spider.render = False
+        spider.origin = site_origin(base)
         if which == "entry":
             args["url"] = spider.site.url_for(base)
         elif which == "seed":
