@@ -3,21 +3,22 @@
 Parsing reads the page alone (:func:`harvester.parsing.parse_cleaned`). A crawl, a re-parse or
 ``harvester parse --site`` knows which registry body the page belongs to; that body may then
 (1) name the report container's CSS selectors before cleaning, and (2) after parsing supply the
-canonical agency name and region where the page names none (or names the body by a part or an
-abbreviation of its registry name). Every value taken from the registry is recorded in the
-item's ``field_sources`` as ``registry``, and a page that disagrees with the registry keeps its
-own value and gets a warning.
+canonical agency name and region where the page names none. A name the page prints is kept as
+printed (宣城市人民防空办公室 in 2017, not the office's 2024 name): the body's stable identity is
+``harvester.bodies``, beside it. Every value taken from the registry is recorded in the item's
+``field_sources`` as ``registry``, and a page whose region disagrees with the registry keeps its
+own and gets a warning.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .cleaning import PageHints
 from .items import ReportItem
 from .parsing.parse import NO_TITLE_WARNING
+from .parsing.region import region_of, same_region
 
 
 @dataclass(frozen=True)
@@ -57,29 +58,22 @@ def hints_for(site: str | None) -> BodyHints | None:
     )
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-def _is_subsequence(short: str, long: str) -> bool:
-    chars = iter(long)
-    return all(ch in chars for ch in short)
+def _registry_code(hints: BodyHints) -> str | None:
+    """The registry's division code, or the one its region's name resolves to."""
+    if hints.region_code:
+        return hints.region_code
+    found = region_of([("registry", hints.region)])
+    return found.code if found else None
 
 
 def apply_hints(item: ReportItem, hints: BodyHints | None) -> ReportItem:
     """Fill agency and region from the registry where the page lacks them (in place)."""
     if hints is None:
         return item
-    printed = item.agency
-    if not printed:
+    if not item.agency:
         item.agency = hints.name
         item.field_sources["agency"] = "registry"
         item.warnings[:] = [w for w in item.warnings if not w.startswith("agency: ")]
-    elif any(_is_subsequence(_nfkc(printed), _nfkc(name)) for name in (hints.name, *hints.former_names)):
-        # The page names the body by a part or an abbreviation (宣城市人防办): the registry's name.
-        if printed != hints.name:
-            item.agency = hints.name
-            item.field_sources["agency"] = f"registry (page: {printed})"
     if NO_TITLE_WARNING in item.warnings and item.report_year:
         item.title = f"{item.agency}{item.report_year}年政府信息公开工作年度报告"
         item.warnings[item.warnings.index(NO_TITLE_WARNING)] = f"{NO_TITLE_WARNING}: derived from agency (registry) and year"
@@ -88,6 +82,6 @@ def apply_hints(item: ReportItem, hints: BodyHints | None) -> ReportItem:
         item.region_code = hints.region_code
         item.field_sources["region"] = "registry"
         item.warnings[:] = [w for w in item.warnings if not w.startswith("region: ")]
-    elif item.region and hints.region and not (item.region.startswith(hints.region) or hints.region.startswith(item.region)):
+    elif item.region and hints.region and not same_region(item.region_code, _registry_code(hints)):
         item.warnings.append(f"region: the page says {item.region}, the registry says {hints.region} for {hints.key}")
     return item

@@ -135,3 +135,12 @@ def region_of(texts: list[tuple[str, str | None]]) -> Region | None:
         if code:
             return Region(full_name(code), code, source)
     return None
+
+
+def same_region(code_a: str | None, code_b: str | None) -> bool:
+    """Whether two division codes name the same place or one lies within the other."""
+    if not code_a or not code_b:
+        return True  # nothing to disagree about
+    if code_a not in DIVISION_DATA or code_b not in DIVISION_DATA:
+        return code_a == code_b
+    return code_a in _chain(code_b) or code_b in _chain(code_a)
