@@ -70,7 +70,7 @@ SITES: dict[str, Site] = {
         Site(
             key="yongkang",
             agency="永康市人民政府",
-            region="浙江省金华市永康市",  # a county-level city under 金华, as its pages say
+            region="浙江省永康市",
             platform="hanweb",
             entry_url="https://www.yk.gov.cn/col/col1229188257/index.html",
             content_selectors=("div.con_article-bd", "#zoom"),
