@@ -46,14 +46,12 @@ class ReplicaContract(Contract):
     def adjust_request_args(self, args: dict[str, Any]) -> dict[str, Any]:
         from .replicas import CURRENT_EDITION, manifest
         from .replicas.corpus import seed_document
-        from .sites import rebase_url
+        from .urls import site_origin
 
         spider = self.spider
         site = spider.site_key
         which = self.args[0] if self.args else "entry"
         base = replica_base_url(site)
-        from .urls import site_origin
-
         # The replica runs without its JavaScript challenge: no renderer needed; and it is the
         # site now (the site boundary middleware refuses any other origin).
         spider.render = False
@@ -61,11 +59,12 @@ class ReplicaContract(Contract):
         if which == "entry":
             args["url"] = spider.site.url_for(base)
         elif which == "seed":
-            seed = str(seed_document(site).doc_id)
-            paths = [r["path"] for r in manifest(edition=CURRENT_EDITION, site=site) if seed in r["path"]]
-            if not paths:
+            seed = f"{seed_document(site).doc_id}"
+            urls = [r["url"] for r in manifest(edition=CURRENT_EDITION, base_urls={site: base}, site=site)
+                    if seed in r["path"]]
+            if not urls:
                 raise ContractFail(f"no seed report of {site} in the replica manifest")
-            args["url"] = rebase_url(paths[0], base) if "//" in paths[0] else base.rstrip("/") + paths[0]
+            args["url"] = urls[0]
         else:
             raise ValueError(f"@replica takes entry or seed, got {which!r}")
         return args
