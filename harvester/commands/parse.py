@@ -22,9 +22,13 @@ class Command(ScrapyCommand):
     default_settings = {**ScrapyCommand.default_settings, **NO_ARCHIVE}
 
     def prepare_request(self, spider: Any, request: Any, opts: Any) -> Any:
-        # The user named this URL: fetch it even when it is not on the spider's real host
-        # (a replica, a saved mirror).
+        # The user named this URL: the spider's site is where it points, even when that is not
+        # the real host (a replica, a mirror); the site boundary then follows (harvester.urls).
+        from ..urls import site_origin
+
         request.meta["allow_offsite"] = True
+        if hasattr(spider, "origin"):
+            spider.origin = site_origin(request.url)
         return super().prepare_request(spider, request, opts)
 
     def _get_callback(self, *, spider: Any, opts: Any, response: Any = None) -> Any:

@@ -26,8 +26,11 @@ pytestmark = pytest.mark.slow
 RUN_TABLES = {"harvest_runs", "alembic_version"}
 
 
-def free_port_block(size: int = 5) -> int:
-    """A first port with ``size`` free consecutive ports after it."""
+def free_port_block(size: int | None = None) -> int:
+    """A first port with ``size`` free consecutive ports after it (default: one per replica host,
+    as `harvester demo --port` uses them)."""
+    if size is None:
+        size = len(hosting.host_order())
     for _ in range(50):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

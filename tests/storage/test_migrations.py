@@ -118,3 +118,32 @@ def test_migrations_match_the_models(db_url):
     with Store(db_url) as store, store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_views_are_set_aside_while_migrations_rebuild_tables(db_url, make_item):
+    """SQLite cannot rebuild a table (Alembic batch mode: copy, drop, rename) that a view names;
+    upgrade() drops the reader views (harvester.storage.views) first and recreates them at the
+    head. Here the views exist below 0008, whose batch mode rebuilds ``reports``, as they will
+    under any later migration that rebuilds a table."""
+    from alembic import command
+
+    from harvester.storage.engine import upgrade
+    from harvester.storage.views import VIEW_NAMES, create_views
+
+    engine = make_engine(db_url)
+    try:
+        config = alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0003")
+            create_views(connection)  # the views of a later schema, present during 0008
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        assert set(VIEW_NAMES) <= set(inspect(engine).get_view_names())
+    finally:
+        engine.dispose()
+    with Store(db_url) as store:
+        store.save_page(make_item("http://www.zhaoqing.gov.cn/gkmlpt/content/1/1/post_1.html", report_html()))
+        with store.engine.connect() as conn:
+            assert conn.execute(text("select count(*) from current_reports")).scalar() == 1
+            assert conn.execute(text("select count(*) from current_statistics")).scalar() > 0
