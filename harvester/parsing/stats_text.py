@@ -1,6 +1,6 @@
 """Statistics from running text and from statistics tables flattened to label/value lines.
 
-Keys are the era-independent vocabulary of DESIGN.md ("Statistics vocabulary"). Prose patterns
+Keys are the era-independent vocabulary of docs/design.md ("Statistics vocabulary"). Prose patterns
 are tried in priority order per key; a number only counts when a unit follows it directly
 (``办结率达100%`` never becomes a statistic). Numbers are read as reports print them: ``3256``,
 ``1,234`` (thousands separators), ``1.2万`` (x 10,000), Chinese numerals (``十二件``), and

@@ -2,7 +2,7 @@
 
 ``expand_table`` turns a ``<table>`` into a rectangular grid with rowspan/colspan copied into
 every covered position. The three standard tables are recognised by their labels and read cell
-by cell into keys that keep row and column (DESIGN.md); empty cells are absent, never 0.
+by cell into keys that keep row and column (docs/design.md); empty cells are absent, never 0.
 """
 
 from __future__ import annotations
