@@ -7,6 +7,7 @@ import argparse
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,9 +67,18 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_open:
         command.append("--open")
     print(f"datasette: {path} (Ctrl-C to stop)", file=sys.stderr)
+    process = subprocess.Popen(command)
+    # A SIGTERM to harvester (a service manager, a test) stops Datasette too, not only this parent.
+    previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
-        return subprocess.call(command)
+        return process.wait()
     except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=30)
         return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
         os.unlink(meta.name)
