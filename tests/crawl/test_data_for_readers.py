@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -140,6 +141,15 @@ def test_browse_serves_the_views_with_facets(demo_db):
     finally:
         process.terminate()
         process.wait(timeout=30)
+    # Datasette went with it: nothing listens on the port any more.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                break
+        time.sleep(0.3)
+    else:
+        raise AssertionError(f"Datasette still serves port {port} after harvester browse was stopped")
 
 
 def test_browse_without_datasette_says_how_to_install_it(demo_db, tmp_path):
