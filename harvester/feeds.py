@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.exporters import CsvItemExporter
 
 from .bodies import BODY_COLUMNS, with_identity
+from .units import with_units
 from .items import REPORT_FIELDS, PageItem, ReportItem
 
 #: Columns of a CSV feed, in order: kind, who, the contract's fields, why a page is not a report.
@@ -66,7 +67,9 @@ def feed_record(item: Any) -> Any:
     if result is None:
         return {"kind": "unparsed", **base, "error": "cleaning or parsing failed (see the log)"}
     if result.is_report:
-        return {"kind": "report", **with_identity(result.item.to_dict())}
+        record = {"kind": "report", **with_identity(result.item.to_dict())}
+        record["stats"] = with_units(record.get("stats") or [])
+        return record
     return {"kind": result.kind, **base, "title": item.listing_title, "reason": result.reason}
 
 

@@ -126,11 +126,17 @@ class ReportItem:
     @classmethod
     def from_dict(cls, data: dict) -> "ReportItem":
         data = dict(data)
-        data["sections"] = [Section(**s) for s in data.get("sections") or []]
-        data["stats"] = [Stat(**s) for s in data.get("stats") or []]
-        data["attachments"] = [Attachment(**a) for a in data.get("attachments") or []]
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in known})
+        data["sections"] = [_known(Section, s) for s in data.get("sections") or []]
+        # An export's stats carry value_printed/unit_printed beside the normalised value and unit.
+        data["stats"] = [_known(Stat, s) for s in data.get("stats") or []]
+        data["attachments"] = [_known(Attachment, a) for a in data.get("attachments") or []]
+        return _known(cls, data)
+
+
+def _known(cls: Any, data: dict) -> Any:
+    """``cls(**data)`` with the keys ``cls`` does not know left out (exports add some)."""
+    known = cls.__dataclass_fields__
+    return cls(**{k: v for k, v in data.items() if k in known})
 
 
 REPORT_FIELDS: tuple[str, ...] = tuple(ReportItem.__dataclass_fields__)

@@ -61,3 +61,14 @@ def normalise(key: str, value: int | float, unit: str | None) -> Measure:
         converted = round(float(printed) * MONEY_FACTORS[source_unit], 2)
         return Measure(as_number(converted), MONEY_UNIT, printed, printed_unit)
     return Measure(printed, count_unit(key), printed, printed_unit)
+
+
+def with_units(stats: list[dict]) -> list[dict]:
+    """Statistic dicts of a report item as readers get them in every export and feed: ``value``
+    and ``unit`` normalised (:func:`normalise`), ``value_printed`` and ``unit_printed`` as printed."""
+    out = []
+    for stat in stats:
+        measure = normalise(stat["key"], stat["value"], stat.get("unit"))
+        out.append({**stat, "value": measure.value, "unit": measure.unit,
+                    "value_printed": measure.value_printed, "unit_printed": measure.unit_printed})
+    return out

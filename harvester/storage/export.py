@@ -26,7 +26,7 @@ from .records import PROVENANCE_FIELDS, SCALAR_FIELDS, iso, report_item
 from .store import Store
 from ..bodies import BODY_COLUMNS, body_identity, with_identity
 from ..items import ReportItem
-from ..units import normalise
+from ..units import normalise, with_units
 
 #: Flat report rows: identity, the contract's scalar fields (body_text last: it is long), counts of
 #: the nested fields, and provenance.
@@ -201,8 +201,11 @@ def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
 
 
 def export_item(item: ReportItem) -> dict[str, Any]:
-    """The report item of the contract with the body identity beside the printed ``agency``."""
-    return with_identity(item.to_dict())
+    """The report item of the contract with the body identity beside the printed ``agency`` and
+    every statistic with its unit (normalised, the printed value and unit kept)."""
+    record = with_identity(item.to_dict())
+    record["stats"] = with_units(record.get("stats") or [])
+    return record
 
 
 def write_jsonl(reports: Iterator[StoredReport], out: IO[str]) -> int:

@@ -12,6 +12,7 @@ from harvester.cli import main
 from harvester.bodies import BODY_COLUMNS
 from harvester.sites import SITES
 from harvester.items import REPORT_FIELDS, ReportItem
+from harvester.units import with_units
 
 from .conftest import notice_html, report_html
 
@@ -55,8 +56,13 @@ def test_jsonl_round_trips_every_report_field(db_url, stored, tmp_path):
         site = SITES[item.site]
         assert {k: exported[url][k] for k in BODY_COLUMNS} == {
             "body_key": site.key, "body_name": site.agency, "body_region": site.region}
-        assert {k: v for k, v in exported[url].items() if k not in BODY_COLUMNS} == normalised(item)
-        assert ReportItem.from_dict(exported[url]) == ReportItem.from_dict(normalised(item))
+        expected = normalised(item)
+        # every statistic with its unit: normalised value and unit, the printed ones kept beside
+        expected["stats"] = with_units(expected["stats"])
+        assert all(s["unit"] for s in exported[url]["stats"])
+        assert {k: v for k, v in exported[url].items() if k not in BODY_COLUMNS} == expected
+        assert {(s["key"], s["value_printed"], s["unit_printed"]) for s in exported[url]["stats"]} == {
+            (s["key"], s["value"], s["unit"] or "") for s in normalised(item)["stats"]}
     edited = exported[BASE.format(2021, 2021)]
     assert edited["content_sha256"] == hashlib.sha256(report_html(year=2021, proactive=9999)).hexdigest()
     assert edited["fetched_at"] == "2026-11-01T08:30:00Z" and edited["status"] == 200
