@@ -135,10 +135,20 @@ class StorePipeline:
             self._heartbeat = task.LoopingCall(self._beat)
             self._heartbeat.start(interval, now=False)
 
-    def _beat(self) -> None:
-        """Refresh the site lock; if another harvest took it over (it judged us stale), stop:
-        two harvests of one site must never write at once."""
-        if self.lock is not None and not self.lock.heartbeat():
+    def _beat(self) -> Any:
+        """Refresh the site lock (in the store's thread: a locked database must not stall the
+        reactor); if another harvest took it over (it judged us stale), stop: two harvests of
+        one site must never write at once."""
+        if self.lock is None:
+            return None
+        beat = self._in_thread(self.lock.heartbeat)
+        beat.addCallback(self._after_beat)
+        beat.addErrback(lambda failure: logger.error("harvest lock heartbeat failed: %s",
+                                                     database_fault(failure.value) or failure.getErrorMessage()))
+        return beat
+
+    def _after_beat(self, alive: bool) -> None:
+        if not alive:
             logger.error("%s: stopping this crawl, its harvest lock is lost", self.crawler.spider.site_key)
             self.crawler.stats.set_value("harvester/lock_lost", True)
             if self._heartbeat is not None and self._heartbeat.running:
