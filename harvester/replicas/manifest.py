@@ -40,7 +40,7 @@ def _record(replica: SiteReplica, key: str, prefix: str, entry: Entry, base_urls
         "doc_id": doc.doc_id,
         "published": doc.published.isoformat(),
     }
-    files = _files(replica, doc, base, prefix)
+    files = _files(replica, doc, (base or "") + prefix)
     if files:
         # the real files the page links or shows (docs/files.md): what a harvest must store once
         record["files"] = files
@@ -49,13 +49,13 @@ def _record(replica: SiteReplica, key: str, prefix: str, entry: Entry, base_urls
     return record
 
 
-def _files(replica: SiteReplica, doc, base: str | None, prefix: str = "") -> list[dict]:
+def _files(replica: SiteReplica, doc, base: str) -> list[dict]:
+    """The real files a document links or shows, ``base`` (the body's base URL and path prefix)
+    before each path."""
     out = []
     for path, spec in replica.attachment_index_of(doc):
         if spec.content:
-            path = prefix + path
-            out.append({"url": base + path if base else path, "name": spec.name, "kind": spec.kind,
-                        "content": spec.content})
+            out.append({"url": base + path, "name": spec.name, "kind": spec.kind, "content": spec.content})
     return out
 
 

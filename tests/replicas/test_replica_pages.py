@@ -11,6 +11,7 @@ import pytest
 from replica_http import fetch
 
 from harvester.replicas import corpus, manifest, manifest_all
+from harvester.replicas.sites.base import CONTENT_TYPES
 from harvester.replicas.sites import HAND_MADE
 from harvester.replicas.sites.base import CONTENT_TYPES
 from harvester.sites import SITES as REGISTRY

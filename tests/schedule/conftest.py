@@ -74,8 +74,17 @@ def detail_downloads(server: ReplicaServer, site: str, edition: int = 1) -> list
     return [r for r in server.request_log if r.site == site and r.path.split("?")[0] in paths and r.status != 304]
 
 
+def file_paths(site: str, edition: int = 1) -> set[str]:
+    """Paths of the files (PDF, DOC, XLS, pictures) report pages link: fetched by the files
+    pipeline with their page, no listing requests."""
+    from harvester.replicas import ReplicaOptions
+    from harvester.replicas.sites import REPLICA_CLASSES
+
+    return {p.split("?")[0] for p in REPLICA_CLASSES[site](ReplicaOptions(edition=edition)).attachment_index()}
+
+
 def listing_requests(server: ReplicaServer, site: str, edition: int = 1) -> list:
-    paths = detail_paths(site, edition) | {"/robots.txt"}
+    paths = detail_paths(site, edition) | file_paths(site, edition) | {"/robots.txt"}
     return [r for r in server.request_log if r.site == site and r.path.split("?")[0] not in paths]
 
 
