@@ -1,4 +1,8 @@
-"""Clean pipeline: decode and clean each fetched page (harvester.cleaning.clean_page)."""
+"""Clean pipeline: decode and clean each fetched page (harvester.cleaning.clean_page).
+
+Only with ``HARVESTER_PARSE_WORKERS = 0``: by default cleaning runs together with parsing in a
+worker process (pipelines.parse, harvester.pool), because the cleaned page is an lxml tree and
+cannot cross a process boundary."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 
 from harvester.cleaning import clean_page
 from harvester.items import PageItem
+from harvester.pool import worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -13,13 +18,14 @@ logger = logging.getLogger(__name__)
 class CleanPipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        self.in_process = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS")) == 0
 
     @classmethod
     def from_crawler(cls, crawler) -> "CleanPipeline":
         return cls(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
-        if not isinstance(item, PageItem) or item.error or item.status == 304:
+        if not self.in_process or not isinstance(item, PageItem) or item.error or item.status == 304:
             return item  # failures are recorded as such; a 304 has no body (nothing changed)
         try:
             item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site)

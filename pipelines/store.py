@@ -1,30 +1,28 @@
 """Store pipeline: archive every page item with its provenance (harvester.storage.Store).
 
-Thin on purpose: the work is in Store methods and in harvester.locks / harvester.incremental /
-harvester.monitoring. When a crawl opens, the pipeline takes the site's harvest lock (a second
-harvest of the site closes at once with reason "locked"), marks runs left "running" by a killed
-process "abandoned", opens the run and hands the spider its incremental plan; when it closes, it
-marks unlinked pages gone (complete sweeps only), closes the run and stores the checks. Uses
-``self.crawler.spider`` (the ``spider`` arguments are deprecated in Scrapy 2.19) and the
-``spider_closed`` signal, which is the first place the finish reason is known.
+Items are stored in batches, one transaction per batch, in a thread (the reactor never waits
+for the database): a batch is written when it holds ``HARVESTER_STORE_BATCH`` items, when its
+oldest item waited ``HARVESTER_STORE_FLUSH_SECONDS``, and when the spider closes. An item leaves
+this pipeline (``process_item`` returns) only once its batch is committed: what the crawl
+acknowledges is durable; a crash loses at most the open batch, whose pages are not in the
+archive and so are fetched again by the next run. One batch is written at a time.
+
+The run, lock, plan and monitor handling is not here: harvester.lifecycle.HarvestRunExtension
+does it on the spider_opened / spider_closed signals and publishes the run id in the stats.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
 from typing import Any
 
-from scrapy import signals
-from scrapy.utils.defer import deferred_from_coro
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred, DeferredLock
+from twisted.internet.threads import deferToThread
 
-from harvester import __version__
-from harvester.incremental import build_plan
 from harvester.items import PageItem
-from harvester.locks import LockHeld, SiteLock
-from harvester.monitoring import as_json, run_checks
-from harvester.parsing import PARSER_VERSION
 from harvester.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -33,163 +31,83 @@ logger = logging.getLogger(__name__)
 class StorePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        settings = crawler.settings
+        self.batch_size = max(1, settings.getint("HARVESTER_STORE_BATCH", 50))
+        self.flush_seconds = settings.getfloat("HARVESTER_STORE_FLUSH_SECONDS", 2.0)
         self.store: Store | None = None
-        self.run_id: int | None = None
-        self.lock: SiteLock | None = None
-        self._heartbeat: Any = None
+        self._batch: list[tuple[PageItem, Deferred]] = []
+        self._timer: Any = None
+        self._writing = DeferredLock()  # one batch transaction at a time, in batch order
 
     @classmethod
     def from_crawler(cls, crawler) -> "StorePipeline":
-        pipeline = cls(crawler)
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
+        return cls(crawler)
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
-        settings = self.crawler.settings
-        stats = self.crawler.stats
-        site = getattr(spider, "site_key", None) or spider.name
         # None falls through to $HARVESTER_DATABASE_URL, then ./harvest.db.
-        self.store = Store(settings.get("HARVESTER_DATABASE_URL") or None)
-        if settings.getbool("HARVESTER_LOCK", True):
-            lock = SiteLock(self.store, site, stale_after=settings.getfloat("HARVESTER_LOCK_STALE_SECONDS", 600))
-            try:
-                self.lock = lock.acquire()
-            except LockHeld as exc:
-                holder = exc.holder
-                logger.error("harvest of %s refused: another harvest holds its lock: %s", site, holder.describe())
-                stats.set_value("harvester/lock_holder", holder.describe())
-                raise CloseSpider("locked") from None
-            if lock.took_over:
-                previous, why = lock.took_over
-                stats.set_value("harvester/lock_taken_over", f"{previous.describe()}: {why}")
-            preset = settings.get("HARVESTER_RUN_ID")
-            abandoned = self.store.abandon_runs(site, keep=int(preset) if preset else None)
-            if abandoned:
-                logger.warning("%s: runs %s did not finish (killed); marked abandoned", site,
-                               ", ".join(map(str, abandoned)))
-                stats.set_value("harvester/abandoned_runs", abandoned)
-        preset_run = settings.get("HARVESTER_RUN_ID")
-        if preset_run:
-            self.run_id = int(preset_run)
-        else:
-            self.run_id = self.store.start_run(
-                site=site,
-                spider=spider.name,
-                args=_spider_args(spider),
-                harvester_version=__version__,
-                parser_version=PARSER_VERSION,
-            )
-        stats.set_value("harvester/run_id", self.run_id)
-        if self.lock is not None:
-            self.lock.set_run(self.run_id)
-            self._start_heartbeat(settings.getfloat("HARVESTER_LOCK_HEARTBEAT_SECONDS", 60))
-        plan = build_plan(
-            self.store, site,
-            incremental=settings.getbool("HARVESTER_INCREMENTAL"),
-            run_id=self.run_id,
-            now=datetime.now(timezone.utc),
-            recheck_days=settings.getfloat("HARVESTER_RECHECK_DAYS", 30),
-            sweep_days=settings.getfloat("HARVESTER_FULL_SWEEP_DAYS", 7),
-            conditional=settings.getbool("HARVESTER_CONDITIONAL", True),
-        )
-        spider.harvest_plan = plan
-        stats.set_value("harvester/mode", plan.mode)
-        stats.set_value("harvester/walk", plan.reason)
-        logger.info("%s: %s; %d known pages", site, plan.reason, len(plan.known))
+        self.store = Store(self.crawler.settings.get("HARVESTER_DATABASE_URL") or None)
 
-    def _start_heartbeat(self, interval: float) -> None:
-        from twisted.internet import task
-
-        if interval > 0:
-            self._heartbeat = task.LoopingCall(self._beat)
-            self._heartbeat.start(interval, now=False)
-
-    def _beat(self) -> None:
-        """Refresh the site lock; if another harvest took it over (it judged us stale), stop:
-        two harvests of one site must never write at once."""
-        if self.lock is not None and not self.lock.heartbeat():
-            logger.error("%s: stopping this crawl, its harvest lock is lost", self.crawler.spider.site_key)
-            self.crawler.stats.set_value("harvester/lock_lost", True)
-            if self._heartbeat is not None and self._heartbeat.running:
-                self._heartbeat.stop()
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
-
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or self.store is None:
             return item
         if item.harvest_run is None:
-            item.harvest_run = self.run_id
+            item.harvest_run = self.crawler.stats.get_value("harvester/run_id")
             report = getattr(item.result, "item", None)
             if report is not None and report.harvest_run is None:
-                report.harvest_run = self.run_id
-        outcome = self.store.save_page(item)  # handles item.error via record_failure, 304 as unchanged
-        item.store_outcome = outcome
-        self.crawler.stats.inc_value(f"harvester/{outcome}")
+                report.harvest_run = item.harvest_run
+        stored: Deferred = Deferred()
+        self._batch.append((item, stored))
+        if len(self._batch) >= self.batch_size:
+            self._flush()
+        elif self._timer is None:
+            self._timer = reactor.callLater(self.flush_seconds, self._flush)
+        await maybe_deferred_to_future(stored)
         return item
 
-    def spider_closed(self, spider, reason: str) -> None:
+    def _flush(self) -> Deferred:
+        """Write the open batch (in a thread, after the batches before it)."""
+        if self._timer is not None:
+            if self._timer.active():
+                self._timer.cancel()
+            self._timer = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return self._writing.run(lambda: None)
+        return self._writing.run(self._write, batch)
+
+    def _write(self, batch: list[tuple[PageItem, Deferred]]) -> Deferred | None:
+        if self.crawler.stats.get_value("harvester/lock_lost"):
+            # Another harvest holds the site now: it must be the only one writing. The pages of
+            # this batch are not stored, so some harvest fetches them again.
+            logger.warning("harvest lock lost: %d fetched pages not stored", len(batch))
+            self.crawler.stats.inc_value("harvester/not_stored_lock_lost", len(batch))
+            for _, stored in batch:
+                stored.errback(DropItem("harvest lock lost: not stored"))
+            return None
+        items = [item for item, _ in batch]
+        store = self.store
+        done = deferToThread(store.save_pages, items)
+
+        def acknowledge(outcomes: list[str]) -> None:
+            stats = self.crawler.stats
+            for (item, stored), outcome in zip(batch, outcomes):
+                item.store_outcome = outcome
+                stats.inc_value(f"harvester/{outcome}")
+                stored.callback(item)
+
+        def failed(failure) -> None:
+            # save_pages records per-item failures itself; this is the database gone away.
+            logger.error("could not store a batch of %d items: %s", len(batch), failure.getErrorMessage())
+            for _, stored in batch:
+                stored.errback(failure)
+
+        return done.addCallbacks(acknowledge, failed)
+
+    async def close_spider(self) -> None:
         if self.store is None:
             return
-        stats = self.crawler.stats
         try:
-            if self.run_id is None:  # refused (locked): no run was opened
-                return
-            site = getattr(spider, "site_key", None) or spider.name
-            seen_urls = getattr(spider, "seen_urls", None)
-            complete = reason == "finished" and getattr(spider, "sweep_complete", True)
-            if complete and seen_urls:
-                gone = self.store.mark_gone(site, set(seen_urls), self.run_id)
-                stats.set_value("harvester/gone", gone)
-            elif getattr(spider, "skipped_urls", None):
-                self.store.mark_seen(site, spider.skipped_urls)
-            stats.set_value("harvester/sweep", "complete" if complete else "partial")
-            # A run pre-created by `harvester harvest` is closed here too; the command may
-            # overwrite the outcome afterwards (finish_run is idempotent).
-            run_stats = dict(stats.get_stats())
-            run_stats.setdefault("finish_reason", reason)
-            self.store.finish_run(self.run_id, reason, run_stats, sweep="complete" if complete else "partial")
-            self._check(site, run_stats)
+            await maybe_deferred_to_future(self._flush())
         finally:
-            if self._heartbeat is not None and self._heartbeat.running:
-                self._heartbeat.stop()
-            if self.lock is not None:
-                self.lock.release()
             self.store.close()
             self.store = None
-
-    def _check(self, site: str, run_stats: dict) -> None:
-        """Monitoring: the checks are stored with the run and kept in the stats for the CLI."""
-        from harvester.sites import SITES
-
-        settings = self.crawler.settings
-        today = settings.get("HARVESTER_TODAY")
-        registered = SITES.get(site)
-        checks = as_json(run_checks(
-            run_stats,
-            report_years=self.store.report_years(site),
-            today=date.fromisoformat(str(today)) if today else date.today(),
-            agency=registered.agency if registered else site,
-            max_error_ratio=settings.getfloat("HARVESTER_MAX_ERROR_RATIO", 0.2),
-            max_warning_share=settings.getfloat("HARVESTER_MAX_WARNING_SHARE", 0.5),
-        ))
-        self.store.set_run_checks(self.run_id, checks)
-        self.crawler.stats.set_value("harvester/checks", checks)
-        for name, check in checks.items():
-            if check["status"] == "fail":
-                logger.error("ALERT %s: %s check failed: %s", site, name, check["message"])
-            elif check["status"] == "alert":
-                logger.warning("alert %s: %s: %s", site, name, check["message"])
-
-def _spider_args(spider) -> dict:
-    """The -a arguments of the crawl, as far as the spider kept them."""
-    args = getattr(spider, "crawl_args", None)
-    if isinstance(args, dict):
-        return args
-    skip = {"name", "crawler", "settings", "custom_settings", "start_urls", "allowed_domains", "seen_urls", "site",
-            "stopped_early", "capped"}
-    return {
-        key: value
-        for key, value in vars(spider).items()
-        if not key.startswith("_") and key not in skip and isinstance(value, (str, int, float, bool))
-    }
