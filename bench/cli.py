@@ -178,7 +178,7 @@ class Bench:
                 by_table, index_of = {}, {}
         groups: dict[str, int] = {}
         kind = {"bodies": "raw", "snapshots": "provenance", "pages": "provenance", "reports": "parsed",
-                "report_stats": "parsed", "report_attachments": "parsed"}
+                "report_stats": "parsed", "report_attachments": "parsed", "stat_keys": "parsed"}
         for name, size in by_table.items():
             groups[kind.get(index_of.get(name, name), "other")] = groups.get(kind.get(index_of.get(name, name), "other"), 0) + size
         file_bytes = path.stat().st_size

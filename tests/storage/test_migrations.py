@@ -118,3 +118,40 @@ def test_migrations_match_the_models(db_url):
     with Store(db_url) as store, store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_compact_output_migration_converts_stored_reports_both_ways(db_url, make_item):
+    """0004 packs existing reports (JSON columns + labelled statistic rows) into reports.output;
+    its downgrade unpacks them again: the parser output reads the same after both."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from harvester.storage.models import Report
+    from harvester.storage.records import report_output
+
+    with Store(db_url) as store:
+        for year in (2016, 2022):
+            store.save_page(make_item(URL.replace("post_1", f"post_{year}"), report_html(year=year)))
+        with store.session() as session:
+            before = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+    assert all(o["stats"] and o["body_text"] for o in before), [(len(o["stats"]), len(o["sections"])) for o in before]
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        with engine.connect() as connection:
+            labels = connection.execute(text("SELECT count(*) FROM report_stats WHERE label IS NOT NULL")).scalar()
+            assert labels == sum(len(o["stats"]) for o in before)
+            assert connection.execute(text("SELECT count(*) FROM reports WHERE body_text != ''")).scalar() == 2
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    with Store(db_url) as store, store.session() as session:
+        after = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+        keyed = session.execute(text("SELECT count(*) FROM statistics")).scalar()
+    assert after == before
+    assert keyed == sum(len(o["stats"]) for o in before)
