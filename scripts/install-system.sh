@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the full test suite needs: PostgreSQL (storage tests on a real server),
-# Chromium (the Playwright rendering backend), CJK fonts, and the Qt WebKit stack behind Splash.
+# Chromium (the Playwright rendering backend), CJK fonts, the Qt WebKit stack behind Splash, and
+# redis-server (the distributed-crawl tests start their own on a free loopback port).
 # Idempotent: installs only what is missing. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(postgresql chromium fonts-wqy-zenhei)
+packages=(postgresql chromium fonts-wqy-zenhei redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
