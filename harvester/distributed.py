@@ -228,24 +228,10 @@ class LeaseAckMiddleware:
             spider = self.crawler.spider
             value.meta[STATE_META] = {n: getattr(spider, n) for n in names if hasattr(spider, n)}
 
-    async def process_spider_output_async(self, response, result):
+    async def process_spider_output(self, response, result):
         lease = response.request.meta.get(LEASE_META)
         try:
             async for value in result:
-                if lease is not None and _is_item(value):
-                    value.lease = lease
-                    self.pending[lease] = self.pending.get(lease, 0) + 1
-                self._carry(value)
-                yield value
-        finally:
-            if lease is not None:
-                self.closed.add(lease)
-                self._maybe_ack(lease)
-
-    def process_spider_output(self, response, result):
-        lease = response.request.meta.get(LEASE_META)
-        try:
-            for value in result:
                 if lease is not None and _is_item(value):
                     value.lease = lease
                     self.pending[lease] = self.pending.get(lease, 0) + 1

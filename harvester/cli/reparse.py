@@ -75,13 +75,7 @@ def run(args: argparse.Namespace) -> int:
                 summary = reparse(store, args.site, since, args.dry_run, args.batch_size,
                                   progress=lambda n: bar.advance(task, n), resume=not args.restart)
         else:
-            done = [0]
-
-            def progress(n: int) -> None:
-                done[0] += n
-                print(f"re-parsed {done[0]}/{total} pages", flush=True)
-
-            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=progress,
+            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=line_progress(total),
                               resume=not args.restart)
     finally:
         store.close()
@@ -89,19 +83,24 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def line_progress(total: int):
+    """A progress callback printing one plain line per batch (no terminal)."""
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        print(f"re-parsed {done[0]}/{total} pages", flush=True)
+
+    return progress
+
+
 def run_parallel(store, args: argparse.Namespace, since: datetime | None) -> int:
     from ..storage.reparse import count_pages, reparse_parallel
 
     try:
         total = count_pages(store, args.site, since)
-        done = [0]
-
-        def progress(n: int) -> None:
-            done[0] += n
-            print(f"re-parsed {done[0]}/{total} pages", flush=True)
-
-        summary = reparse_parallel(store, args.site, since, args.batch_size, args.workers, progress=progress,
-                                   resume=not args.restart)
+        summary = reparse_parallel(store, args.site, since, args.batch_size, args.workers,
+                                   progress=line_progress(total), resume=not args.restart)
     finally:
         store.close()
     if args.workers == 0:

@@ -16,21 +16,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from harvester.replicas import ReplicaOptions, ReplicaServer, manifest, manifest_all
-from harvester.storage.testing import RedisUnavailable, create_database, drop_database, redis_server
+from harvester.storage.testing import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The replicas that need no browser (xuancheng's spider renders: tests/render covers it).
 SITES = ("zhaoqing", "yongkang", "yuxi", "panzhihua")
 DELAY = 0.05  # shared politeness: one request start per site per 50 ms across all workers
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        with redis_server() as url:
-            yield url
-    except RedisUnavailable as exc:
-        pytest.skip(str(exc))
 
 
 @pytest.fixture

@@ -6,21 +6,10 @@ from __future__ import annotations
 import inspect
 import time
 
-import pytest
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
 from harvester.distributed import LEASE_META, LeasedQueue, redis_client
-from harvester.storage.testing import RedisUnavailable, redis_server
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    try:
-        with redis_server() as url:
-            yield url
-    except RedisUnavailable as exc:
-        pytest.skip(str(exc))
 
 
 class QueueSpider(Spider):
