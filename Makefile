@@ -1,24 +1,35 @@
-# One command each: `make demo` installs and harvests the bundled replicas; `make test` installs
-# everything (Python packages + Debian packages for PostgreSQL, Chromium and Splash) and runs all tests.
+# One command each, on a fresh clone: `make demo` installs the package into ./.venv and harvests
+# the bundled replicas; `make test` installs the test extras into ./.venv, the Debian packages
+# the suite needs (PostgreSQL, Chromium, Splash's QtWebKit; needs root) and runs every test.
+# A virtual environment because Debian 12's python3 refuses `pip install` outside one (PEP 668).
 PYTHON ?= python3
-PIP ?= $(PYTHON) -m pip
+VENV ?= .venv
+VPY := $(VENV)/bin/python
 
-.PHONY: install install-test system demo test bench
+.PHONY: venv install install-test system demo test bench clean-venv
 
-install:
-	$(PIP) install -q -e .
+$(VPY):
+	@bash scripts/make-venv.sh "$(PYTHON)" "$(VENV)"
 
-install-test:
-	$(PIP) install -q -e '.[test]'
+venv: $(VPY)
+
+install: $(VPY)
+	$(VPY) -m pip install -q -e .
+
+install-test: $(VPY)
+	$(VPY) -m pip install -q -e '.[test]'
 
 system:
 	bash scripts/install-system.sh
 
 demo: install
-	harvester demo
+	$(VENV)/bin/harvester demo
 
 test: install-test system
-	$(PYTHON) -m pytest
+	$(VPY) -m pytest
 
 bench: install-test
-	$(PYTHON) -m bench
+	$(VPY) -m bench
+
+clean-venv:
+	rm -rf $(VENV)

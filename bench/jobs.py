@@ -336,6 +336,9 @@ JOBS: dict[str, Callable[[dict], None]] = {
     "floor": job_floor, "export": job_export, "reparse_parallel": job_reparse_parallel,
     "distributed": job_distributed,
 }
+from .parsecost import job_parse_cost  # noqa: E402  (figure 6, issue 10; its own module)
+
+JOBS["parse_cost"] = job_parse_cost
 
 
 def main(argv: list[str] | None = None) -> None:

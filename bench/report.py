@@ -62,11 +62,11 @@ def render(r: dict) -> str:
             out.append(f"| re-parse (every report new) | {n} | {c['peak_rss_mb']} | {c['rss_quartiles_mb']} | {c['seconds']} |")
         peaks = [c["peak_rss_mb"] for part in ("crawl", "reparse") for c in f.get(part, {}).values()]
         out += ["", f"- largest peak {max(peaks)} MB (target < 300 MB, flat: {_mark(max(peaks) < 300)})", ""]
-    if "figure6" in r:
-        f = r["figure6"]
+    if "figure7" in r:
+        f = r["figure7"]
         if "reparse" in f:
             a = f["reparse"]
-            out += [f"### 6a. Re-parse of {a['pages']} pages by worker processes", "",
+            out += [f"### 7a. Re-parse of {a['pages']} pages by worker processes", "",
                     "| workers | pages/s | seconds | peak RSS MB (coordinator) |", "|---:|---:|---:|---:|",
                     *(f"| {w} | {a['pages_per_s'][w]} | {run['seconds']} | {run['peak_rss_mb']} |" for w, run in sorted(a["runs"].items())),
                     "", f"- 2 workers / 1: **{a['speedup_2_vs_1']}x** (target >= 1.7x: {_mark(a['speedup_2_vs_1'] >= 1.7)})",
@@ -74,7 +74,7 @@ def render(r: dict) -> str:
                     f"(target <= 3x: {_mark(a['one_worker_vs_floor'] <= 3)})", ""]
         if "distributed" in f:
             d = f["distributed"]
-            out += [f"### 6b. Distributed crawl of a {d['reports']}-report replica (redis-server + PostgreSQL on loopback)", "",
+            out += [f"### 7b. Distributed crawl of a {d['reports']}-report replica (redis-server + PostgreSQL on loopback)", "",
                     "| workers | seconds | pages | reports | runs | duplicate pages | exit codes |", "|---:|---:|---:|---:|---:|---:|---|",
                     *(f"| {w} | {c['seconds']} | {c['pages']} | {c['reports']} | {c['runs']} | {c['duplicate_pages']} | {c['exit_codes']} |"
                       for w, c in sorted(d["runs"].items())),
@@ -92,6 +92,10 @@ def render(r: dict) -> str:
             f"- export of {e['jsonl_reports']} reports: JSONL **{e['jsonl_seconds']} s** ({e['jsonl_bytes'] / 2**20:.0f} MiB), "
             f"CSV **{e['csv_seconds']} s** ({e['csv_stats']} statistics rows); peak RSS {e['peak_rss_mb']} MB", "",
         ]
+    if "figure6" in r:
+        from .parsecost import render as render_figure6
+
+        out += render_figure6(r["figure6"])
     return "\n".join(out)
 
 

@@ -8,8 +8,8 @@ Measured here, on the scaled replica (bench/scaled.py):
 
 Taken from a ``python -m bench`` run (RESULTS_JSON, default bench/.work/results.json) when
 present: requests per report of a full and of an unchanged incremental harvest (figures 2/3),
-bytes per report in SQLite (figure 5) and PostgreSQL (figure 6b), re-parse rates (figure 6a),
-crawl rates (figures 2, 6b). The plan for 50,000 bodies x 18 years is then arithmetic on those
+bytes per report in SQLite (figure 5) and PostgreSQL (figure 7b), re-parse rates (figure 7a),
+crawl rates (figures 2, 7b). The plan for 50,000 bodies x 18 years is then arithmetic on those
 measured rates, printed with each input so the reader can redo it.
 """
 
@@ -75,7 +75,7 @@ def plan(results: dict, redis: dict) -> list[str]:
     out: list[str] = []
     reports = BODIES * YEARS
     f2, f3, f5 = results.get("figure2"), results.get("figure3"), results.get("figure5")
-    f6 = results.get("figure6", {})
+    f6 = results.get("figure7", {})
     lines = out.append
     if f2 and f3:
         first_req = f3["first"]["requests"] / f3["reports"]
@@ -108,10 +108,10 @@ def plan(results: dict, redis: dict) -> list[str]:
         run = dist["runs"][max(dist["runs"], key=int)]
         pg = sum(run["pg_table_bytes"].values()) if run.get("pg_table_bytes") else None
         if pg:
-            lines(f"- PostgreSQL bytes per report (figure 6b, {run['reports']} reports, tables+indexes+TOAST): "
+            lines(f"- PostgreSQL bytes per report (figure 7b, {run['reports']} reports, tables+indexes+TOAST): "
                   f"{pg / run['reports'] / 1024:.1f} KiB -> {reports * pg / run['reports'] / 2**30:.0f} GiB")
         lines(f"- distributed crawl throughput on this 2-core machine: 2 workers {dist['throughput_2_vs_1']}x, "
-              f"3 workers {dist['throughput_3_vs_1']}x one worker (figure 6b)")
+              f"3 workers {dist['throughput_3_vs_1']}x one worker (figure 7b)")
     if redis:
         frontier = reports * 1.05
         lines(f"- Redis: {redis['queue_bytes_per_request']} B per queued request, {redis['dupefilter_bytes_per_request']} B "
@@ -123,7 +123,7 @@ def plan(results: dict, redis: dict) -> list[str]:
     if re:
         for workers, rate in sorted(re["pages_per_s"].items()):
             lines(f"- re-parse of the archive ({reports:,} pages) with {workers} worker process(es) at {rate} pages/s "
-                  f"(figure 6a): {reports / rate / 3600:.1f} h")
+                  f"(figure 7a): {reports / rate / 3600:.1f} h")
     return out
 
 

@@ -41,6 +41,11 @@ class PageItem:
     store_outcome: str | None = None
     #: Set when the fetch failed (dead link, timeout); such items are recorded, not parsed.
     error: str | None = None
+    #: The URL exactly as the listing gave it (``url`` is its canonical form, harvester.urls).
+    listed_url: str | None = None
+    #: Filled by the store: why the page's current report was kept although this fetch did not
+    #: give a report (maintenance page, empty body); the run raises an alert.
+    kept_report: str | None = None
 
     @property
     def encoding(self) -> str | None:
@@ -80,6 +85,8 @@ class ReportItem:
     agency: str | None = None
     publisher: str | None = None
     region: str | None = None
+    #: National administrative division code of ``region`` (e.g. 441200).
+    region_code: str | None = None
     published_date: str | None = None
     signed_date: str | None = None
     index_no: str | None = None
@@ -94,6 +101,9 @@ class ReportItem:
     attachments: list[Attachment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
+    #: Where agency and region were read: a part of the page (title, signature, meta SiteName,
+    #: footer 主办单位...) or ``registry`` when the body registry supplied the value instead.
+    field_sources: dict = field(default_factory=dict)
     parser_version: str = ""
     # provenance (filled from the fetch / the stored snapshot)
     fetched_at: str | None = None

@@ -26,7 +26,7 @@ from .incremental import build_plan
 from .locks import LockHeld, SiteLock
 from .monitoring import as_json, run_checks
 from .parsing import PARSER_VERSION
-from .storage import Store
+from .storage import Store, database_fault
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,23 @@ class HarvestRunExtension:
         return ext
 
     def spider_opened(self, spider) -> None:
+        try:
+            self._opened(spider)
+        except CloseSpider:
+            raise
+        except Exception as exc:
+            fault = database_fault(exc)
+            if not fault:
+                raise
+            # Locked past busy_timeout, disk full, corrupt file: no run can be recorded.
+            self.crawler.stats.set_value("harvester/storage_error", fault)
+            logger.error("storage failed, not crawling: %s", fault)
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+            raise CloseSpider("storage_failed") from None
+
+    def _opened(self, spider) -> None:
         settings = self.crawler.settings
         stats = self.crawler.stats
         site = site_key(spider)
@@ -218,7 +235,10 @@ class HarvestRunExtension:
                 seen_urls, skipped_urls = merged["seen"], merged["skipped"]
                 complete = merged["complete"] and reason == "finished"
             if complete and seen_urls:
-                gone = self.store.mark_gone(site, set(seen_urls), self.run_id)
+                # A page answering 404/410 on a complete sweep is gone even though still listed:
+                # with a new report version, the only evidence that retires a kept report.
+                dead = set(getattr(spider, "dead_urls", None) or ())
+                gone = self.store.mark_gone(site, set(seen_urls) - dead, self.run_id)
                 stats.set_value("harvester/gone", gone)
                 run_stats["harvester/gone"] = gone
             elif skipped_urls:
@@ -230,13 +250,28 @@ class HarvestRunExtension:
             run_stats.setdefault("finish_reason", reason)
             self.store.finish_run(self.run_id, reason, run_stats, sweep="complete" if complete else "partial")
             self._check(site, run_stats)
+        except Exception as exc:
+            fault = database_fault(exc)
+            if not fault:
+                raise
+            # Disk still full / database locked: the run stays "running" and the next harvest of
+            # the site marks it abandoned and walks every listing page again (a resume).
+            stats.set_value("harvester/storage_error", stats.get_value("harvester/storage_error") or fault)
+            logger.error("ALERT %s: run %s could not be closed in the database (%s); the next harvest marks "
+                         "it abandoned and resumes", site_key(spider), self.run_id, fault)
         finally:
             if self._heartbeat is not None and self._heartbeat.running:
                 self._heartbeat.stop()
             if self._shared_beat is not None and self._shared_beat.running:
                 self._shared_beat.stop()
             if self.lock is not None:
-                self.lock.release()
+                try:
+                    self.lock.release()
+                except Exception as exc:
+                    if not database_fault(exc):
+                        raise
+                    # the lock row names this process: once it exits the lock is stale at once
+                    logger.error("could not release the harvest lock: %s", database_fault(exc))
                 self.lock = None
             self.store.close()
             self.store = None
@@ -268,6 +303,8 @@ class HarvestRunExtension:
 def runs_enabled(settings) -> bool:
     """HARVESTER_RUNS: None (default) = when the store pipeline is on; a bare crawl
     (``ITEM_PIPELINES = {}``) records nothing and opens no database."""
+    if not settings.getbool("HARVESTER_ARCHIVE", True):
+        return False  # scrapy shell / fetch / parse / check: look, never write
     value = settings.get("HARVESTER_RUNS")
     if value is not None:
         return settings.getbool("HARVESTER_RUNS")

@@ -18,6 +18,8 @@ from datetime import date
 from typing import Any, Iterable
 
 OK, ALERT, FAIL = "ok", "alert", "fail"
+#: A check that could not be judged this run (e.g. the missing-report check of an unreachable site).
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ def reports_seen(stats: dict[str, Any]) -> int:
 
 def check_reports(stats: dict[str, Any]) -> Check:
     seen = reports_seen(stats)
+    if seen == 0 and not listings_read(stats):
+        error = stats.get("harvester/listing_error")
+        return Check("reports", FAIL, "zero reports: no listing page could be read ("
+                     + (f"{error}" if error else "site unreachable") + ")", 0, 1)
     if seen == 0:
         return Check("reports", FAIL, "zero reports: the listings gave no report (layout changed or site broken)", 0, 1)
     return Check("reports", OK, f"{seen} reports listed ({int(stats.get('harvester/reports') or 0)} parsed)", seen, 1)
@@ -70,6 +76,17 @@ def check_warning_share(stats: dict[str, Any], max_share: float) -> Check:
                  f"limit {max_share:.0%})", round(share, 4), max_share)
 
 
+def check_kept_reports(stats: dict[str, Any]) -> Check:
+    """Known reports that answered something else (maintenance page, empty body) were kept current;
+    someone should look whether the site withdrew them (docs/reliability.md)."""
+    kept = int(stats.get("harvester/kept_reports") or 0)
+    if kept:
+        return Check("kept_reports", ALERT, f"{kept} known reports answered a page that is not a report (maintenance "
+                     "page, empty or broken body); kept current until a 404/410 or a new version says otherwise",
+                     kept, 0)
+    return Check("kept_reports", OK, "no known report answered a non-report page", 0, 0)
+
+
 def check_last_year(report_years: Iterable[int], today: date, agency: str) -> Check:
     """The body's report on last year, once it is due."""
     year = today.year - 1
@@ -83,13 +100,24 @@ def check_last_year(report_years: Iterable[int], today: date, agency: str) -> Ch
                  due.isoformat())
 
 
+def listings_read(stats: dict[str, Any]) -> bool:
+    """Whether at least one listing page answered: if none did (site unreachable, every listing
+    an HTTP error), the run says nothing about which reports the site has."""
+    pages = int(stats.get("harvester/listing_pages") or 0)
+    broken = int(stats.get("harvester/listing_unreachable") or 0) + int(stats.get("harvester/listing_errors") or 0)
+    return pages > broken or reports_seen(stats) > 0
+
+
 def run_checks(stats: dict[str, Any], *, report_years: Iterable[int], today: date, agency: str,
                max_error_ratio: float, max_warning_share: float) -> list[Check]:
+    last_year = (check_last_year(report_years, today, agency) if listings_read(stats) else
+                 Check("last_year_report", SKIPPED, "not judged: no listing page of the site could be read this run"))
     return [
         check_reports(stats),
         check_error_ratio(stats, max_error_ratio),
         check_warning_share(stats, max_warning_share),
-        check_last_year(report_years, today, agency),
+        check_kept_reports(stats),
+        last_year,
     ]
 
 

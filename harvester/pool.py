@@ -42,17 +42,22 @@ class Extracted:
 
 
 def extract(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Extracted:
-    """Clean then parse one page (in this process). Never raises: a failing stage is reported
+    """Clean, parse and apply the registry hints to one page (in this process), as the clean and
+    parse pipelines do in-process. Never raises: a failing stage is reported
     in the result so that the page is still stored and re-parsed later."""
     from .cleaning import clean_page
+    from .hints import apply_hints, hints_for
     from .parsing import parse_cleaned
 
+    hints = hints_for(site)  # the registry body's container hints and names (harvester.hints)
     try:
-        cleaned = clean_page(body, headers, url, site)
+        cleaned = clean_page(body, headers, url, site, hints.page if hints else None)
     except Exception:
         return Extracted(None, None, "clean", traceback.format_exc(limit=5))
     try:
-        return Extracted(cleaned.encoding, parse_cleaned(cleaned, site))
+        result = parse_cleaned(cleaned, site)
+        apply_hints(result.item, hints)
+        return Extracted(cleaned.encoding, result)
     except Exception:
         return Extracted(cleaned.encoding, None, "parse", traceback.format_exc(limit=5))
 

@@ -32,6 +32,12 @@ COUNTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+#: Terminal width from which the live table shows its long headers and rules.
+WIDE_PROGRESS = 120
+SHORT = {"listing": "list", "reports": "reps", "changed": "chg", "unchanged": "same", "skipped": "skip",
+         "errors": "err", "requests": "req"}
+
+
 def counters(stats: dict[str, Any]) -> dict[str, int]:
     return {name: sum(int(stats.get(k) or 0) for k in keys) for name, keys in COUNTERS}
 
@@ -72,14 +78,19 @@ class LiveTable:
         return cls._instance
 
     def update(self, site: str, state: str, values: dict[str, int]) -> None:
+        from rich import box
         from rich.table import Table
 
         self.rows[site] = (state, values)
-        table = Table(title="harvest progress")
-        table.add_column("site")
-        table.add_column("state")
+        # An 80-column terminal gets short headers and no vertical rules (else rich squeezes the
+        # headers to a letter per line).
+        narrow = self.live.console.width < WIDE_PROGRESS
+        table = Table(title="harvest progress", box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD,
+                      pad_edge=not narrow, padding=(0, 0) if narrow else (0, 1))
+        table.add_column("site", no_wrap=True)
+        table.add_column("state", no_wrap=True)
         for name, _ in COUNTERS:
-            table.add_column(name, justify="right")
+            table.add_column(SHORT.get(name, name) if narrow else name, justify="right", no_wrap=True)
         for key, (row_state, row) in self.rows.items():
             table.add_row(key, row_state, *(str(row[name]) for name, _ in COUNTERS))
         self.live.update(table, refresh=True)

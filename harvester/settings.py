@@ -1,14 +1,21 @@
 """Scrapy settings for harvester (``scrapy crawl <site>`` from the project root uses these)."""
 
-from harvester import __version__
+from harvester.useragent import user_agent
 
 BOT_NAME = "harvester"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+#: shell / fetch / parse / check without writing into the archive (harvester.commands).
+COMMANDS_MODULE = "harvester.commands"
+# HARVESTER_ARCHIVE (default True; not set here, so that the inspection commands' own default
+# of False, at Scrapy's lower "command" priority, applies): False turns the store pipeline off.
+#: Contracts that `scrapy check` runs against the bundled replicas (harvester.contracts).
+SPIDER_CONTRACTS = {"harvester.contracts.ReplicaContract": 10, "harvester.contracts.ReportContract": 20}
 
-#: Where a site operator can read about this crawler; put your own page here.
+#: Where a site operator can read about this crawler; put your own page here (or
+#: -s HARVESTER_CONTACT_URL=...). The User-Agent is derived from it (harvester.useragent, ASCII).
 HARVESTER_CONTACT_URL = "https://github.com/harvester-project/harvester"
-USER_AGENT = f"harvester/{__version__} (+{HARVESTER_CONTACT_URL}; research archive of 政府信息公开工作年度报告)"
+USER_AGENT = user_agent(HARVESTER_CONTACT_URL)
 
 ROBOTSTXT_OBEY = True
 
@@ -27,6 +34,24 @@ RETRY_TIMES = 2
 # 304 answers the conditional requests of known pages (harvester.incremental).
 HTTPERROR_ALLOWED_CODES = [304, 404, 410, 412, 521]
 
+# --- hostile sites (docs/reliability.md) ----------------------------------------------------------
+
+#: Largest answer accepted, compressed or not: Scrapy 2.19's HttpCompressionMiddleware applies it
+#: to the decompressed size as it inflates (a gzip bomb stops at this size, memory bounded).
+#: Annual-report pages are well under 2 MiB; attachments are linked, not downloaded.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+#: A redirect chain longer than this is a failure (a cycle ends here, recorded with its reason).
+REDIRECT_MAX_TIMES = 5
+#: Longest Retry-After (seconds) a 429/503 answer may ask for; a longer one is not retried.
+HARVESTER_RETRY_AFTER_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    # Only http(s) of the site's own host and port, redirects included (harvester.urls).
+    "harvester.middlewares.SiteBoundaryMiddleware": 40,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "harvester.middlewares.RetryAfterMiddleware": 550,
+}
+
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -37,7 +62,11 @@ ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.parse.ParsePipeline": 200,
     "pipelines.store.StorePipeline": 300,
+    # `-o/-O FILE` (FEEDS): page items become report records (harvester.feeds); off otherwise.
+    "pipelines.feed.ReportFeedPipeline": 900,
 }
+#: CSV feeds get a fixed column set and JSON for nested fields (JSON/JSON lines need nothing).
+FEED_EXPORTERS = {"csv": "harvester.feeds.ReportCsvItemExporter"}
 
 #: Worker processes that clean and parse pages (harvester.pool), shared by the crawls of one
 #: process; None = one per CPU; 0 = clean and parse in the reactor thread (slower crawl).
@@ -60,7 +89,8 @@ HARVESTER_DATABASE_URL = None  # None -> sqlite:///harvest.db in the working dir
 #: The add-on below wires the chosen backend's middlewares and handlers (docs/rendering.md).
 HARVESTER_RENDERER = None
 SPLASH_URL = None
-ADDONS = {"harvester.render.RenderAddon": 0, "harvester.distributed.DistributedAddon": 10}
+ADDONS = {"harvester.render.RenderAddon": 0, "harvester.useragent.UserAgentAddon": 0,
+          "harvester.distributed.DistributedAddon": 10}
 
 # --- distributed harvests (harvester.distributed, docs/scaling.md) -------------------------------
 

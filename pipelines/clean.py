@@ -1,4 +1,5 @@
-"""Clean pipeline: decode and clean each fetched page (harvester.cleaning.clean_page).
+"""Clean pipeline: decode and clean each fetched page (harvester.cleaning.clean_page), with the
+container hints of the page's registry body (harvester.hints).
 
 Only with ``HARVESTER_PARSE_WORKERS = 0``: by default cleaning runs together with parsing in a
 worker process (pipelines.parse, harvester.pool), because the cleaned page is an lxml tree and
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from harvester.cleaning import clean_page
+from harvester.hints import hints_for
 from harvester.items import PageItem
 from harvester.pool import worker_count
 
@@ -28,7 +30,9 @@ class CleanPipeline:
         if not self.in_process or not isinstance(item, PageItem) or item.error or item.status == 304:
             return item  # failures are recorded as such; a 304 has no body (nothing changed)
         try:
-            item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site)
+            hints = hints_for(item.site)
+            item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site,
+                                      hints.page if hints else None)
         except Exception:  # never lose the raw page over a cleaning bug: store it, re-parse later
             logger.exception("cleaning failed for %s", item.url)
             self.crawler.stats.inc_value("harvester/clean_errors")

@@ -1,17 +1,18 @@
-"""Parse pipeline: classify and parse each page (harvester.parsing) and attach the fetch's
-provenance to the report item.
+"""Parse pipeline: classify and parse each page (harvester.parsing), apply the registry body's
+hints (harvester.hints) and attach the fetch's provenance to the report item.
 
-With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU) the page is cleaned and parsed in a
-worker process (harvester.pool); the item waits without blocking the reactor. With 0, the
-clean pipeline has cleaned it and it is parsed here, in the reactor thread."""
+With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU) the page is cleaned, parsed and
+hinted in a worker process (harvester.pool); the item waits without blocking the reactor. With 0,
+the clean pipeline has cleaned it and it is parsed here, in the reactor thread."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from harvester.feeds import attach_provenance
+from harvester.hints import apply_hints, hints_for
 from harvester.items import PageItem
 from harvester.parsing import parse_cleaned
 from harvester.pool import ParsePool, deferred_from_future, worker_count
@@ -39,7 +40,7 @@ class ParsePipeline:
             item.decoded_as = extracted.encoding
             if extracted.failed_stage is not None:
                 # the raw page is still stored; `harvester reparse` retries it later
-                logger.error("%sing failed for %s:\n%s", "pars" if extracted.failed_stage == "parse" else "clean",
+                logger.error("%s failed for %s:\n%s", "parsing" if extracted.failed_stage == "parse" else "cleaning",
                              item.url, extracted.error)
                 stats.inc_value(f"harvester/{extracted.failed_stage}_errors")
                 return item
@@ -49,16 +50,13 @@ class ParsePipeline:
                 return item
             try:
                 result = parse_cleaned(item.cleaned, item.site)
-            except Exception:
+                apply_hints(result.item, hints_for(item.site))
+            except Exception:  # the raw page is still stored; `harvester reparse` retries it later
                 logger.exception("parsing failed for %s", item.url)
                 stats.inc_value("harvester/parse_errors")
                 return item
         report = result.item
-        report.fetched_at = item.fetched_at
-        report.content_sha256 = hashlib.sha256(item.body).hexdigest()
-        report.status = item.status
-        report.final_url = item.final_url
-        report.harvest_run = item.harvest_run
+        attach_provenance(report, item)
         item.result = result
         stats.inc_value(f"harvester/kind/{result.kind}")
         if result.is_report:

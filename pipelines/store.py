@@ -1,11 +1,15 @@
 """Store pipeline: archive every page item with its provenance (harvester.storage.Store).
 
 Items are stored in batches, one transaction per batch, in a thread (the reactor never waits
-for the database): a batch is written when it holds ``HARVESTER_STORE_BATCH`` items, when its
-oldest item waited ``HARVESTER_STORE_FLUSH_SECONDS``, and when the spider closes. An item leaves
-this pipeline (``process_item`` returns) only once its batch is committed: what the crawl
+for the database: an SQLite write waiting for a lock or a slow disk must not stall the downloads
+of every other site in the process, docs/reliability.md): a batch is written when it holds
+``HARVESTER_STORE_BATCH`` items, when its oldest item waited ``HARVESTER_STORE_FLUSH_SECONDS``,
+and when the spider closes. One batch is written at a time, in order. An item leaves this
+pipeline (``process_item`` returns) only once its batch is committed: what the crawl
 acknowledges is durable; a crash loses at most the open batch, whose pages are not in the
-archive and so are fetched again by the next run. One batch is written at a time.
+archive and so are fetched again by the next run. When the database itself fails (disk full,
+locked, corrupt) the crawl stops with finish reason ``storage_failed``: fetching pages that
+cannot be stored would only lose them.
 
 The run, lock, plan and monitor handling is not here: harvester.lifecycle.HarvestRunExtension
 does it on the spider_opened / spider_closed signals and publishes the run id in the stats.
@@ -16,14 +20,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy.exceptions import DropItem
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred, DeferredLock
 from twisted.internet.threads import deferToThread
 
 from harvester.items import PageItem
-from harvester.storage import Store
+from harvester.storage import StorageUnavailable, Store
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +45,33 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler) -> "StorePipeline":
+        if not crawler.settings.getbool("HARVESTER_ARCHIVE", True):
+            # scrapy shell / fetch / parse / check (harvester.commands): look, never write
+            raise NotConfigured  # no argument: Scrapy then skips it without a warning
         return cls(crawler)
 
     def open_spider(self) -> None:
-        # None falls through to $HARVESTER_DATABASE_URL, then ./harvest.db.
-        self.store = Store(self.crawler.settings.get("HARVESTER_DATABASE_URL") or None)
+        # None falls through to $HARVESTER_DATABASE_URL, then ./harvest.db. A database that
+        # cannot be opened is reported by the run extension, which stops the crawl
+        # (storage_failed); items are then counted as not stored.
+        from harvester.storage import database_fault
+
+        try:
+            self.store = Store(self.crawler.settings.get("HARVESTER_DATABASE_URL") or None)
+        except Exception as exc:
+            if not database_fault(exc):
+                raise
+            logger.debug("store pipeline: database not available: %s", exc)
+            self.store = None
+
+    @property
+    def storage_error(self) -> str | None:
+        return self.crawler.stats.get_value("harvester/storage_error")
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or self.store is None:
+        if not isinstance(item, PageItem) or self.store is None or self.storage_error:
+            if isinstance(item, PageItem) and (self.store is None or self.storage_error):
+                self.crawler.stats.inc_value("harvester/not_stored")
             return item
         if item.harvest_run is None:
             item.harvest_run = self.crawler.stats.get_value("harvester/run_id")
@@ -76,32 +99,48 @@ class StorePipeline:
         return self._writing.run(self._write, batch)
 
     def _write(self, batch: list[tuple[PageItem, Deferred]]) -> Deferred | None:
-        if self.crawler.stats.get_value("harvester/lock_lost"):
-            # Another harvest holds the site now: it must be the only one writing. The pages of
-            # this batch are not stored, so some harvest fetches them again.
-            logger.warning("harvest lock lost: %d fetched pages not stored", len(batch))
-            self.crawler.stats.inc_value("harvester/not_stored_lock_lost", len(batch))
+        stats = self.crawler.stats
+        if stats.get_value("harvester/lock_lost") or self.storage_error:
+            # Another harvest holds the site now (it must be the only one writing), or the
+            # database failed: these pages are not stored, so some harvest fetches them again.
+            why = "harvest lock lost" if stats.get_value("harvester/lock_lost") else "storage failed"
+            logger.warning("%s: %d fetched pages not stored", why, len(batch))
+            stats.inc_value("harvester/not_stored", len(batch))
             for _, stored in batch:
-                stored.errback(DropItem("harvest lock lost: not stored"))
+                stored.errback(DropItem(f"{why}: not stored"))
             return None
         items = [item for item, _ in batch]
-        store = self.store
-        done = deferToThread(store.save_pages, items)
+        done = deferToThread(self.store.save_pages, items)
 
         def acknowledge(outcomes: list[str]) -> None:
-            stats = self.crawler.stats
             for (item, stored), outcome in zip(batch, outcomes):
                 item.store_outcome = outcome
                 stats.inc_value(f"harvester/{outcome}")
+                if item.kept_report:
+                    stats.inc_value("harvester/kept_reports")
+                    logger.warning("%s: kept its current report: %s", item.url, item.kept_report)
                 stored.callback(item)
 
         def failed(failure) -> None:
-            # save_pages records per-item failures itself; this is the database gone away.
+            if failure.check(StorageUnavailable):
+                self._storage_failed(str(failure.value))
+                stats.inc_value("harvester/not_stored", len(batch))
+                for _, stored in batch:
+                    stored.errback(DropItem(f"storage failed: {failure.value}"))
+                return
             logger.error("could not store a batch of %d items: %s", len(batch), failure.getErrorMessage())
             for _, stored in batch:
                 stored.errback(failure)
 
         return done.addCallbacks(acknowledge, failed)
+
+    def _storage_failed(self, message: str) -> None:
+        """The database cannot store anything: stop the crawl (once), say why."""
+        if self.storage_error:
+            return
+        self.crawler.stats.set_value("harvester/storage_error", message)
+        logger.error("storage failed, stopping the crawl: %s", message)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_failed"))
 
     async def close_spider(self) -> None:
         if self.store is None:

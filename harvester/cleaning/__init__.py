@@ -40,8 +40,24 @@ class CleanedPage:
     cleaning: dict = field(default_factory=dict)
 
 
-def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None) -> CleanedPage:
-    """Decode and clean one fetched page. Never raises on bad input (see module docs)."""
+@dataclass(frozen=True)
+class PageHints:
+    """What a caller may know of a page's markup beforehand (from the body registry).
+
+    ``content_selectors`` are tried before the generic container list; ``chrome_patterns``
+    (compiled regular expressions) mark extra chrome lines. Cleaning works without them.
+    """
+
+    content_selectors: tuple[str, ...] = ()
+    chrome_patterns: tuple[Any, ...] = ()
+
+
+def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None,
+               hints: PageHints | None = None) -> CleanedPage:
+    """Decode and clean one fetched page. Never raises on bad input (see module docs).
+
+    ``site`` is only recorded on the page; ``hints`` (optional) name the body's container.
+    """
     from .clean import clean_page as _impl
 
-    return _impl(body, headers, url, site)
+    return _impl(body, headers, url, site, hints)

@@ -55,6 +55,9 @@ def looks_traditional(text: str) -> bool:
     return _traditional_re().search(text) is not None
 
 
+_UNSHOWN_RE = re.compile(r"<!--[\s\S]*?-->|<script\b[\s\S]*?</script\s*>|<style\b[\s\S]*?</style\s*>", re.I)
+
+
 def page_looks_traditional(markup: str) -> bool:
     """Should the page (decoded markup) be converted? Traditional characters outside version links.
 
@@ -67,7 +70,12 @@ def page_looks_traditional(markup: str) -> bool:
     pattern = _traditional_re()
     if pattern.search(markup) is None:
         return False
-    rest = _VERSION_LINK_RE.sub(r"\1\2", markup)
+    # Comments, scripts and styles are never shown (the parser drops comments): a template's
+    # <!--头部開始--> must not convert a Simplified page.
+    rest = _UNSHOWN_RE.sub("", markup)
+    if pattern.search(rest) is None:
+        return False
+    rest = _VERSION_LINK_RE.sub(r"\1\2", rest)
     if pattern.search(rest) is not None:
         return True
     for ref in _CHAR_REF_RE.finditer(rest):

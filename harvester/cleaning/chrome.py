@@ -99,6 +99,9 @@ _LINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("download_link", r"^(?:点击下载(?:此文件|附件)?|相关附件" + _C + r"?|附件下载" + _C + r"?|[【\[]?下载附件[】\]]?|点击查看原文)$"),
         ("pager", r"^(?:上一篇|下一篇)" + _C + r"?|^(?:上一页|下一页)$"),
+        # 【责任编辑：李明】 / (编辑：王芳) under the article; a CMS's ------分隔线------.
+        ("byline", r"^[【\[(（]?\s*(?:责任编辑|编辑|审核|校对|审校|撰稿|摄影)" + _C + r"\s*\S{1,20}\s*[】\])）]?$"),
+        ("separator", r"^[-—=_*~·]{3,}\s*(?:分隔线|分割线)?\s*[-—=_*~·]*$|^(?:分隔线|分割线)$"),
         ("version_switch", r"(?:繁體版|繁体版|简体版|无障碍|长者版|关怀版|English)(?:\s|$)"),
         (
             "footer",
@@ -153,6 +156,11 @@ def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any
         matches = [m for m in matches if _has_text(m)]
         if len(matches) == 1:
             return matches[0], selector
+        parent = matches[0].getparent() if matches else None
+        if len(matches) > 1 and parent is not None and all(m.getparent() is parent for m in matches):
+            # Siblings (a TRS article saved in two editor blocks): the report is all of them, so
+            # their parent is the container; chrome beside them goes with the inner-chrome pass.
+            return parent, f"{selector} (siblings)"
         if matches:
             # Several matches (TRS nests TRS_Editor): the one holding the most text (each
             # subtree's lengths computed once: nested matches reuse the outer one's pass).
@@ -242,21 +250,102 @@ class TextLengths:
         return lengths[top]
 
 
+#: Paragraph-like blocks whose text is weighed (a div counts only when it holds no other block).
+_PROSE_BLOCKS_XPATH = etree.XPath(
+    "//p[not(.//p)] | //li[not(.//li or .//p)] | //h1 | //h2 | //h3 | //h4"
+    " | //td[not(.//td or .//p or .//div or .//li)]"
+    " | //div[not(.//div or .//p or .//table or .//li or .//section or .//article)]"
+)
+#: Elements that can be the report container (a paragraph or a span never is: it cuts the rest off).
+_CONTAINER_TAGS = frozenset({"div", "section", "article", "td", "main", "body", "form", "center", "font"})
+#: Layout wrappers walked through (a table-laid page) but never chosen themselves.
+_LAYOUT_PASS_TAGS = frozenset({"table", "tbody", "thead", "tr", "ul", "ol", "dl", "dd", "blockquote"})
+_PROSE_PUNCTUATION_RE = re.compile(r"[。；，、：]")
+#: Share of the page's prose the container must hold: the rest is sidebars, summaries, footers.
+_PROSE_SHARE = 0.8
+_MIN_PROSE_BLOCK = 15
+
+
+#: Text lying directly in a container beside block children (a report printed as <br> lines in
+#: one <td> that also holds the signature's <div>s): XPath text() children, tails included.
+_LOOSE_TEXT_XPATH = etree.XPath(
+    "descendant::td/text() | descendant::div/text() | descendant::font/text() | descendant::section/text()"
+    " | descendant::article/text() | descendant::center/text() | descendant::body/text()"
+)
+
+
+@dataclass
+class _LooseText:
+    owner: Any
+    text: str
+
+
+def _loose_text_owners(root: Any, blocks: set) -> list[_LooseText]:
+    """The loose text of each container that is not itself a prose block, joined per container."""
+    texts: dict[Any, list[str]] = {}
+    for piece in _LOOSE_TEXT_XPATH(root):
+        if len(piece) < 2:
+            continue
+        parent = piece.getparent()
+        owner = parent if piece.is_text else parent.getparent()
+        if owner is None or owner in blocks:
+            continue
+        texts.setdefault(owner, []).append(str(piece))
+    return [_LooseText(owner, "".join(parts)) for owner, parts in texts.items()]
+
+
 def _densest_block(root: Any) -> Any:
-    """Readability-style guess: the element whose direct paragraphs hold the most non-link text."""
-    scores: dict[Any, int] = {}
-    for el in root.iter("p", "div", "td", "span", "font", "section", "article"):
-        text = (el.text or "") + "".join((child.tail or "") for child in el)
+    """The smallest container holding most of the page's prose (no CMS container known).
+
+    Prose is the text of paragraph-like blocks that read as sentences (punctuated, not mostly
+    link text) outside chrome-named elements. Starting from ``<body>``, the walk descends into the
+    child holding the most prose while that child still holds ``_PROSE_SHARE`` of it, so a report
+    split over many paragraphs (or printed as one paragraph of ``<br>`` lines beside its
+    statistics table) keeps all of them, and the menus, sidebars and footer around it go.
+    """
+    weights: dict[Any, int] = {}
+    total = 0
+    blocks = _PROSE_BLOCKS_XPATH(root)
+    for block in [*blocks, *_loose_text_owners(root, set(blocks))]:
+        text = block.text_content() if not isinstance(block, _LooseText) else block.text
         length = len(text.strip())
-        if length < 20 or _is_chrome_element(el):
+        if length < _MIN_PROSE_BLOCK or not _PROSE_PUNCTUATION_RE.search(text):
             continue
-        parent = el.getparent() if el.tag in ("p", "span", "font") else el
-        if parent is None:
+        if isinstance(block, _LooseText):
+            block, link_text = block.owner, 0
+        else:
+            link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
+        if link_text * 2 > length:
             continue
-        scores[parent] = scores.get(parent, 0) + length
-    if not scores:
+        if _is_chrome_element(block, _INNER_CHROME_TOKEN_RE) or any(
+                _is_chrome_element(a, _INNER_CHROME_TOKEN_RE) for a in block.iterancestors()):
+            continue
+        length -= link_text
+        total += length
+        weights[block] = weights.get(block, 0) + length
+        for ancestor in block.iterancestors():
+            weights[ancestor] = weights.get(ancestor, 0) + length
+    if not total:
         return None
-    return max(scores, key=scores.get)
+    node = chosen = root.find("body")
+    if node is None or node not in weights:
+        node = chosen = root
+    while True:
+        best = None
+        best_weight = 0
+        for child in node:
+            weight = weights.get(child, 0)
+            if weight > best_weight:
+                best, best_weight = child, weight
+        if best is None or best_weight < _PROSE_SHARE * total or not isinstance(best.tag, str):
+            break
+        tag = best.tag.lower()
+        if tag in _CONTAINER_TAGS:
+            chosen = best
+        elif tag not in _LAYOUT_PASS_TAGS:
+            break  # a paragraph: its container is the one chosen so far
+        node = best
+    return chosen if chosen is not root else None
 
 
 def _is_chrome_element(el: Any, pattern: re.Pattern[str] = _CHROME_TOKEN_RE) -> bool:

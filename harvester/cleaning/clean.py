@@ -15,7 +15,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from . import CleanedPage, HeadersLike
+from . import CleanedPage, HeadersLike, PageHints
 from .chinese import page_looks_traditional, to_simplified
 from .chrome import (
     drop_element,
@@ -25,6 +25,7 @@ from .chrome import (
     strip_chrome_lines,
 )
 from .decode import decode_body
+from .filetype import sniff_file_type
 from .pinyin import has_pinyin, remove_pinyin
 from .text import element_lines, normalise_line, strip_controls
 
@@ -35,15 +36,39 @@ _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TEXT_ATTRIBUTES = ("title", "alt", "content")
 _NOT_TEXT_TAGS = frozenset({"script", "style"})
 _ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png|gif|bmp)(?:$|[?#])|downfile|download", re.I)
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+# huge_tree lifts libxml2's nesting limit (256 levels): a page of 600 nested <span><font> or 50
+# unclosed tables otherwise loses its body ("empty body", issue 14).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+# Every element an HtmlElement, chosen in C: lxml.html's default lookup calls Python for each
+# element proxy (form/input/label classes this project never uses) and cost ~15 % of a parse.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement,
+                                                                 comment=lxml.html.HtmlComment,
+                                                                 pi=lxml.html.HtmlProcessingInstruction,
+                                                                 entity=lxml.html.HtmlEntity))
+#: Deeper elements are unwrapped (text kept, tags dropped): real pages nest ~40 levels, hostile or
+#: broken ones thousands, past what the cleaner's recursive walks can follow.
+MAX_DEPTH = 120
+_INLINE_TAGS = frozenset({"span", "font", "b", "i", "u", "em", "strong", "small", "big", "sup", "sub", "s",
+                          "strike", "tt", "center"})
+#: A longer run of opening tags with nothing between them is cut to its first MAX_TAG_RUN:
+#: libxml2 stops parsing past 2048 levels even with huge_tree (shorter runs are left to
+#: _flatten_deep_nesting, which keeps a balanced run's closing tags matched).
+MAX_TAG_RUN = 1000
+_TAG_RUN_RE = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){%d,}" % (MAX_TAG_RUN + 1))
+#: Characters XML cannot hold that a decoded body may still carry (a BOM-sniffed UTF-16 misread,
+#: lone surrogates): lxml refuses to write them back into the tree.
+_NON_XML_CHARS_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+#: Numeric character references; those to characters XML (hence lxml's tree) cannot hold are dropped.
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 #: gkmlpt detail pages may ship the body only as JSON in ``window._CONFIG.DETAIL`` (rendered by JS).
 _EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
-def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None) -> CleanedPage:
+def clean_page(body: bytes, headers: HeadersLike | None, url: str, site: str | None = None,
+               hints: PageHints | None = None) -> CleanedPage:
     """Decode and clean one fetched page; never raises (a failure yields an empty page)."""
     try:
-        return _clean(body, headers, url, site)
+        return _clean(body, headers, url, site, hints or PageHints())
     except Exception as exc:  # a cleaner bug must not lose the crawl: record it instead
         log.exception("cleaning failed for %s", url)
         root = _empty_document()
@@ -57,9 +82,33 @@ def _empty_document() -> Any:
     return lxml.html.document_fromstring("<html><head></head><body></body></html>")
 
 
+def _xml_compatible(code: int) -> bool:
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def _drop_bad_char_ref(match: re.Match[str]) -> str:
+    hex_digits, digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    # &#0; and references past U+10FFFF become U+FFFD in libxml2 already; the rest would put a
+    # character in the tree that lxml refuses to write back (&#x0b;, &#xFFFE;, &#xFFFF;).
+    return match.group(0) if _xml_compatible(code) or code == 0 or code > 0x10FFFF else ""
+
+
+def _cut_tag_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    end = 0
+    for _ in range(MAX_TAG_RUN):
+        end = run.index(">", end) + 1
+    return run[:end]
+
+
 def parse_html(text: str) -> Any:
     """lxml document for any text: broken markup, empty or non-HTML input all give a document."""
-    text = _XML_DECLARATION_RE.sub("", strip_controls(text), count=1)
+    text = _XML_DECLARATION_RE.sub("", _NON_XML_CHARS_RE.sub("", strip_controls(text)), count=1)
+    if "&#" in text:
+        text = _CHAR_REF_RE.sub(_drop_bad_char_ref, text)
+    text = _TAG_RUN_RE.sub(_cut_tag_run, text)
     if not text.strip():
         return _empty_document()
     try:
@@ -68,7 +117,27 @@ def parse_html(text: str) -> Any:
         return _empty_document()
     if root.find("body") is None:  # a bare <head>/<frameset> document: give it a body
         root.append(lxml.html.Element("body"))
+    _flatten_deep_nesting(root)
     return root
+
+
+def _flatten_deep_nesting(root: Any) -> None:
+    """Below MAX_DEPTH, unwrap inline formatting (<span>, <font>...) and pure wrappers (an element
+    holding only one element and no text: 250 unclosed <div>s, 50 unclosed tables): the text and
+    the block structure that carries it stay, the nesting goes."""
+    depth = 0
+    too_deep = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > MAX_DEPTH and el.tag != "a":
+                too_deep.append(el)
+        else:
+            depth -= 1
+    for el in too_deep:
+        if el.tag in _INLINE_TAGS or (len(el) == 1 and not (el.text or "").strip()
+                                      and not (el[0].tail or "").strip() and not el.get("class") and not el.get("id")):
+            el.drop_tag()
 
 
 def _text_slots(root: Any) -> list[tuple[Any, str, str]]:
@@ -172,25 +241,6 @@ def _page_title(root: Any) -> str | None:
     return normalise_line(title.text_content()) or None
 
 
-def _site_config(site: str | None) -> tuple[tuple[str, ...], list[re.Pattern[str]]]:
-    if not site:
-        return (), []
-    try:
-        from ..sites import SITES
-    except Exception:
-        return (), []
-    entry = SITES.get(site)
-    if entry is None:
-        return (), []
-    patterns = []
-    for pattern in entry.chrome_patterns:
-        try:
-            patterns.append(re.compile(pattern))
-        except re.error:
-            log.warning("bad chrome pattern for site %s: %r", site, pattern)
-    return tuple(entry.content_selectors), patterns
-
-
 def _carries_attachment(el: Any) -> bool:
     """Elements with attachment links or images stay in ``content`` even if their text goes."""
     if not isinstance(el.tag, str):
@@ -239,13 +289,18 @@ def _embedded_content(root: Any) -> Any | None:
     return None
 
 
-def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None) -> CleanedPage:
+def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None, hints: PageHints) -> CleanedPage:
+    file_type = sniff_file_type(body)
+    if file_type is not None:  # not a page: its bytes would decode to noise
+        root = _empty_document()
+        return CleanedPage(url=url, site=site, encoding="binary", root=root, content=root.body, text="",
+                           cleaning={"file_type": file_type})
     decoded = decode_body(body, headers)
     root = parse_html(decoded.text)
     pinyin_removed, converted = convert_document(root, decoded.text)
 
-    selectors, extra_patterns = _site_config(site)
-    container, found_by = select_container(root, selectors)
+    extra_patterns = hints.chrome_patterns
+    container, found_by = select_container(root, hints.content_selectors)
     content = copy.deepcopy(container)
     if not content.text_content().strip():
         embedded = _embedded_content(root)

@@ -20,7 +20,12 @@ _GROUP = rf"\s*([{_LETTERS}]+(?:[ '’][{_LETTERS}]+)*)\s*[)）]"
 _ANNOTATION_RE = re.compile(rf"(?<=[{_CJK}])[(（]{_GROUP}|(?<=[?？\ufffd])[(（]?{_GROUP}")
 _TONE_RE = re.compile(f"[{_TONED}\u0300-\u030c]")
 #: Cheap pre-check: is there any candidate at all (most pages have none).
-_CANDIDATE_RE = re.compile(rf"[{_CJK}][(（]\s*[{_LETTERS}]|[?？\ufffd][(（]?\s*[{_LETTERS}]")
+_PAREN_RE = re.compile(rf"[(（]\s*[{_LETTERS}]")
+_CJK_CHAR_RE = re.compile(f"[{_CJK}]")
+_LOST = "?？\ufffd"
+_LOST_RE = re.compile(rf"[{_LOST}][(（]?\s*[{_LETTERS}]{{1,12}}\s*[)）]")
+#: After a lost character the group must close (``?jī)``): ``?type=1`` in a URL is no candidate.
+_CANDIDATE_RE = re.compile(rf"[{_CJK}][(（]\s*[{_LETTERS}]|[?？\ufffd][(（]?\s*[{_LETTERS}]{{1,12}}\s*[)）]")
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +54,21 @@ def _is_annotation(group: str, after_lost_char: bool = False) -> bool:
 
 
 def has_pinyin(text: str) -> bool:
-    """True when ``text`` holds a candidate annotation (cheap; most pages have none)."""
-    return bool(_CANDIDATE_RE.search(text))
+    """True when ``text`` holds an annotation ``remove_pinyin`` would remove (most pages have none:
+    a cheap candidate scan first, the full check only on candidates such as 网站（www…）)."""
+    # Scan for the rare parts (an opening parenthesis before a letter; a lost character), not for
+    # every CJK character: a regex led by the CJK class tries each position of a 300 KB page.
+    for candidate in _PAREN_RE.finditer(text):
+        start = candidate.start()
+        if start and (_CJK_CHAR_RE.match(text, start - 1) or text[start - 1] in _LOST):
+            match = _ANNOTATION_RE.match(text, start)
+            if match and _is_annotation(match.group(1) or match.group(2), match.group(1) is None):
+                return True
+    for candidate in _LOST_RE.finditer(text):
+        match = _ANNOTATION_RE.match(text, candidate.start() + 1)
+        if match and match.group(2) and _is_annotation(match.group(2), True):
+            return True
+    return False
 
 
 def remove_pinyin(text: str) -> tuple[str, int]:

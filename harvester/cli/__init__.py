@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .. import __version__
@@ -17,6 +18,7 @@ COMMAND_MODULES = [
     "reparse",
     "parse",
     "export",
+    "browse",
     "runs",
     "history",
     "replica",
@@ -45,13 +47,35 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except UserError as exc:
         print(f"harvester: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # a database fault (locked, corrupt, disk full) is one line too
+        from ..storage import database_fault
+
+        fault = database_fault(exc)
+        if fault is None:
+            raise
+        print(f"harvester: error: {fault}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("harvester: interrupted; what was stored so far is kept", file=sys.stderr)
         return 130
+
+
+def closed_pipe() -> int:
+    """The reader went away (``harvester export --out - | head -1``): stop quietly, exit 0.
+
+    Python's recipe (docs: signal, "Note on SIGPIPE"): point stdout at /dev/null so the flush at
+    interpreter exit does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

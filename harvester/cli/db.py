@@ -16,19 +16,23 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL|PATH", default=None, help=DB_HELP)
 
 
-def open_store(db: str | None, *, must_exist: bool = False):
+def open_store(db: str | None, *, must_exist: bool = False, read_only: bool = False):
     """Open (and migrate) the Store named by --db / $HARVESTER_DATABASE_URL.
 
     ``must_exist``: reading commands refuse to create an empty SQLite file by mistake.
+    ``read_only``: a command that only reads (export, runs, history) also works on an SQLite file
+    it cannot write (read-only mount, archive copy): opened read-only, not migrated.
     """
     from ..storage import StorageError, Store, database_url
-    from ..storage.engine import sqlite_path
+    from ..storage.engine import sqlite_path, sqlite_writable
 
     url = database_url(db)
     path = sqlite_path(url)
     if must_exist and path is not None and not path.exists():
         raise UserError(f"database {path} does not exist (harvest first, or pass --db / set HARVESTER_DATABASE_URL)")
     try:
+        if read_only and path is not None and not sqlite_writable(path):
+            return Store(url, migrate=False, read_only=True)
         return Store(url)
     except StorageError as exc:
         raise UserError(str(exc)) from None

@@ -27,11 +27,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..storage.export import iter_current_reports, output_paths, write_csv, write_jsonl, write_parquet
+    from ..storage.export import atomic_path, iter_current_reports, output_paths, write_csv, write_jsonl, write_parquet
 
     if args.out == "-" and args.format != "jsonl":
         raise UserError(f"--format {args.format} writes two files (reports and statistics): give --out a file or directory")
-    store = open_store(args.db, must_exist=True)
+    store = open_store(args.db, must_exist=True, read_only=True)
     try:
         reports = iter_current_reports(store, site=args.site, year=args.year)
         if args.format == "jsonl":
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
             else:
                 try:
-                    with open(args.out, "w", encoding="utf-8") as out:
+                    with atomic_path(args.out) as tmp, open(tmp, "w", encoding="utf-8") as out:
                         count = write_jsonl(reports, out)
                 except OSError as exc:
                     raise UserError(f"cannot write {args.out}: {exc.strerror}") from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 from typing import Any
 
 from rich.console import Console
@@ -18,7 +17,7 @@ from ..monitoring import alerts, failing, reports_seen
 from ..runner import SiteResult, fast_local_settings, log_settings, run_sites
 from ..sites import SITES, UnknownSiteError, get_site
 from .errors import UserError
-from .summary import print_checks, print_summary
+from .summary import fitted_console, print_checks, print_summary
 
 
 def register(sub) -> None:
@@ -38,7 +37,9 @@ def register(sub) -> None:
     p.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
                    help="crawl SITE at URL instead of its real address (repeatable)")
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
-                   help="JavaScript renderer for sites behind a challenge (default: auto)")
+                   help="JavaScript renderer for sites behind a challenge: auto picks Splash (SPLASH_URL set and "
+                   "answering) or Chromium (scrapy-playwright importable, browser starts) and says which "
+                   "(default: auto)")
     p.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     p.add_argument("--distributed", action="store_true",
                    help="be one worker of a harvest shared through Redis: start this same command on "
@@ -115,13 +116,15 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
                   settings: dict[str, Any] | None = None) -> bool:
     """Harvest the sites (their replicas with ``replica``); print the table and the checks; True
     if any site failed."""
-    console = console or Console()
+    console = console or fitted_console()
     try:
         sites = [get_site(s).key for s in site_names]
     except UnknownSiteError as exc:
         raise UserError(str(exc)) from None
     db_url = open_store_or_fail(db)
-    backend, render_settings = renderer_settings(renderer)
+    needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
+    # Probing starts a browser: only when a chosen site sits behind a JavaScript challenge.
+    backend, render_settings = renderer_settings(renderer if needs_rendering else "none", console)
     scheduled = {"HARVESTER_INCREMENTAL": not full, "HARVESTER_PROGRESS": progress}
     user = dict(settings or {})
     if not replica:
@@ -129,14 +132,15 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
                            extra_settings={**log_settings(log_level), **render_settings, **scheduled, **user},
                            concurrency=concurrency or 1)
-    from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
+    from ..replicas import CURRENT_EDITION, PortInUseError, ReplicaOptions, ReplicaServer
 
-    needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
     if needs_rendering and backend is None:
         console.print(f"[yellow]no JavaScript renderer available: {', '.join(needs_rendering)} replica served "
-                      "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]")
+                      "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]",
+                      highlight=False)
     try:
-        server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None))
+        server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None,
+                                                                                   edition=CURRENT_EDITION))
         server.start()
     except PortInUseError as exc:
         raise UserError(str(exc)) from None
@@ -178,20 +182,36 @@ def open_store_or_fail(db: str | None) -> str:
     return url
 
 
-def renderer_settings(choice: str) -> tuple[str | None, dict[str, Any]]:
+def renderer_settings(choice: str, console: Console | None = None) -> tuple[str | None, dict[str, Any]]:
     """(backend, settings) for --renderer; the render add-on (harvester.render) does the wiring.
 
-    auto: Splash when SPLASH_URL is set, else Chromium when installed, else no renderer."""
+    auto: Splash when SPLASH_URL is set and answers, else Chromium when scrapy-playwright imports
+    and the browser starts (harvester.render.available), else no renderer. Says which it chose."""
+    from ..render.available import choose_renderer, probe_playwright, probe_splash
+
     splash_url = os.environ.get("SPLASH_URL")
     if choice == "auto":
-        choice = "splash" if splash_url else ("playwright" if shutil.which("chromium") else "none")
+        backend, probes = choose_renderer(splash_url)
+        if console is not None:
+            chosen = next((p for p in probes if p.ok), None)
+            skipped = "; ".join(f"{p.backend}: {p.detail}" for p in probes if not p.ok)
+            if chosen:
+                console.print(f"renderer: {chosen.backend} ({chosen.detail})" + (f"; skipped {skipped}" if skipped else ""),
+                              highlight=False, markup=False)
+            else:
+                console.print(f"renderer: none ({skipped})", highlight=False, markup=False)
+        choice = backend or "none"
+    elif choice in ("splash", "playwright"):
+        if choice == "splash" and not splash_url:
+            raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050 after "
+                            "scripts/splash.sh start); see README, Rendering")
+        probe = probe_splash(splash_url) if choice == "splash" else probe_playwright()
+        if not probe.ok:
+            raise UserError(f"--renderer {choice} cannot run: {probe.detail}")
+        if console is not None:
+            console.print(f"renderer: {choice} ({probe.detail})", highlight=False, markup=False)
     if choice == "none":
         return None, {"HARVESTER_RENDERER": "none"}
-    if choice == "splash" and not splash_url:
-        raise UserError("--renderer splash needs SPLASH_URL (e.g. SPLASH_URL=http://127.0.0.1:8050 after "
-                        "scripts/splash.sh start); see README, Rendering")
-    if choice == "playwright" and not shutil.which("chromium"):
-        raise UserError("--renderer playwright needs Debian's chromium (apt-get install -y chromium)")
     return choice, {"HARVESTER_RENDERER": choice, **({"SPLASH_URL": splash_url} if choice == "splash" else {})}
 
 
@@ -210,10 +230,10 @@ def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], 
     print_checks(results, console)
     for r in results:
         for name, message in alerts(r.stat("harvester/checks", None)):
-            console.print(f"[yellow]alert {r.site}: {message}[/]", highlight=False, soft_wrap=True)
+            console.print(f"[yellow]alert {r.site}: {message}[/]", highlight=False)
     problems = site_problems(results)
     for site, problem in problems:
-        console.print(f"[red]ALERT {site}: {problem}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[red]ALERT {site}: {problem}[/]", highlight=False)
     return bool(problems)
 
 
@@ -225,13 +245,20 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
             problems.append((r.site, f"harvest refused: another harvest of {r.site} is running ({holder})"))
             continue
         if r.stat("harvester/listing_unreachable") and r.stat("harvester/listing_pages") <= r.stat("harvester/listing_unreachable"):
-            problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above)"))
+            problems.append((r.site, "site unreachable: no listing page could be fetched (see the log line above); "
+                             "check the network or the site's address (--base-url SITE=URL)"))
+        elif not reports_seen(r.stats) and r.stat("harvester/listing_errors"):
+            problems.append((r.site, f"listing page answered {r.stat('harvester/listing_error', 'an HTTP error')}: "
+                             "check the site's entry URL (harvester/sites.py) or --base-url SITE=URL"))
         elif r.finish_reason == "lock_lost":
             problems.append((r.site, "stopped (lock_lost): another harvest took over this site's lock, judging "
                              "this one stale; raise HARVESTER_LOCK_STALE_SECONDS if crawls pause that long"))
         elif r.finish_reason == "renderer_missing":
             problems.append((r.site, "needs a JavaScript renderer: set SPLASH_URL=http://127.0.0.1:8050 (scripts/splash.sh "
                              "start) or use --renderer playwright with Debian's chromium; see README, Rendering"))
+        elif r.finish_reason == "storage_failed":
+            problems.append((r.site, f"storage failed: {r.stat('harvester/storage_error', 'database error')}; the crawl "
+                             "stopped, pages not stored are fetched again by the next harvest"))
         elif r.finish_reason not in ("finished", None):
             problems.append((r.site, f"crawl stopped: {r.finish_reason}"))
         elif r.stat("harvester/run_closed_by_other_worker", False):

@@ -21,12 +21,17 @@ def register(sub) -> None:
     serve.add_argument("--challenge", action=argparse.BooleanOptionalAction, default=True,
                        help="xuancheng answers with its JavaScript cookie challenge, as the real site "
                        "does (default: on; --no-challenge for crawls without a renderer)")
-    serve.add_argument("--edition", type=int, default=1, help="corpus edition to serve (2 adds/edits a report)")
+    # default None = the current edition, resolved when the command runs (importing the corpus
+    # here would slow every `harvester` command down)
+    serve.add_argument("--edition", type=int, default=None,
+                       help="corpus edition to serve (default: the current one, the sites as they are now, "
+                       "2025 reports included; 1: a year earlier)")
     serve.set_defaults(func=run_serve)
 
     show = actions.add_parser("manifest", help="list the reports the replicas publish")
     show.add_argument("--json", action="store_true", help="JSON instead of a table")
-    show.add_argument("--edition", type=int, default=1)
+    show.add_argument("--edition", type=int, default=None,
+                      help="corpus edition (default: the current one, as served by default)")
     show.add_argument("--site", help="one site only")
     show.add_argument("--all", action="store_true", help="every listing entry (non-reports, dead link, duplicate)")
     show.set_defaults(func=run_manifest)
@@ -44,8 +49,10 @@ def _check_sites(sites: list[str] | None) -> list[str] | None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from ..replicas import PortInUseError, ReplicaOptions, ReplicaServer
+    from ..replicas import CURRENT_EDITION, PortInUseError, ReplicaOptions, ReplicaServer
 
+    if args.edition is None:
+        args.edition = CURRENT_EDITION
     if args.edition < 1:
         raise UserError("--edition must be 1 or more")
     if not 0 <= args.port <= 65535 - len(SITES):
@@ -75,8 +82,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_manifest(args: argparse.Namespace) -> int:
-    from ..replicas import manifest, manifest_all
+    from ..replicas import CURRENT_EDITION, manifest, manifest_all
 
+    if args.edition is None:
+        args.edition = CURRENT_EDITION
     site = _check_sites([args.site])[0] if args.site else None
     records = (manifest_all if args.all else manifest)(edition=args.edition, site=site)
     if args.json:

@@ -12,8 +12,11 @@ from typing import Literal
 from ..cleaning import CleanedPage, HeadersLike, clean_page
 from ..items import ReportItem
 
-#: Bump on every change that can change parsed output; stored with every report version.
-PARSER_VERSION = "0.1.0"
+from .version import compute_parser_version
+
+#: Changes with every change that can change parsed output (see .version); stored with every
+#: report version, so a stored report says which parser made it.
+PARSER_VERSION = compute_parser_version()
 
 PageKind = Literal[
     "report",  # an annual report on open-government-information work
@@ -23,6 +26,7 @@ PageKind = Literal[
     "list",  # a listing / index page
     "challenge",  # an anti-bot challenge page (HTTP 412 + script ...)
     "error",  # an error page (404 text, empty body...)
+    "file",  # not an HTML page: a PDF, Word, Excel, image, archive... (cleaning.file_type says which)
     "other",
 ]
 
@@ -47,5 +51,16 @@ def parse_cleaned(page: CleanedPage, site: str | None = None) -> ParseResult:
 
 
 def parse_page(url: str, body: bytes, headers: HeadersLike | None = None, site: str | None = None) -> ParseResult:
-    """Clean then parse one page. Never raises on arbitrary input."""
-    return parse_cleaned(clean_page(body, headers, url, site), site)
+    """Clean then parse one page from its bytes alone. Never raises on arbitrary input.
+
+    With ``site`` (a key of the body registry) the registry's hints are applied as a crawl
+    applies them (:mod:`harvester.hints`); without it nothing but the page is read.
+    """
+    if not site:
+        return parse_cleaned(clean_page(body, headers, url))
+    from ..hints import apply_hints, hints_for
+
+    hints = hints_for(site)
+    result = parse_cleaned(clean_page(body, headers, url, site, hints.page if hints else None), site)
+    apply_hints(result.item, hints)
+    return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from ..items import Attachment, Stat
+from .stats_text import is_approximate_label
+from .textutil import cn_number
 
 _LOST_CHAR_RE = re.compile(r"[\d\u4e00-\u9fff]{1,2}[?？\ufffd]+[\d\u4e00-\u9fff]{1,2}|\ufffd")
 _TERMINAL_RE = re.compile(r"[。.!！?？”\")）」』…]$")
@@ -38,9 +40,16 @@ def truncation(lines: list[str], signed_date: str | None) -> list[str]:
     return ["no closing date or signature found"]
 
 
+def approximate_values(stats: dict[str, Stat]) -> list[str]:
+    """Prose statistics printed as approximations (3000余条, 约300条): kept, and named here."""
+    return [f"approximate value for {s.key}: {s.value} (printed as {s.label!r})"
+            for s in stats.values() if s.source == "text" and is_approximate_label(s.label)]
+
+
 def subcounts(stats: dict[str, Stat]) -> list[str]:
-    """Channel and outcome counts that exceed, or (all present) do not add up to, their total."""
-    warnings: list[str] = []
+    """Channel and outcome counts that exceed, or (all present) do not add up to, their total;
+    and the prose values printed as approximations (``approximate_values``)."""
+    warnings: list[str] = approximate_values(stats)
     received = stats.get("requests.received")
     if received is None:
         return warnings
@@ -71,3 +80,31 @@ def image_only_tables(attachments: list[Attachment], text: str, has_table_stats:
     if not images and "统计表" in text:
         images = [a for a in attachments if a.kind == "image"]
     return [f"statistics table published only as an image: {a.name}" for a in images]
+
+
+#: 本报告由概述、主动公开政府信息情况、…和政府信息公开情况统计表共五个部分组成 (the preface's plan).
+_PLAN_RE = re.compile(r"本(?:年度)?报告(?:由|分为|包括|共分为?)(?P<parts>[^。；;]{4,240}?)(?:等|共)?(?P<count>[一二三四五六七八九十\d]+)个?部分(?:组成|构成)?")
+_PLAN_SPLIT_RE = re.compile(r"[、，,]")  # not 和/及: they join words inside a part (收到和处理…)
+
+
+def missing_announced_parts(lines: list[str], level1_count: int, head: int = 15) -> list[str]:
+    """Parts the preface announces (本报告由A、B…共N个部分组成) that appear nowhere in a body with
+    fewer than N level-1 sections: the container missed part of the report (or the page was cut)."""
+    opening = "".join(lines[:head])
+    m = _PLAN_RE.search(opening)
+    if not m:
+        return []
+    count = m.group("count")
+    announced = int(count) if count.isdigit() else (cn_number(count) or 0)
+    if level1_count >= announced:
+        return []
+    parts = [p.strip() for p in _PLAN_SPLIT_RE.split(m.group("parts")) if len(p.strip()) >= 4]
+    if len(parts) < 2:
+        return []
+    rest = "\n".join(lines)[m.end():]
+    # A part counts as present where its first characters open a line or a heading.
+    missing = [p for p in parts if p[:4] not in rest]
+    if not missing:
+        return []
+    return [f"body lacks {len(missing)} of the {len(parts)} parts its preface announces ({'、'.join(missing[:3])}): "
+            "a part of the report may be missing from the page or its container"]

@@ -13,7 +13,10 @@ from itertools import islice
 
 from .textutil import halfwidth
 
-_NOTICE_TITLE_RE = re.compile(r"通知|通报|公告|公示|函$|意见$|方案$|的批复|报送|编制.{0,6}工作|考核|评估|检查")
+_NOTICE_TITLE_RE = re.compile(r"通知|通报|公告|公示|函$|意见$|方案$|的批复|报送|编制.{0,6}工作|考核|评估|检查"
+                              r"|更正|勘误|撤回|的说明$")
+#: A notice that publishes the report (关于公布/印发…年度报告的通知): the report follows in the body.
+_PUBLISHING_NOTICE_RE = re.compile(r"关于(?:公布|印发|发布|公开)(.{2,60}?(?:年度报告|年报))(?:的通知|的函)?$")
 _WORK_PLAN_RE = re.compile(r"工作要点|工作计划|工作安排|任务分工")
 _REPORT_TITLE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开|政务信息公开).{0,30}?(?:年度报告|年报|报告)")
 # Body markers of a report (old and national formats).
@@ -96,3 +99,9 @@ def classify(title: str | None, text: str, content, scripts_text: str = "") -> C
     if title_is_notice:
         return Classification("notice", "a notice")
     return Classification("news", "prose without the structure of an annual report")
+
+
+def published_report_title(title: str | None) -> str | None:
+    """The report a publishing notice's title names (关于公布X年度报告的通知 -> X年度报告), else None."""
+    m = _PUBLISHING_NOTICE_RE.search(halfwidth(title or "").strip())
+    return m.group(1) if m else None

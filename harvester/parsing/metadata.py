@@ -23,6 +23,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "publisher": ("发布机构", "发文机构", "发布单位", "公开主体", "信息公开机构"),
     "published": ("发布时间", "发布日期", "公开日期", "公开时间"),
     "issued": ("发文时间", "发文日期"),
+    # A bare byline date (时间：2012-03-28 来源：办公室): taken only when no labelled one is found.
+    "dated": ("时间", "日期", "发表时间", "发表日期", "更新时间", "更新日期", "上传时间", "录入时间", "发稿时间",
+              "信息时间", "发布于"),
     "written": ("成文日期", "成文时间", "生成日期"),
     "doc_no": ("文号", "发文字号", "发布文号", "文件编号"),
     "category": ("主题分类", "类目名称", "组配分类", "信息分类", "所属类目", "分类"),
@@ -208,9 +211,33 @@ def _block_lines(pieces: list[str], spans: list[list], limit: int = 300) -> list
     return out
 
 
+_NUMERIC_DATE_RE = re.compile(r"^(?:19|20)\d{2}-\d{1,2}-\d{1,2}$")
+
+
+def _standalone_date(pieces: list[str], spans: list[list]) -> str | None:
+    """The first block whose whole text is a numeric date and whose row holds no link (a related-
+    news list pairs each link with its date: those are other documents' dates)."""
+    for tag, start, end, el in spans:
+        if tag not in _BLOCK_TAGS or end - start > 3:
+            continue
+        text = "".join(pieces[start:end]).strip()
+        if not _NUMERIC_DATE_RE.match(text):
+            continue
+        row = el
+        while row is not None and row.tag not in ("li", "tr", "dd", "dl", "ul", "table"):
+            row = row.getparent()
+        scope = row if row is not None and row.tag in ("li", "tr", "dd") else el
+        if next(scope.iter("a"), None) is not None:
+            continue
+        return parse_date(text)
+    return None
+
+
 def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metadata:
     collector = _Collector()
     lines = list(text_lines)
+    pieces: list[str] = []
+    spans: list[list] = []
     if root is not None:
         try:
             pieces, spans = _walk_text(root, _BLOCK_TAGS | _CELL_TAGS)
@@ -240,7 +267,7 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
             setattr(md, fieldname, value[0])
             md.origin[fieldname] = value[1]
     md.doc_no_labelled = "doc_no" in collector.values
-    for fieldname in ("published", "issued"):
+    for fieldname in ("published", "issued", "dated"):
         value = get(fieldname)
         if value and value[0] and parse_date(value[0]):
             md.published_date = parse_date(value[0])
@@ -251,6 +278,13 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
         md.written_date = parse_date(written[0])
     if md.published_date is None and md.written_date:
         md.published_date = md.written_date
+    if md.published_date is None and spans:
+        # Metadata values printed without labels (the labels only in CSS: a Henan platform's
+        # <li>2022-01-24</li>): a block that is nothing but a numeric date, outside link lists.
+        standalone = _standalone_date(pieces, spans)
+        if standalone:
+            md.published_date = standalone
+            md.origin["published_date"] = "unlabelled date"
     if md.published_date is None:
         # An unlabelled "YYYY-MM-DD HH:MM[:SS]" in the page header (TRS 来源 lines, bylines).
         for line in lines:

@@ -12,15 +12,15 @@ from typing import Callable, TypeVar
 
 from ..cleaning import CleanedPage
 from ..items import ReportItem, Stat
-from ..sites import SITES
 from . import PARSER_VERSION, ParseResult
 from .attachments import extract_attachments
-from .checks import image_only_tables, lost_characters, subcounts, truncation
-from .classify import classify
+from .checks import image_only_tables, lost_characters, missing_announced_parts, subcounts, truncation
+from .classify import classify, published_report_title, report_markers
 from .metadata import Metadata, extract_metadata
+from .region import region_of
 from .sections import build_sections, find_headings, level1_title_by_line
 from .stats_text import LabelledStats, flattened_stats, prose_stats
-from .tables import expand_table, labelled_table_stats, read_tables, table_kind
+from .tables import expand_table, labelled_table_stats, read_tables, table_kinds
 from .title import (
     Closing,
     agency_from_title,
@@ -31,13 +31,19 @@ from .title import (
     report_year,
     title_from_lines,
     title_from_page_title,
+    title_quoted_in_opening,
+    year_of,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: Suffixes of a place whose own report is its people's government's (玉溪市 -> 玉溪市人民政府).
 _PLACE_RE = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡)$")
 _HEADING_TAGS = ("h1", "h2", "h3")
+#: Warning of a report whose page prints no title (Anhui pages); :mod:`harvester.hints` may
+#: derive one from the registry's name.
+NO_TITLE_WARNING = "no title on the page"
 _TITLE_CLASS_RE = re.compile(r"title|biaoti|bt\b", re.I)
 
 
@@ -70,7 +76,14 @@ def _heading_texts(root) -> list[str]:
 
 
 def choose_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | None:
-    candidates = [md.name] + _heading_texts(page.root) + [title_from_page_title(page.page_title), title_from_lines(lines)]
+    """The first report-like title: metadata, headings, ``<title>``, the body's title lines.
+
+    A heading counts only when it names a year: column headings (政府信息公开年报) and site
+    banners look like report titles but title every page of the column.
+    """
+    headings = [h for h in _heading_texts(page.root) if year_of(h)]
+    candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
+                  title_quoted_in_opening(lines)]
     for candidate in candidates:
         if candidate and looks_like_report_title(candidate):
             return join_cjk(candidate)
@@ -87,27 +100,29 @@ def _fallback_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | 
     return None
 
 
-def choose_agency(title: str | None, closing: Closing, site_agency: str | None) -> str | None:
+def choose_agency(title: str | None, closing: Closing) -> tuple[str | None, str | None]:
+    """(agency, where it was read) from the page alone: the title's body, else the signature.
+
+    A title that names only a place (玉溪市2017年…) names that place's people's government when
+    the place is a division (or a town); any other prefix (平潭综合实验区) is kept as printed.
+    """
     from_title = agency_from_title(title)
-    agency = None
     if from_title and is_agency_name(from_title):
-        agency = from_title
-    elif closing.signature:
-        agency = closing.signature
-    elif from_title and _PLACE_RE.search(from_title) and len(from_title) <= 12:
-        agency = site_agency if site_agency and site_agency.startswith(from_title) else f"{from_title}人民政府"
-    if agency is None:
-        return site_agency
-    # The registry carries the body's full name (宣城市国防动员办公室（宣城市人民防空办公室）) where
-    # the page has a part of it or an abbreviation (宣城市人防办: its characters in order).
-    if site_agency and _is_subsequence(_nfkc(agency), _nfkc(site_agency)):
-        return site_agency
-    return agency
-
-
-def _is_subsequence(short: str, long: str) -> bool:
-    chars = iter(long)
-    return all(ch in chars for ch in short)
+        signature = closing.signature
+        if signature and len(signature) > len(from_title) and signature.endswith(from_title):
+            # The same body, named in full at the end (天津市南开区向阳路街道办事处).
+            return signature, "signature"
+        return from_title, "title"
+    if closing.signature:
+        return closing.signature, "signature"
+    if from_title and len(from_title) <= 16:
+        last_place = from_title
+        region = region_of([("title", from_title)])
+        if _PLACE_RE.search(from_title) and (region is not None and region.name.endswith(from_title)
+                                                       or from_title.endswith(("镇", "乡"))):
+            return f"{last_place}人民政府", "title (place name)"
+        return from_title, "title"
+    return None, None
 
 
 def _content_tables(page: CleanedPage) -> list:
@@ -142,7 +157,7 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
     def owner(i: int) -> str | None:
         return owners[i] if 0 <= i < len(owners) else None
 
-    kinds = [table_kind(grid) for grid in grids]
+    kinds = table_kinds(grids)  # a standard table split in pieces: every piece takes its kind
     standard = read_tables(grids, kinds)
     warnings.extend(standard.warnings)
     kinds_by_key = {}
@@ -166,24 +181,63 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
 
 
 def parse_cleaned(page: CleanedPage, site: str | None = None) -> ParseResult:
-    site_key = site or page.site or ""
-    site_obj = SITES.get(site_key)
-    item = ReportItem(site=site_key, url=page.url, parser_version=PARSER_VERSION)
+    """Classify and parse a cleaned page. ``site`` is only recorded on the item: parsing reads
+    the page alone (registry hints are applied afterwards by :mod:`harvester.hints`)."""
+    item = ReportItem(site=site or page.site or "", url=page.url, parser_version=PARSER_VERSION)
     warnings = item.warnings
     try:
-        return _parse(page, site_obj, item, warnings)
+        return _parse(page, item, warnings)
     except Exception as exc:  # last line of defence: never raise, keep what was found
         log.debug("parse failed", exc_info=True)
         warnings.append(f"parser error: {type(exc).__name__}: {exc}")
         return ParseResult(kind="other", reason="parser error", item=item)
 
 
-def _parse(page: CleanedPage, site_obj, item: ReportItem, warnings: list[str]) -> ParseResult:
+def _footer_host(page: CleanedPage) -> str | None:
+    """The 主办单位 named in the page's footer (outside the report container)."""
+    for line in page.removed_lines or []:
+        m = _HOST_RE.search(line)
+        if m:
+            return m.group(1)
+    if page.root is None:
+        return None
+    for el in page.root.iter("div", "p", "td", "span"):
+        text = el.text or ""
+        if "主办" in text:
+            m = _HOST_RE.search(el.text_content())
+            if m:
+                return m.group(1)
+    return None
+
+
+_HOST_RE = re.compile(r"主办(?:单位)?\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40}?)(?:\s|$|[|｜,，;；]|承办|协办|版权|地址|电话|网站)")
+
+
+def _region(page: CleanedPage, item: ReportItem, md: Metadata) -> None:
+    """The region from the body's name on the page, most specific source first."""
+    meta = {k.lower(): v for k, v in (page.meta or {}).items()}
+    texts = [
+        ("agency", item.agency),
+        ("title", item.title),
+        ("publisher", md.publisher),
+        ("meta SiteName", meta.get("sitename")),
+        ("meta ContentSource", meta.get("contentsource")),
+        ("footer 主办单位", _footer_host(page)),
+    ]
+    region = region_of(texts)
+    if region is None:
+        item.region = None
+        return
+    item.region = region.name
+    item.region_code = region.code
+    item.field_sources["region"] = region.source
+
+
+def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseResult:
     text = page.text or ""
     lines = text.split("\n")
     item.body_text = text
     item.cleaning = dict(page.cleaning or {})
-    item.region = site_obj.region if site_obj else None
 
     head_lines = list(page.removed_lines or []) + lines[:25]
     md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}), Metadata())
@@ -208,20 +262,40 @@ def _parse(page: CleanedPage, site_obj, item: ReportItem, warnings: list[str]) -
     item.signed_date = closing.signed_date
 
     title = _guard(warnings, "title", lambda: choose_title(page, md, lines), None)
-    site_agency = site_obj.agency if site_obj else None
 
     scripts = ""
     if page.root is not None:
         scripts = " ".join((s.text or "")[:2000] for s in page.root.iter("script"))[:20000]
+    file_type = (page.cleaning or {}).get("file_type")
+    if file_type:
+        return ParseResult(kind="file", reason=f"a {file_type} file, not an HTML page", item=item)
     verdict = _guard(warnings, "classify", lambda: classify(title or _fallback_title(page, md, lines), text, page.content, scripts), None)
     kind, reason = (verdict.kind, verdict.reason) if verdict else ("other", "classification failed")
+    if kind == "notice" and published_report_title(title):
+        # 关于公布…年度报告的通知 carrying the report itself: the report's own title line follows
+        # the notice's few lines.
+        body_title = title_from_lines(lines, max_lines=60)
+        if body_title and year_of(body_title) and report_markers(text) >= 4:
+            title = body_title
+            kind, reason = "report", "a notice publishing the report, the report in its body"
 
     item.report_year = _guard(warnings, "year", lambda: report_year(title, lines, md.published_date), None)
-    item.agency = _guard(warnings, "agency", lambda: choose_agency(title, closing, site_agency), site_agency)
-    if title is None and kind == "report" and item.agency and item.report_year:
-        title = f"{item.agency}{item.report_year}年政府信息公开工作年度报告"
-        warnings.append("no title on the page: derived from agency and year")
+    item.agency, agency_source = _guard(warnings, "agency", lambda: choose_agency(title, closing), (None, None))
+    if agency_source:
+        item.field_sources["agency"] = agency_source
+    if title is None and kind == "report":
+        if item.agency and item.report_year:
+            title = f"{item.agency}{item.report_year}年政府信息公开工作年度报告"
+            warnings.append(f"{NO_TITLE_WARNING}: derived from agency and year")
+        else:
+            warnings.append(NO_TITLE_WARNING)
     item.title = title or _fallback_title(page, md, lines)
+    _guard(warnings, "region", lambda: _region(page, item, md), None)
+    if kind == "report":
+        if not item.agency:
+            warnings.append("agency: the page names no reporting body (no title prefix, no signature)")
+        if not item.region:
+            warnings.append("region: no administrative division named on the page")
 
     tables = _guard(warnings, "tables", lambda: _content_tables(page), [])
     grids = []
@@ -239,6 +313,7 @@ def _parse(page: CleanedPage, site_obj, item: ReportItem, warnings: list[str]) -
         item.stats = list(stats.values())
         warnings.extend(_guard(warnings, "checks", lambda: subcounts(stats), []))
         warnings.extend(_guard(warnings, "checks", lambda: truncation(lines, closing.signed_date), []))
+        warnings.extend(_guard(warnings, "checks", lambda: missing_announced_parts(lines, len(level1)), []))
         has_table_stats = has_table_stats or any(s.source == "table" for s in item.stats)
         warnings.extend(_guard(warnings, "checks", lambda: image_only_tables(item.attachments, text, has_table_stats), []))
     warnings.extend(_guard(warnings, "checks", lambda: lost_characters(text), []))

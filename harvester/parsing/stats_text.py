@@ -2,8 +2,16 @@
 
 Keys are the era-independent vocabulary of DESIGN.md ("Statistics vocabulary"). Prose patterns
 are tried in priority order per key; a number only counts when a unit follows it directly
-(``320余条`` or ``达100%`` never become statistics). "None happened" wording gives 0, and only
-for the keys the clause names explicitly.
+(``办结率达100%`` never becomes a statistic). Numbers are read as reports print them: ``3256``,
+``1,234`` (thousands separators), ``1.2万`` (x 10,000), Chinese numerals (``十二件``), and
+approximations (``3000余条``, ``200多条``, ``约300条``, ``近百条``) whose value is kept with
+``Found.approximate`` set (the parse checks turn it into a warning naming the key). "None
+happened" wording gives 0, and only for the keys the clause names explicitly.
+
+Every pattern runs in time linear in the text: numbers have a bounded length and must start at a
+digit-run boundary, gaps between a keyword and its number are bounded and never cross a clause or
+line end, and clause look-arounds use a bounded window (a page of 40,000 digits or of one keyword
+repeated parses as fast as any other page of its size).
 """
 
 from __future__ import annotations
@@ -12,78 +20,154 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .textutil import halfwidth, parse_number, squash
+from .textutil import CN_NUMERAL_CHARS, cn_number, halfwidth, parse_number, squash
 
-# Gaps between a keyword and its number: no sentence/clause end and no other number in between.
+# Gaps between a keyword and its number: no sentence/clause/line end and no digit in between.
+_GAP_CHARS = r"[^。;,!?\d\n]"
+
+
 def _gap(n: int) -> str:
-    return rf"[^。;,!?\d]{{0,{n}}}?"
+    return rf"{_GAP_CHARS}{{0,{n}}}?"
 
 
-_NUM = r"(?P<n>\d+(?:\.\d+)?)"
-_COUNT_UNIT = r"\s*(?P<u>条|件|宗|起|个|份|项|次|场|篇|期)"
-_MONEY_UNIT = r"\s*(?P<u>万元|元)"
+# A number as printed: 3256 / 1,234 / 12.5 / 1.2万 / 十二 / 一万二千, then 余/多 (approximate).
+# The Arabic form starts at a digit-run boundary and has a bounded length: without both, a run
+# of 20,000 digits costs a quadratic scan.
+_ARABIC = r"(?<![\d.])(?P<n>\d{1,3}(?:,\d{3}){1,4}(?!\d)|\d{1,12}(?![\d,]\d))(?:\.(?P<f>\d{1,4}))?"
+_CHINESE = rf"(?<![{CN_NUMERAL_CHARS}])(?P<c>[{CN_NUMERAL_CHARS}]{{1,8}}?)"
+_NUM = rf"(?:{_ARABIC}|{_CHINESE})(?P<w>万)?(?P<a>余|多)?"
+# Money keeps 万元 as its unit (减免费用1.5万元 is 1.5 万元, as printed).
+_MONEY_NUM = rf"(?:{_ARABIC}|{_CHINESE})(?P<w>)(?P<a>余|多)?"
+_SP = r" {0,2}"  # a space a page break or Word left between number and unit
+
+_ABOUT = r"(?P<z>左右)?"  # 3000条左右: kept in the match, so the label shows it
+INFO_UNIT = rf"{_SP}(?P<u>条|件|项|份|篇|个){_ABOUT}"
+REQ_UNIT = rf"{_SP}(?P<u>件|条|宗|起|份|个|人次|次){_ABOUT}"
+CASE_UNIT = rf"{_SP}(?P<u>件|起|宗|次|个|例|条){_ABOUT}"
+MEETING_UNIT = rf"{_SP}(?P<u>场|次|期|个){_ABOUT}"
+MONEY_UNIT = rf"{_SP}(?P<u>万元|元){_ABOUT}"
+
+# Words in the gap that make the number another subject's: a change (增加300条), a share, a rate,
+# a per-unit figure, another year's value.
+_GAP_REJECT = re.compile(r"增加|增长|减少|下降|提高|上升|同比|比上年|较上年|较去年|比去年|上年|去年|占|平均|每|率|以上|以下|不足|超过|以内")
+# Chinese numerals in these places are not counts (其中一件, 每一条, 第三次, 统一, 同一).
+_CN_BEFORE_REJECT = re.compile(r"(?:其中|每|第|之|统|同|任何|任|某|逐|单|唯|万|初|周|星期)$")
+_CN_AFTER_REJECT = re.compile(r"^(?:件事|次性|条龙|站式|线|把手|批|并|体|些|般|直|起|切)")
+_APPROX_BEFORE = re.compile(r"(?:约|近|逾|大约)$")
+# The same three marks in a statistic's label (the matched text): 3000余条, 约300条, 十多件, 50条左右.
+_APPROX_LABEL_RE = re.compile(
+    rf"[\d{CN_NUMERAL_CHARS}]万?(?:余|多)(?:条|件|项|份|篇|个|宗|起|次|场|期|元)|(?:约|近|逾)[\d{CN_NUMERAL_CHARS}]|左右$")
 
 
 @dataclass(frozen=True)
 class ProsePattern:
     key: str
     regex: re.Pattern
-    #: The clause around the match must contain this (e.g. 申请 for 办结).
-    clause_needs: str | None = None
-    #: The matched text must not contain this.
-    reject: str | None = None
+    #: The clause around the match must contain this (a compiled regex, e.g. 申请 for 办结).
+    clause_needs: re.Pattern | None = None
+    #: The matched text must not contain this (a compiled regex).
+    reject: re.Pattern | None = None
 
 
 def _p(key: str, pattern: str, clause_needs: str | None = None, reject: str | None = None) -> ProsePattern:
-    return ProsePattern(key, re.compile(pattern), clause_needs, reject)
+    return ProsePattern(key, re.compile(pattern), re.compile(clause_needs) if clause_needs else None,
+                        re.compile(reject) if reject else None)
 
 
-G4, G6, G8, G12 = _gap(4), _gap(6), _gap(8), _gap(12)
-N, U, M = _NUM, _COUNT_UNIT, _MONEY_UNIT
+G4, G6, G8, G10, G12 = _gap(4), _gap(6), _gap(8), _gap(10), _gap(12)
+N = _NUM
+# 共/共计/合计/达/为 between a label and its number.
+_LINK = r"(?:数|数量|总数|总量|条数|件数)?(?:共|共计|合计|总计|累计)?(?:达到|达|为|是)?:?"
 
 # Ordered: for each key the first pattern that matches anywhere wins, then document order.
 PROSE_PATTERNS: list[ProsePattern] = [
-    _p("proactive.cumulative", rf"累计(?:主动)?公开(?:的)?(?:政府|政务)?信息{G6}{N}{U}"),
-    _p("proactive.total", rf"(?<!累计)主动公开(?:的)?(?:政府|政务)?信息{G6}{N}{U}"),
-    _p("proactive.normative_documents", rf"规范性文件(?:数|总数|数量)?{G4}{N}\s*(?P<u>条|件|份|个)"),
-    _p("proactive.via.website", rf"网站(?:主动)?(?:公开|发布){G8}{N}{U}", reject="累计"),
-    _p("proactive.via.gazette", rf"公报(?:公开|发布|刊登|刊发){G8}{N}{U}"),
-    _p("proactive.via.weibo", rf"微博(?:公开|发布){G8}{N}{U}"),
-    _p("proactive.via.wechat", rf"(?<!微博)微信(?:公众号)?(?:公开|发布){G8}{N}{U}"),
-    _p("proactive.via.other", rf"其[他它](?:方式|途径|渠道|形式)(?:公开|发布){G8}{N}{U}"),
-    _p("proactive.policy_interpretations", rf"政策解读(?:稿件|材料|文章|信息|文件)?{G4}{N}\s*(?P<u>篇|条|件|份|期|个|次)"),
-    _p("press_conferences", rf"新闻发布会{G6}{N}\s*(?P<u>场|次|期|个)"),
-    _p("press_conferences", rf"{N}\s*(?P<u>场|次|期)新闻发布会"),
-    _p("requests.received", rf"(?:收到|受理|接到|接收)[^。;,!?\d]{{0,25}}?申请{G12}{N}{U}", reject="复议|诉讼|办结"),
-    _p("requests.received", rf"(?:依申请公开|信息公开)申请(?:总数|数量|共计|共)?{G4}{N}{U}", reject="复议|诉讼"),
-    _p("requests.completed", rf"办结{G6}{N}{U}", clause_needs="申请"),
-    _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{U}"),
-    _p("requests.channel.online", rf"(?:网上|网络|在线)[^。;,!?\d]{{0,20}}?申请{G4}{N}{U}"),
-    _p("requests.channel.in_person", rf"(?:当面|现场)[^。;,!?\d]{{0,6}}?申请{G4}{N}{U}"),
-    _p("requests.channel.letter", rf"信函(?:方式)?(?:申请)?(?:数|数量)?:?{N}{U}"),
-    _p("requests.channel.letter", rf"通过信函[^。;,!?\d]{{0,4}}?申请{G4}{N}{U}"),
-    _p("requests.channel.other", rf"其[他它](?:形式|方式|途径)申请{G4}{N}{U}"),
-    _p("requests.result.disclosed", rf"(?<!部分)(?<!不)(?:同意公开|予以公开|全部公开|依申请公开信息)(?:答复)?(?:数|数量)?{G6}{N}{U}"),
-    _p("requests.result.partially_disclosed", rf"部分公开(?:答复)?(?:数|数量)?{G6}{N}{U}"),
-    _p("requests.result.not_disclosed", rf"(?:不予公开|否决公开|不公开)(?:答复)?(?:数|数量)?{G6}{N}{U}"),
-    _p("requests.result.not_exist", rf"信息不存在{G8}{N}{U}"),
-    _p("requests.result.not_our_agency", rf"非本(?:机关|部门|单位|行政机关){G8}{N}{U}"),
-    _p("reconsideration.received", rf"行政复议{G6}{N}{U}"),
-    _p("litigation.received", rf"行政诉讼{G6}{N}{U}"),
-    _p("complaints.received", rf"申诉{G6}{N}{U}"),
-    _p("fees.collected", rf"(?:收取|收费)(?:费用|金额)?{_gap(14)}{N}{M}", reject="减免"),
-    _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{N}{M}"),
+    _p("proactive.cumulative", rf"累计(?:主动)?公开{G10}(?:信息|文件|事项){_LINK}{G4}{N}{INFO_UNIT}"),
+    _p("proactive.cumulative", rf"累计(?:主动)?公开(?:的)?(?:政府|政务)?信息{G6}{N}{INFO_UNIT}"),
+    # 主动公开政府信息1853条 / 全区共主动公开各类政府信息3256条 / 主动公开信息共计42条
+    _p("proactive.total", rf"(?<!累计)(?<!应)主动公开(?:了)?{G10}(?:信息|事项){_LINK}{G4}{N}{INFO_UNIT}",
+       reject=r"(?<!各)类信息|规范性文件|解读|依申请|累计|历年|以来|网站|公报|微博|微信"),
+    _p("proactive.total", rf"(?<!累计)主动公开(?:了)?{G4}{N}{INFO_UNIT}(?:各类|政府|政务)*信息"),
+    # 全年共公布政府信息2602条 / 全年公开政务信息56条: a yearly total without 主动 (lowest priority)
+    _p("proactive.total", rf"(?<!依申请)(?<!累计)(?<!主动)(?:公开|公布|发布)(?:了)?(?:各类)?(?:政府|政务)信息{_LINK}{G4}{N}{INFO_UNIT}",
+       reject=r"网站|微博|微信|公报|依申请|累计|历年|以来"),
+    # 本年度制发的规范性文件88件 (not 废止/修改/清理 ones, nor the 现行有效 stock)
+    _p("proactive.normative_documents",
+       rf"(?<!废止)(?<!修改)(?<!清理)(?<!有效)(?<!现行)(?<!废止行政)(?<!有效行政)规范性文件(?!类){_LINK}{G4}{N}{_SP}(?P<u>条|件|份|个|篇){_ABOUT}"),
+    # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
+    # 通过政府门户网站共发布信息2345条: after the verb only a generic object (发布政策文件64件 or
+    # 发布财政信息1,643条 count one kind of information, not the channel's total).
+    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新)"
+                                rf"(?:了)?(?:各类|各种)?(?:政府|政务)?(?:信息|内容)?{_LINK}{N}{INFO_UNIT}",
+       reject=r"累计|微博|微信|公报|等|(?:和|及|与|、)(?:政务)?(?:微博|微信|新媒体|报刊|报纸|电视|广播|公开栏|客户端|平台)"),
+    _p("proactive.via.gazette", rf"公报{G6}(?:公开|发布|刊登|刊发|刊载){G8}{N}{INFO_UNIT}"),
+    _p("proactive.via.weibo", rf"微博{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"微信|等"),
+    _p("proactive.via.wechat", rf"(?<!微博)微信(?:公众号|公众平台)?{G6}(?:公开|发布|推送){G8}{N}{INFO_UNIT}", reject=r"等"),
+    _p("proactive.via.other", rf"其[他它](?:方式|途径|渠道|形式){G4}(?:公开|发布){G8}{N}{INFO_UNIT}"),
+    _p("proactive.policy_interpretations",
+       rf"(?:政策(?:文件|性文件)?解读|解读稿件|解读文章|解读材料)(?:稿件|材料|文章|信息|文件)?{_LINK}{G4}{N}{_SP}(?P<u>篇|条|件|份|期|个|次){_ABOUT}"),
+    _p("press_conferences", rf"新闻发布会{G6}{N}{MEETING_UNIT}"),
+    _p("press_conferences", rf"{N}{MEETING_UNIT}(?:[^。;,!?\d\n]{{0,6}}?)新闻发布会"),
+    # 共收到有关政府信息公开的申请7条 / 受理政府信息公开申请十二件 / 接到依申请公开政府信息22起
+    _p("requests.received", rf"(?:收到|受理|接到|接收|处理)[^。;,!?\d\n]{{0,25}}?申请{G12}{N}{REQ_UNIT}",
+       reject=r"复议|诉讼|申诉|办结|咨询|建议|提案|信访"),
+    _p("requests.received", rf"(?:依申请公开|信息公开)申请{_LINK}{G4}{N}{REQ_UNIT}", reject=r"复议|诉讼"),
+    # 我局收到12起政府信息依申请公开
+    _p("requests.received", rf"(?:收到|受理|接到)(?:了)?{N}{REQ_UNIT}(?:政府)?信息(?:公开)?(?:依申请公开|申请)"),
+    # 共办理依申请公开事项8件
+    _p("requests.received", rf"办理(?:政府信息)?依申请公开(?:政府信息)?(?:事项|申请|件)?{_LINK}{G4}{N}{REQ_UNIT}"),
+    # 已办结3件 (the sentence or the one before speaks of 申请, not of a hotline or deputies' proposals)
+    _p("requests.completed", rf"办结{G6}{N}{REQ_UNIT}", clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电)).*申请"),
+    _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{REQ_UNIT}"),
+    # 另有7件申请结转至下一年度继续办理
+    _p("requests.carried_over", rf"{N}{REQ_UNIT}(?:申请)?(?:结转|转入)(?:至|到)?下一?年度?"),
+    _p("requests.channel.online", rf"(?:网上|网络|在线|互联网)[^。;,!?\d\n]{{0,20}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
+    _p("requests.channel.in_person", rf"(?:当面|现场)[^。;,!?\d\n]{{0,6}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
+    _p("requests.channel.letter", rf"信函(?:方式|形式)?(?:提出|提交)?(?:的)?(?:申请)?{_LINK}{N}{REQ_UNIT}"),
+    _p("requests.channel.letter", rf"(?:通过|以)信函[^。;,!?\d\n]{{0,6}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
+    _p("requests.channel.other", rf"其[他它](?:形式|方式|途径)(?:提出的)?申请{_LINK}{G4}{N}{REQ_UNIT}"),
+    _p("requests.result.disclosed",
+       rf"(?<!部分)(?<!不)(?<!不予)(?:同意公开|予以公开|全部公开|同意提供)(?:答复|的)?{_LINK}{G6}{N}{REQ_UNIT}"),
+    # 共收到信息公开申请8件，依申请公开信息7件: the information given out on those requests (without
+    # a request count in the clause, 依申请公开信息 is a class of information held, not an outcome).
+    _p("requests.result.disclosed", rf"(?<!不予)依申请公开(?:的)?(?:政府)?信息{_LINK}{G4}{N}{REQ_UNIT}",
+       clause_needs=r"(?:收到|受理|接到)[^。;!?\n]{0,20}申请"),
+    _p("requests.result.partially_disclosed", rf"部分公开(?:答复)?{_LINK}{G6}{N}{REQ_UNIT}"),
+    # 不予公开3件 (not 不予公开信息1658条: items kept back, which is no request outcome)
+    _p("requests.result.not_disclosed",
+       rf"(?:不予公开|否决公开|不公开)(?!(?:的)?(?:政府)?信息)(?:答复)?{_LINK}{G6}{N}{REQ_UNIT}"),
+    _p("requests.result.not_exist", rf"信息不存在{G8}{N}{REQ_UNIT}"),
+    _p("requests.result.not_our_agency", rf"(?:非本|不属于本)(?:机关|部门|单位|行政机关){G8}{N}{REQ_UNIT}"),
+    _p("reconsideration.received", rf"行政复议{G6}{N}{CASE_UNIT}"),
+    _p("litigation.received", rf"行政诉讼{G6}{N}{CASE_UNIT}"),
+    _p("complaints.received", rf"申诉{G6}{N}{CASE_UNIT}"),
+    # 发生1起因政府信息公开引起的行政复议 (the number first; never 3件均未引起…)
+    _p("reconsideration.received", rf"{N}{CASE_UNIT}(?:因|由)?[^。;,!?\d\n未没无]{{0,12}}?行政复议"),
+    _p("litigation.received", rf"{N}{CASE_UNIT}(?:因|由)?[^。;,!?\d\n未没无]{{0,12}}?行政诉讼"),
+    _p("fees.collected", rf"(?:收取|收费)(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}", reject="减免"),
+    _p("fees.waived", rf"减免(?:费用|金额)?{_gap(14)}{_MONEY_NUM}{MONEY_UNIT}"),
 ]
 
-_CLAUSE_END = "。;!?"
+_CLAUSE_END = "。!?\n"
+_CLAUSE_WINDOW = 200  # characters looked at on each side of a match for its clause
 
-# "None happened": a negated verb, then the clause it governs.
-_NONE_RE = re.compile(r"(?:未|没有|无|不曾)(?:发生|收到|接到|受理|出现|产生)(?:过)?(?P<clause>[^。;,!?]*)")
-_NONE_REQUEST_RE = re.compile(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?[^。;,!?\d]{0,30}?申请(?!行政复议|复议)")
-# "未收取政府信息公开检索、复制、邮寄等费用": the fee may be named after a list of services, but
-# never across a clause boundary.
-_NONE_FEES_RE = re.compile(r"(?:未|没有|不|无)收取(?:任何)?[^。；;，,！!？?\d]{0,20}?费")
+# "None happened": a negated verb, then the clause it governs (bounded: a long line of the same
+# words must not cost a scan to the clause end from every one of them).
+_NONE_RE = re.compile(r"(?:未|没有|无|不曾)(?:发生|收到|接到|受理|出现|产生|涉及|因|有|被|提起|引起|引发)(?:过)?(?P<clause>[^。;,!?\n]{0,60})")
+_NONE_REQUEST_RES = (
+    # 未收到政府信息公开申请 / 没有接到群众主动要求公开政府信息的申请
+    re.compile(r"(?:未|没有)(?:收到|接到|受理)(?:过)?(?:任何)?(?P<gap>[^。;,!?\d\n]{0,30}?)申请(?!行政复议|复议)"),
+    # 没有依申请公开政府信息办理事项 / 本年度没有申请公开政府信息的情况 / 无依申请公开事项
+    re.compile(r"(?:未|没有|无)(?:发生)?(?P<gap>)(?:依申请公开|申请公开政府信息|政府信息公开申请)"),
+)
+# 未收取政府信息公开检索、复制、邮寄等费用 / 未向申请人收取费用 / 政府信息公开没有收费: the fee
+# may be named after a list of services, but never across a clause boundary.
+_NONE_FEES_RES = (
+    re.compile(r"(?:未|没有|不|无)[^。;,!?\d\n]{0,16}?收取(?:任何)?[^。;,!?\d\n]{0,20}?费"),
+    re.compile(r"(?:未|没有|无)(?:任何)?[^。;,!?\d\n]{0,10}?收费(?!标准|依据)"),
+    re.compile(r"收费(?:金额)?(?:为|是)0(?![\d.])"),
+)
 _NONE_KEYS = (("reconsideration.received", "复议"), ("litigation.received", "诉讼"), ("complaints.received", "申诉"))
+_APPEAL_WORDS = re.compile(r"复议|诉讼|申诉|投诉|举报")
 
 
 @dataclass
@@ -93,22 +177,77 @@ class Found:
     unit: str | None
     label: str
     line_index: int
+    #: Printed as an approximation (3000余条, 200多条, 约300条): the value is the number printed.
+    approximate: bool = False
 
 
 def _clause(norm: str, start: int, end: int) -> str:
-    left = max(norm.rfind(c, 0, start) for c in _CLAUSE_END)
-    rights = [i for i in (norm.find(c, end) for c in _CLAUSE_END) if i >= 0]
-    return norm[left + 1: min(rights) if rights else len(norm)]
+    """The sentence around norm[start:end] and the one before it (已办结N件 often follows the
+    sentence that counts the requests), within a bounded window."""
+    lo = max(0, start - _CLAUSE_WINDOW)
+    hi = min(len(norm), end + _CLAUSE_WINDOW)
+    left = max(norm.rfind(c, lo, start) for c in _CLAUSE_END)
+    if left > lo and norm[left] != "\n":
+        left = max(norm.rfind(c, lo, left) for c in _CLAUSE_END)
+    rights = [i for i in (norm.find(c, end, hi) for c in _CLAUSE_END) if i >= 0]
+    return norm[max(left + 1, lo): min(rights) if rights else hi]
+
+
+def _value(m: re.Match) -> int | float | None:
+    """The number a pattern matched, or None where it is no count (其中一件, 统一)."""
+    if m["n"] is not None:
+        raw = m["n"].replace(",", "")
+        value: int | float = float(f"{raw}.{m['f']}") if m["f"] else int(raw)
+    else:
+        value = cn_number(m["c"])
+        if value is None:
+            return None
+    if m["w"]:
+        value = value * 10000
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+    return value
+
+
+def _acceptable(pattern: ProsePattern, text: str, m: re.Match) -> bool:
+    if pattern.reject and pattern.reject.search(m.group(0)):
+        return False
+    num_start = m.start("n") if m["n"] is not None else m.start("c")
+    # The gap between the keyword and the number: the text of the match before the number,
+    # after the pattern's first two characters (its keyword).
+    if num_start > m.start() and _GAP_REJECT.search(text[m.start() + 2: num_start]):
+        return False
+    if m["c"] is not None:
+        before = text[max(0, num_start - 2): num_start]
+        after = text[m.end("c"): m.end("c") + 4]
+        if _CN_BEFORE_REJECT.search(before) or _CN_AFTER_REJECT.match(text[m.end("c"):m.end("c") + 3]) \
+                or _CN_AFTER_REJECT.match(after[1:]):
+            return False
+    if pattern.clause_needs and not pattern.clause_needs.search(_clause(text, m.start(), m.end())):
+        return False
+    return True
+
+
+def _approximate(text: str, m: re.Match) -> bool:
+    if m["a"]:
+        return True
+    num_start = m.start("n") if m["n"] is not None else m.start("c")
+    if _APPROX_BEFORE.search(text[max(0, num_start - 2): num_start]):
+        return True
+    return bool(m["z"])
+
+
+def is_approximate_label(label: str) -> bool:
+    """Whether a prose statistic's label (its matched text) prints the value as an approximation."""
+    return bool(_APPROX_LABEL_RE.search(halfwidth(label)))
 
 
 def prose_stats(lines: list[str]) -> list[Found]:
     """Statistics named in running text, first match per key (pattern priority, then order)."""
     norms = [halfwidth(line) for line in lines]
     # Table rows are read from the table, cell by cell: only the other lines count here. They are
-    # also searched joined (one regex scan per pattern instead of one per line): a match within a
-    # line is a match in the joined text, so the first line that can hold one is the line where
-    # the joined text's first match starts (the patterns have no anchors, and their lookbehinds
-    # see the separating newline at a line start, which is none of the words they exclude).
+    # searched joined by newlines (one scan per pattern); no gap crosses a newline, so every match
+    # lies within one line, found again by its offset.
     prose = [i for i, norm in enumerate(norms) if "\t" not in norm]
     joined = "\n".join(norms[i] for i in prose)
     starts = []  # offset of each prose line in ``joined``
@@ -120,25 +259,17 @@ def prose_stats(lines: list[str]) -> list[Found]:
     for pattern in PROSE_PATTERNS:
         if pattern.key in found:
             continue
-        first = pattern.regex.search(joined)
-        if first is None:
-            continue
-        for i in prose[bisect_right(starts, first.start()) - 1:]:
-            norm = norms[i]
-            hit = None
-            for m in pattern.regex.finditer(norm):
-                if pattern.reject and re.search(pattern.reject, m.group(0)):
-                    continue
-                if pattern.clause_needs and pattern.clause_needs not in _clause(norm, m.start(), m.end()):
-                    continue
-                hit = m
-                break
-            if hit:
-                number = parse_number(hit["n"])
-                if number is None:
-                    continue
-                found[pattern.key] = Found(pattern.key, number[0], hit["u"], lines[i][hit.start():hit.end()].strip(), i)
-                break
+        for m in pattern.regex.finditer(joined):
+            if not _acceptable(pattern, joined, m):
+                continue
+            value = _value(m)
+            if value is None:
+                continue
+            pos = bisect_right(starts, m.start()) - 1
+            i, line_start = prose[pos], starts[pos]
+            label = lines[i][m.start() - line_start: m.end() - line_start].strip()
+            found[pattern.key] = Found(pattern.key, value, m["u"], label, i, _approximate(joined, m))
+            break
     for f in none_happened(norms, lines):
         found.setdefault(f.key, f)
     return list(found.values())
@@ -150,10 +281,21 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
     for i, norm in enumerate(norms):
         if "\t" in norm:
             continue
-        for m in _NONE_REQUEST_RE.finditer(norm):
-            out.setdefault("requests.received", Found("requests.received", 0, None, lines[i][m.start():m.end()], i))
-        for m in _NONE_FEES_RE.finditer(norm):
-            out.setdefault("fees.collected", Found("fees.collected", 0, None, lines[i][m.start():m.end()], i))
+        # Each family is looked for only where its object word occurs at all (cheap on long lines).
+        if "requests.received" not in out and "申请" in norm:
+            for regex in _NONE_REQUEST_RES:
+                m = next((m for m in regex.finditer(norm) if not _APPEAL_WORDS.search(m["gap"])), None)
+                if m:
+                    out["requests.received"] = Found("requests.received", 0, None, lines[i][m.start():m.end()], i)
+                    break
+        if "fees.collected" not in out and "费" in norm:
+            for regex in _NONE_FEES_RES:
+                m = regex.search(norm)
+                if m and "减免" not in m.group(0):
+                    out["fees.collected"] = Found("fees.collected", 0, None, lines[i][m.start():m.end()], i)
+                    break
+        if not any(word in norm for _key, word in _NONE_KEYS):
+            continue
         for m in _NONE_RE.finditer(norm):
             clause = m["clause"]
             if re.search(r"\d", clause):
@@ -194,6 +336,7 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"不予公开|否决公开|不公开", "requests.result.not_disclosed"),
         (r"信息不存在", "requests.result.not_exist"),
         (r"非本(?:机关|部门|单位)", "requests.result.not_our_agency"),
+        (r"^其[他它](?:类型|情形)?(?:的)?(?:答复|处理)", "requests.result.other"),
         (r"(?:收到|受理).*申请|申请(?:总数|数量|数|件数)$", "requests.received"),
         (r"^(?:同意公开|予以公开|全部公开|公开)(?:信息)?(?:答复)?(?:数量|数)?$", "requests.result.disclosed"),
     ]
@@ -201,7 +344,7 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
 # Keys whose label is ambiguous until the request part of the table has started.
 _NEEDS_REQUEST_CONTEXT = {"requests.result.disclosed", "requests.result.not_disclosed",
                           "requests.result.partially_disclosed", "requests.result.not_exist",
-                          "requests.result.not_our_agency"}
+                          "requests.result.not_our_agency", "requests.result.other"}
 
 
 def split_label(label: str) -> tuple[str, str | None]:
@@ -215,9 +358,16 @@ def split_label(label: str) -> tuple[str, str | None]:
     return core, unit
 
 
+#: Longest row label read: real labels are short, and the rules' ``.*`` would be quadratic on a
+#: hostile cell of one keyword repeated.
+MAX_LABEL_CHARS = 120
+
+
 def label_key(label: str, requests_seen: bool) -> str | None:
+    if len(label) > 4 * MAX_LABEL_CHARS:
+        return None
     core, _unit = split_label(label)
-    if not core:
+    if not core or len(core) > MAX_LABEL_CHARS:
         return None
     for regex, key in LABEL_RULES:
         if regex.search(core):

@@ -24,6 +24,10 @@ def squash(text: str) -> str:
     return _SPACE_RE.sub("", halfwidth(text))
 
 
+#: Longest cell or line text read as a number (``1,234,567,890.25万元`` fits); longer runs of digits
+#: are page noise, never statistics.
+MAX_NUMBER_CHARS = 24
+
 NUMBER_RE = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[-+]?\d+(?:\.\d+)?$")
 _CELL_NUMBER_RE = re.compile(r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|条|件|个|宗|起|次|场|篇|期|份|人次|项|%)?$")
 
@@ -50,6 +54,8 @@ def parse_number(text: str) -> tuple[int | float, str | None] | None:
 
 def parse_squashed_number(s: str) -> tuple[int | float, str | None] | None:
     """``parse_number`` of a text already squashed (``squash`` is idempotent)."""
+    if len(s) > MAX_NUMBER_CHARS:
+        return None  # a run of digits is not a statistic (and int() of it is slow)
     m = _CELL_NUMBER_RE.match(s)
     if not m:
         return None
@@ -59,6 +65,47 @@ def parse_squashed_number(s: str) -> tuple[int | float, str | None] | None:
     except ValueError:
         return None
     return value, m["unit"]
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+#: Characters of a Chinese numeral as reports print counts (十二件, 一百零五条, 两万三千条).
+CN_NUMERAL_CHARS = "零〇○一二两三四五六七八九十百千万"
+
+
+def cn_number(text: str) -> int | None:
+    """The value of a Chinese numeral: ``十二`` -> 12, ``一百零五`` -> 105, ``两万三千`` -> 23000.
+
+    Digit-by-digit forms (``二〇一四``) are read positionally. None for anything else.
+    """
+    if not text or len(text) > 12 or any(ch not in CN_NUMERAL_CHARS for ch in text):
+        return None
+    if not any(ch in _CN_UNITS or ch == "万" for ch in text):
+        if len(text) == 1:
+            return _CN_DIGITS[text]
+        if not any(ch in "零〇○" for ch in text):
+            return None  # 三四 is "three or four", not 34
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total = section = 0
+    digit: int | None = None
+    for ch in text:
+        if ch in "零〇○":
+            continue  # a place holder (一百零五)
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None  # two digits in a row (三四) is not one number
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:  # 万
+            section += digit or 0
+            if section == 0:
+                return None
+            total += section * 10000
+            section, digit = 0, None
+    return total + section + (digit or 0)
 
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")

@@ -36,7 +36,8 @@ def title_from_page_title(page_title: str | None) -> str | None:
         return None
     parts = [p for p in _TITLE_SPLIT_RE.split(page_title.strip()) if p]
     for part in parts:
-        if looks_like_report_title(part):
+        # A part without a year is the column or the site (政府信息公开年报), not this report.
+        if looks_like_report_title(part) and year_of(part):
             return join_cjk(part)
     return join_cjk(parts[0]) if parts else None
 
@@ -91,6 +92,9 @@ def report_year(title: str | None, lines: list[str], published_date: str | None)
     return None
 
 
+_AFTER_YEAR_AGENCY_RE = re.compile(r"(?:度(?!政府信息|政务|信息公开))?\s*(?!度|政府信息|政务|信息公开)([^\d\s,，、。:：]{2,30}?)\s*(?:政府信息公开|政务公开|信息公开|政务信息公开)")
+
+
 def agency_from_title(title: str | None) -> str | None:
     """The body named before the year: 肇庆市人民政府办公室2014年… -> 肇庆市人民政府办公室."""
     if not title:
@@ -101,6 +105,11 @@ def agency_from_title(title: str | None) -> str | None:
         return None
     prefix = title[: m.start()].strip()
     prefix = re.sub(r"(?:关于)$", "", prefix).strip()
+    if not prefix:
+        # 2009年北京市文化局政府信息公开年度报告: the body is named after the year.
+        after = _AFTER_YEAR_AGENCY_RE.match(norm[m.end():])
+        if after:
+            prefix = title[m.end() + after.start(1): m.end() + after.end(1)].strip()
     return prefix or None
 
 
@@ -150,3 +159,17 @@ def find_closing(lines: list[str], after: int = 0) -> Closing:
                 break
         return Closing(iso, i, signature)
     return Closing()
+
+
+_QUOTED_TITLE_RE = re.compile(r"《([^《》]{6,60}?(?:年度报告|年报))》")
+
+
+def title_quoted_in_opening(lines: list[str], max_lines: int = 8) -> str | None:
+    """A report title the preface quotes (现将《泾源县2016年政府信息公开工作年度报告》予以公布):
+    the only title some pages print."""
+    for line in lines[:max_lines]:
+        for m in _QUOTED_TITLE_RE.finditer(line):
+            candidate = m.group(1)
+            if looks_like_report_title(candidate) and year_of(candidate):
+                return join_cjk(candidate)
+    return None

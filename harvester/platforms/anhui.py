@@ -15,13 +15,21 @@ DETAIL_RE = re.compile(r"/(?:XxgkAnnualReport|OpennessContent)/show/\d+\.html$")
 
 
 class AnhuiSpider(ReportSpider):
+    detail_url_re = DETAIL_RE
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.count_listing_page(response)
+        """An Anhui platform listing page: detail links and the next page.
+
+        @replica entry
+        @returns requests 1
+        """
+        ok = self.count_listing_page(response)
         if response.status == 412:
             self.logger.error(
                 "%s answered HTTP 412 (a JavaScript challenge): crawl it through a renderer "
                 "(SPLASH_URL or HARVESTER_RENDERER=playwright; see README, Rendering)", response.url)
             self.crawler.stats.inc_value("harvester/challenge_pages")
+            return
+        if not ok:
             return
         yield from self.detail_links(response, response.css("a[href]"), DETAIL_RE, date_axis="following")
         next_href = response.xpath("//a[normalize-space(.)='下一页']/@href").get()

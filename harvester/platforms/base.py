@@ -9,6 +9,7 @@ pipelines clean, parse and store them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from scrapy.http import Request, Response
 from ..incremental import Action, HarvestPlan
 from ..items import PageItem
 from ..sites import Site, get_site
+from ..urls import canonical_url, offsite_reason, site_origin
 
 #: Request.meta key asking the render middleware (harvester.render) for a browser.
 RENDER_META = "harvester_render"
@@ -50,6 +52,17 @@ def parse_bool(value: Any) -> bool:
     return str(value).strip().lower() not in {"0", "no", "false", "off", ""}
 
 
+def failure_reason(failure: Any) -> str:
+    """One specific line for a failed fetch: the HTTP status of an error answer (500, 503 after
+    retries), the redirect or size cap hit, the network error."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    message = failure.getErrorMessage() or ""
+    name = type(failure.value).__name__
+    return f"{name}: {message}" if message and name not in message else (message or name)
+
+
 class ReportSpider(scrapy.Spider):
     """Base of every site spider.
 
@@ -61,6 +74,9 @@ class ReportSpider(scrapy.Spider):
 
     #: Key into harvester.sites.SITES; defaults to the spider name.
     site_key: str = ""
+    #: Path pattern of the platform's detail pages (``scrapy parse URL`` routes them to
+    #: parse_detail); None: every URL goes to ``parse``.
+    detail_url_re: re.Pattern[str] | None = None
     #: What the archive knows about the site (set by the store pipeline when the crawl opens);
     #: None crawls everything unconditionally (no pipelines, e.g. a bare benchmark crawl).
     harvest_plan: HarvestPlan | None = None
@@ -73,6 +89,8 @@ class ReportSpider(scrapy.Spider):
         self.base_url = base_url
         self.entry_url = self.site.url_for(base_url)
         self.allowed_domains = [urlsplit(self.entry_url).hostname or ""]
+        #: (host, port) of the site: the only origin ever requested (harvester.urls).
+        self.origin = site_origin(self.entry_url)
         self.render = parse_bool(render) if render is not None else bool(self.site.extra.get("needs_rendering"))
         self.max_pages = int(max_pages) if max_pages else 500
         #: Detail URLs the listings linked (the store marks the site's other pages as gone).
@@ -82,6 +100,8 @@ class ReportSpider(scrapy.Spider):
         self.skipped_urls: set[str] = set()
         #: listing URL -> [entries, fresh entries] (the pagination stop of incremental runs).
         self.listing_tally: dict[str, list[int]] = {}
+        #: Pages that answered 404/410: retired (gone) when the sweep is complete.
+        self.dead_urls: set[str] = set()
         #: Pagination not followed to its end: incremental stop, max_pages cap.
         self.stopped_early = False
         self.capped = False
@@ -97,12 +117,25 @@ class ReportSpider(scrapy.Spider):
             meta.setdefault(RENDER_META, True)
         return request_class(url, callback=callback or self.parse, meta=meta, **kwargs)
 
+    def link_refused(self, url: str, referer: str | None) -> bool:
+        """True (and the link is counted and logged) when a listed ``url`` must not be requested:
+        not http(s), another host, or the site's host on another port (docs/reliability.md). Only
+        that link is dropped; the rest of the listing page goes on."""
+        reason = offsite_reason(url, self.origin)
+        if reason is None:
+            return False
+        self.crawler.stats.inc_value("harvester/links_refused")
+        self.logger.warning("link refused (%s): %s listed on %s", reason, url[:300], referer)
+        return True
+
     async def start(self) -> AsyncIterator[Request]:
         yield self.request(self.entry_url, callback=self.parse, errback=self.listing_failed,
                            meta={"listing": True})
 
     def listing_request(self, url: str, callback: Any = None, **kwargs: Any) -> Request | None:
         """Next listing page, unless the safety cap is reached."""
+        if self.link_refused(url, None):
+            return None
         if self.listing_pages >= self.max_pages:
             self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
             self.capped = True
@@ -125,8 +158,15 @@ class ReportSpider(scrapy.Spider):
     def detail_request(self, url: str, referer: str | None, title: str | None = None,
                        date: str | None = None) -> Request | None:
         """Request for a candidate detail page found in a listing; None for a repeat entry and
-        for a known page an incremental harvest skips."""
-        url = self.normalise_detail_url(url)
+        for a known page an incremental harvest skips, or a link that must not be requested.
+
+        Deduplication, the incremental plan and storage use the page's canonical URL
+        (harvester.urls.canonical_url); the request goes to the URL as listed, which every
+        snapshot keeps."""
+        listed = self.normalise_detail_url(url)
+        if self.link_refused(listed, referer):
+            return None
+        url = canonical_url(listed)
         plan = self.harvest_plan
         tally = self.listing_tally.setdefault(referer or "", [0, 0])
         tally[0] += 1
@@ -149,15 +189,19 @@ class ReportSpider(scrapy.Spider):
             else:
                 stats.inc_value("harvester/skipped_dead_links")
             return None
-        meta = {"listing_title": title, "listing_date": date, "listing_url": referer}
+        meta = {"listing_title": title, "listing_date": date, "listing_url": referer,
+                "harvester_page_url": url, "harvester_listed_url": listed}
         headers = {"Referer": referer} if referer else {}
         # A browser (render) keeps its own cache: validators only on plain HTTP requests.
         if action is Action.CONDITIONAL and not self.render:
             headers.update(plan.headers(url))
             meta["harvester_conditional"] = True
             stats.inc_value("harvester/conditional_requests")
-        return self.request(url, callback=self.parse_detail, errback=self.detail_failed, meta=meta,
-                            headers=headers or None)
+        # dont_filter: pages are deduplicated above by canonical URL; Scrapy's dupefilter would
+        # also silently drop a redirect back to a URL already requested (a redirect cycle is a
+        # failure to record, which REDIRECT_MAX_TIMES turns into one).
+        return self.request(listed, callback=self.parse_detail, errback=self.detail_failed, meta=meta,
+                            headers=headers or None, dont_filter=True)
 
     def keep_paging(self, listing_url: str) -> bool:
         """Whether to follow the pagination after the listing page ``listing_url`` (call it once
@@ -176,8 +220,11 @@ class ReportSpider(scrapy.Spider):
     def sweep_complete(self) -> bool:
         """Every listing page was walked and answered: only then may unlinked pages be gone."""
         stats = self.crawler.stats
+        # A callback that raised (a hostile listing entry) may have skipped the rest of its page:
+        # the pages it would have listed must not be marked gone.
         return not (self.stopped_early or self.capped or stats.get_value("harvester/listing_unreachable")
-                    or stats.get_value("harvester/listing_errors") or stats.get_value("harvester/layout_errors"))
+                    or stats.get_value("harvester/listing_errors") or stats.get_value("harvester/layout_errors")
+                    or stats.get_value("spider_exceptions/count"))
 
     def detail_links(self, response: Response, links: Any, detail_re: Any, *,
                      date_axis: str = "following-sibling", title_filter: Any = None) -> Any:
@@ -198,16 +245,37 @@ class ReportSpider(scrapy.Spider):
     def normalise_detail_url(self, url: str) -> str:
         return url.split("#", 1)[0]
 
-    def count_listing_page(self, response: Response) -> None:
+    def count_listing_page(self, response: Response) -> bool:
+        """Count a listing page; False when it answered an HTTP error (the caller stops there:
+        an error page is not a changed layout). 412 is left to the platforms that know it as a
+        JavaScript challenge."""
         self.listing_pages += 1
-        self.crawler.stats.inc_value("harvester/listing_pages")
+        stats = self.crawler.stats
+        stats.inc_value("harvester/listing_pages")
         if response.status >= 400:
             self.logger.error("listing page %s answered HTTP %s", response.url, response.status)
-            self.crawler.stats.inc_value("harvester/listing_errors")
+            stats.inc_value("harvester/listing_errors")
+            if not stats.get_value("harvester/listing_error"):
+                stats.set_value("harvester/listing_error", f"HTTP {response.status} at {response.url}")
+            return response.status == 412
+        return True
 
     # -- detail pages ---------------------------------------------------------------------------
 
+    def callback_for_url(self, url: str) -> Any:
+        """parse_detail for a URL of the platform's detail pages, else None (the listing)."""
+        if self.detail_url_re is not None and self.detail_url_re.search(urlsplit(url).path):
+            return self.parse_detail
+        return None
+
     def parse_detail(self, response: Response) -> Any:
+        """One detail page -> one page item (the pipelines clean, parse and store it).
+
+        @replica seed
+        @returns items 1 1
+        @returns requests 0 0
+        @report title report_year agency published_date sections stats
+        """
         stats = self.crawler.stats
         stats.inc_value("harvester/detail_pages")
         item = self.page_item(response)
@@ -222,6 +290,8 @@ class ReportSpider(scrapy.Spider):
         stats.inc_value("harvester/detail_downloads")
         if response.status >= 400:
             item.error = f"HTTP {response.status}"
+            if response.status in (404, 410):
+                self.dead_urls.add(item.url)
             self.logger.warning("dead link %s (HTTP %s, listed on %s)", item.url, response.status, item.referer)
             self.crawler.stats.inc_value("harvester/dead_links")
         yield item
@@ -231,17 +301,23 @@ class ReportSpider(scrapy.Spider):
         request = failure.request
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             # Obeying the site's robots.txt is not a failure of the harvest.
-            self.seen_urls.discard(request.url)
+            self.seen_urls.discard(request.meta.get("harvester_page_url") or request.url)
             self.crawler.stats.inc_value("harvester/robots_forbidden")
             self.logger.info("not fetched (robots.txt forbids it): %s", request.url)
             return
-        self.logger.warning("could not fetch %s: %s", request.url, failure.getErrorMessage())
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else 0
+        reason = failure_reason(failure)
+        url = request.meta.get("harvester_page_url") or request.url
+        self.logger.warning("could not fetch %s: %s", url, reason)
         self.crawler.stats.inc_value("harvester/fetch_failures")
+        if status:
+            self.crawler.stats.inc_value(f"harvester/fetch_failures/{status}")
         yield PageItem(
-            site=self.site_key, url=request.url, final_url=request.url, status=0, headers={}, body=b"",
+            site=self.site_key, url=url, final_url=request.url, status=status, headers={}, body=b"",
             fetched_at=utc_now_iso(), referer=request.meta.get("listing_url"),
             listing_title=request.meta.get("listing_title"), listing_date=request.meta.get("listing_date"),
-            error=failure.getErrorMessage() or type(failure.value).__name__,
+            error=reason, listed_url=request.meta.get("harvester_listed_url"),
         )
 
     def page_item(self, response: Response) -> PageItem:
@@ -254,6 +330,9 @@ class ReportSpider(scrapy.Spider):
             renderer = info.get("renderer")
             requested = info.get("requested_url") or requested
             final_url = info.get("final_url") or final_url
+        # A redirected page is stored under the URL the listing gave (canonical form), never
+        # under where it redirected to: the final URL is provenance on the snapshot.
+        requested = meta.get("harvester_page_url") or requested
         return PageItem(
             site=self.site_key,
             url=requested,
@@ -266,4 +345,5 @@ class ReportSpider(scrapy.Spider):
             listing_title=meta.get("listing_title"),
             listing_date=meta.get("listing_date"),
             renderer=renderer,
+            listed_url=meta.get("harvester_listed_url"),
         )

@@ -12,6 +12,8 @@ from scrapy.http import Response
 
 from .base import ReportSpider
 
+DETAIL_URL_RE = re.compile(r"/gkmlpt/content/\d+/\d+/post_\d+\.html$")
+
 SID_RE = re.compile(r"""\bSID\s*:\s*['"]?(\d+)""")
 # TREE is JSON directly followed by SERVICE_AREA_ID in every gkmlpt index page seen.
 TREE_RE = re.compile(r"\bTREE\s*:\s*(\[.*?\])\s*,\s*SERVICE_AREA_ID", re.S)
@@ -29,6 +31,7 @@ def find_column(tree: list[dict], name: str) -> dict | None:
 
 
 class GkmlptSpider(ReportSpider):
+    detail_url_re = DETAIL_URL_RE
     #: Name of the annual-report column in the tree (site registry: extra["column_name"]).
     column_name: str = "政府信息公开工作年度报告"
 
@@ -37,7 +40,13 @@ class GkmlptSpider(ReportSpider):
     shared_state = ("sid", "column_id")
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.count_listing_page(response)
+        """The gkmlpt index page: find the report column in the tree, ask its API.
+
+        @replica entry
+        @returns requests 1
+        """
+        if not self.count_listing_page(response):
+            return
         text = response.text
         sid, tree = SID_RE.search(text), TREE_RE.search(text)
         if not sid or not tree:
@@ -59,7 +68,8 @@ class GkmlptSpider(ReportSpider):
         return self.listing_request(url, callback=self.parse_api, meta={"page": page})
 
     def parse_api(self, response: Response) -> Iterator[Any]:
-        self.count_listing_page(response)
+        if not self.count_listing_page(response):
+            return
         try:
             data = json.loads(response.text)
         except ValueError:

@@ -13,6 +13,8 @@ from scrapy.http import FormRequest, Response
 
 from .base import ReportSpider
 
+DETAIL_URL_RE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
+
 PARAM_RE = re.compile(r"var\s+param_(\w+)\s*=\s*\{(.*?)\}\s*;", re.S)
 PAIR_RE = re.compile(r"""(\w+)\s*:\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^,}\s]+)""")
 JPAGE_RE = re.compile(r"\.jpage\(\s*\{(.*?)\}\s*\)", re.S)
@@ -37,6 +39,7 @@ def records(xml_text: str) -> Iterator[tuple[str, str | None, str | None]]:
 
 
 class HanwebSpider(ReportSpider):
+    detail_url_re = DETAIL_URL_RE
     #: Pages of records per dataproxy call when the column does not say (jpage's groupSize).
     group_pages = 3
 
@@ -45,7 +48,13 @@ class HanwebSpider(ReportSpider):
     shared_state = ("form", "proxy_url", "per_page", "group_size")
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.count_listing_page(response)
+        """A Hanweb column page: its dataproxy parameters, then the record pages.
+
+        @replica entry
+        @returns requests 1
+        """
+        if not self.count_listing_page(response):
+            return
         text = response.text
         param = PARAM_RE.search(text)
         jpage = JPAGE_RE.search(text)
@@ -79,7 +88,8 @@ class HanwebSpider(ReportSpider):
             yield request
 
     def parse_group(self, response: Response) -> Iterator[Any]:
-        self.count_listing_page(response)
+        if not self.count_listing_page(response):
+            return
         text = response.text
         total_match = re.search(r"<totalrecord>\s*(\d+)\s*</totalrecord>", text)
         if total_match is None:

@@ -14,8 +14,15 @@ DETAIL_RE = re.compile(r"/\d+\.shtml$")
 
 
 class SichuanStaticSpider(ReportSpider):
+    detail_url_re = DETAIL_RE
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.count_listing_page(response)
+        """A static Sichuan listing page: detail links and the next page.
+
+        @replica entry
+        @returns requests 1
+        """
+        if not self.count_listing_page(response):
+            return
         items = response.css("div.boxPzh15_con li a[href], div.new-box li a[href]") or response.css("li a[href]")
         yield from self.detail_links(response, items, DETAIL_RE)
         next_href = (response.css("a.default_pgNext::attr(href)").get()

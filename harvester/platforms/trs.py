@@ -36,12 +36,19 @@ def page_urls(script_text: str) -> list[str]:
 
 
 class TrsSpider(ReportSpider):
+    detail_url_re = DETAIL_RE
     #: Regexes of the column links to follow, one per level below the entry page; the pages of
     #: the last level are the paged listings holding the detail links.
     column_levels: tuple[str, ...] = ()
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.count_listing_page(response)
+        """A TRS column page: sub-columns down to the paged listings of detail links.
+
+        @replica entry
+        @returns requests 1
+        """
+        if not self.count_listing_page(response):
+            return
         depth = response.meta.get("depth_level", 0)
         if depth < len(self.column_levels):
             pattern = re.compile(self.column_levels[depth])
@@ -61,7 +68,8 @@ class TrsSpider(ReportSpider):
         yield from self.next_page(response, [response.urljoin(r) for r in remaining])
 
     def parse_more(self, response: Response) -> Iterator[Any]:
-        self.count_listing_page(response)
+        if not self.count_listing_page(response):
+            return
         yield from self.parse_listing(response)
         yield from self.next_page(response, response.meta.get("remaining_pages") or [])
 

@@ -7,7 +7,9 @@ and parsing are exercised end to end without the internet. See docs/replicas.md.
 
 from __future__ import annotations
 
+from .corpus import CURRENT_EDITION
 from .manifest import manifest, manifest_all
 from .server import PortInUseError, ReplicaOptions, ReplicaServer, RequestRecord
 
-__all__ = ["ReplicaServer", "ReplicaOptions", "RequestRecord", "PortInUseError", "manifest", "manifest_all"]
+__all__ = ["ReplicaServer", "ReplicaOptions", "RequestRecord", "PortInUseError", "manifest", "manifest_all",
+           "CURRENT_EDITION"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,13 +25,17 @@ from .corpus_text import Body
 from .model import AttachmentSpec, Block, Document
 
 __all__ = ["documents", "seed_document", "attachment_bytes", "to_traditional_with_pinyin",
-           "own_reports", "EDITIONS", "EDITED_YEAR", "NEW_YEAR"]
+           "own_reports", "EDITIONS", "EDITED_YEAR", "NEW_YEAR", "CURRENT_EDITION"]
 
 EDITIONS = (1, 2)
 #: The report year corrected in edition 2 (one per site).
 EDITED_YEAR = 2022
 #: The report year added in edition 2.
 NEW_YEAR = 2025
+#: The edition that shows the sites as they stand now (December 2026): the 2025 reports, due on
+#: 31 January 2026, are published. The demo, `replica serve` and `replica manifest` use it;
+#: edition 1 is the same sites a year earlier (the incremental tests harvest 1, then 2).
+CURRENT_EDITION = EDITIONS[-1]
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,14 @@ def _publisher(site: str, body: Body) -> str:
     return {"zhaoqing": "肇庆市人民政府", "yongkang": "市政府及办公室"}.get(site, body.agency)
 
 
+def _printed_agency(site: str, title: str, body: Body) -> str:
+    """The agency as the page names it: xuancheng's titles print the office's name of that year
+    (宣城市人民防空办公室, 宣城市人防办, from 2024 宣城市国防动员办公室), not the registry's current one."""
+    if site == "xuancheng":
+        return re.split(r"(?:19|20)\d{2}年", title, maxsplit=1)[0]
+    return body.agency
+
+
 def _report(site: str, year: int, doc_id: int, plan: SitePlan, body: Body, edition: int,
             short: bool = False) -> Document:
     rng = random.Random(f"report:{site}:{body.agency}:{year}")
@@ -211,7 +224,7 @@ def _report(site: str, year: int, doc_id: int, plan: SitePlan, body: Body, editi
         "kind": "report",
         "title": title,
         "report_year": year,
-        "agency": body.agency,
+        "agency": _printed_agency(site, title, body),
         "published_date": published.isoformat(),
         "signed_date": draft.signed.isoformat() if draft.signed else None,
         "section_titles": draft.section_titles,
@@ -257,7 +270,9 @@ _SEED_META = {
                  attachments=[AttachmentSpec("表格.jpg", "186257_1.jpg", "image")]),
     "xuancheng": dict(agency=SITES["xuancheng"].agency, publisher=SITES["xuancheng"].agency,
                       published=dt.date(2018, 1, 26), signed=None, index_no="11341800003145291K/2018-00045",
-                      title="宣城市人民防空办公室2017年政府信息公开工作年度报告", traditional=True),
+                      # Anhui platform pages title a unit's report without the unit's name; the
+                      # body is the page's unit (its 主办 footer), so agency comes from the registry.
+                      title="2017年政府信息公开工作年度报告", traditional=True),
     # the seed page is a Traditional mirror (關(guān)) of a GBK original: already converted
     "panzhihua": dict(agency="攀枝花市人民政府", publisher="攀枝花市人民政府", published=dt.date(2010, 3, 19),
                       signed=dt.date(2010, 3, 4), traditional=True,

@@ -87,7 +87,10 @@ def not_modified(request_headers: dict[str, str], etag: str, last_modified: dt.d
 
 class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False  # a second server on the same port must fail, not share it
+    # SO_REUSEADDR: the port is free again at once after a kill (connections left in TIME_WAIT
+    # no longer block it). On Linux it does not let a second live server share the port:
+    # binding still fails with EADDRINUSE while the first one listens.
+    allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], replica: SiteReplica, owner: "ReplicaServer"):
         self.replica = replica

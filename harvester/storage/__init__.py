@@ -7,7 +7,7 @@ See docs/data-model.md.
 
 from __future__ import annotations
 
-from .engine import StorageError, database_url, display_url, upgrade
+from .engine import StorageError, StorageUnavailable, database_fault, database_url, display_url, upgrade
 from .store import KnownFailure, KnownPage, ParseChange, Store, content_sha256
 
 __all__ = [
@@ -15,6 +15,8 @@ __all__ = [
     "KnownPage",
     "ParseChange",
     "StorageError",
+    "StorageUnavailable",
+    "database_fault",
     "Store",
     "content_sha256",
     "database_url",

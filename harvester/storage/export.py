@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -20,7 +23,9 @@ from sqlalchemy import select
 from .models import Page, Report, Snapshot
 from .records import PROVENANCE_FIELDS, SCALAR_FIELDS, iso, report_item
 from .store import Store
+from ..bodies import BODY_COLUMNS, body_identity, with_identity
 from ..items import ReportItem
+from ..units import normalise
 
 #: Flat report rows: identity, the contract's scalar fields (body_text last: it is long), counts of
 #: the nested fields, and provenance.
@@ -28,6 +33,7 @@ REPORT_COLUMNS = [
     "report_id",
     "version",
     "site",
+    *BODY_COLUMNS,
     "url",
     *(f for f in SCALAR_FIELDS if f != "body_text"),
     "sections_count",
@@ -43,16 +49,21 @@ REPORT_COLUMNS = [
     "page_gone_at",
     "body_text",
 ]
+#: Statistics rows (long format): who (body identity, printed name), which year, the statistic
+#: in its normalised unit (harvester.units) with the value and unit as printed, and provenance.
 STAT_COLUMNS = [
     "report_id",
     "site",
-    "url",
+    *BODY_COLUMNS,
     "report_year",
     "agency",
     "title",
+    "url",
     "key",
     "value",
     "unit",
+    "value_printed",
+    "unit_printed",
     "label",
     "source",
     "section",
@@ -107,12 +118,19 @@ def iter_current_reports(
             last_id = ids[-1]
 
 
+def body_fields(item: ReportItem) -> dict[str, str]:
+    """body_key, body_name, body_region of a report (the printed name stays in ``agency``)."""
+    identity = body_identity(item.site, item.agency).as_dict()
+    return {name: identity[name] for name in BODY_COLUMNS}
+
+
 def report_row(stored: StoredReport) -> dict[str, Any]:
     item = stored.item
     return {
         "report_id": stored.report_id,
         "version": stored.version,
         "site": item.site,
+        **body_fields(item),
         "url": item.url,
         "title": item.title,
         "report_year": item.report_year,
@@ -145,17 +163,22 @@ def report_row(stored: StoredReport) -> dict[str, Any]:
 
 def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
     item = stored.item
+    body = body_fields(item)
     for stat in item.stats:
+        measure = normalise(stat.key, stat.value, stat.unit)
         yield {
             "report_id": stored.report_id,
             "site": item.site,
-            "url": item.url,
+            **body,
             "report_year": item.report_year,
             "agency": item.agency,
             "title": item.title,
+            "url": item.url,
             "key": stat.key,
-            "value": stat.value,
-            "unit": stat.unit,
+            "value": measure.value,
+            "unit": measure.unit,
+            "value_printed": measure.value_printed,
+            "unit_printed": measure.unit_printed,
             "label": stat.label,
             "source": stat.source,
             "section": stat.section,
@@ -167,10 +190,15 @@ def stat_rows(stored: StoredReport) -> Iterator[dict[str, Any]]:
         }
 
 
+def export_item(item: ReportItem) -> dict[str, Any]:
+    """The report item of the contract with the body identity beside the printed ``agency``."""
+    return with_identity(item.to_dict())
+
+
 def write_jsonl(reports: Iterator[StoredReport], out: IO[str]) -> int:
     count = 0
     for stored in reports:
-        out.write(json.dumps(stored.item.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json.dumps(export_item(stored.item), ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -186,7 +214,54 @@ def output_paths(out: str | Path, fmt: str) -> tuple[Path, Path]:
         path = path.with_name(f"{path.name}.{fmt}")
     return path, path.with_name(f"{path.stem}.stats{path.suffix}")
 
+#: A spreadsheet runs a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice);
+    numbers stay numbers. Site-supplied text (titles, body, warnings) reaches every column."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: csv_safe(value) for key, value in row.items()}
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file next to ``path`` that replaces it only once fully written: a full disk or
+    a crash leaves the previous file (or none), never a truncated one."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=str(path.parent or "."))
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@contextmanager
+def atomic_pair(first: Path, second: Path) -> Iterator[tuple[Path, Path]]:
+    """Two files written together: both replace their targets, or neither does."""
+    with atomic_path(first) as tmp_first:
+        with atomic_path(second) as tmp_second:
+            yield tmp_first, tmp_second
+
+
 def write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: Path) -> tuple[int, int]:
+    with atomic_pair(reports_path, stats_path) as (tmp_reports, tmp_stats):
+        return _write_csv(reports, tmp_reports, tmp_stats)
+
+
+def _write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: Path) -> tuple[int, int]:
     n_reports = n_stats = 0
     # utf-8-sig: spreadsheet programs then read the Chinese text correctly.
     with open(reports_path, "w", newline="", encoding="utf-8-sig") as rf, open(
@@ -197,10 +272,10 @@ def write_csv(reports: Iterator[StoredReport], reports_path: Path, stats_path: P
         report_writer.writeheader()
         stat_writer.writeheader()
         for stored in reports:
-            report_writer.writerow(report_row(stored))
+            report_writer.writerow(_safe_row(report_row(stored)))
             n_reports += 1
             for row in stat_rows(stored):
-                stat_writer.writerow(row)
+                stat_writer.writerow(_safe_row(row))
                 n_stats += 1
     return n_reports, n_stats
 
@@ -209,7 +284,7 @@ def _arrow_schema(columns: list[str]):
     import pyarrow as pa
 
     def column_type(name: str):
-        if name == "value":
+        if name in ("value", "value_printed"):
             return pa.float64()
         return pa.int64() if name in INT_COLUMNS else pa.string()
 
@@ -224,6 +299,12 @@ def write_parquet(
         import pyarrow.parquet as pq
     except ImportError as exc:  # optional dependency (extra "export")
         raise RuntimeError("parquet export needs pyarrow: pip install 'harvester[export]'") from exc
+    with atomic_pair(reports_path, stats_path) as (tmp_reports, tmp_stats):
+        return _write_parquet(pa, pq, reports, tmp_reports, tmp_stats, chunk_rows)
+
+
+def _write_parquet(pa: Any, pq: Any, reports: Iterator[StoredReport], reports_path: Path, stats_path: Path,
+                   chunk_rows: int) -> tuple[int, int]:
     report_schema, stat_schema = _arrow_schema(REPORT_COLUMNS), _arrow_schema(STAT_COLUMNS)
     n_reports = n_stats = 0
     report_buffer: list[dict] = []
@@ -237,7 +318,8 @@ def write_parquet(
                 report_writer.write_table(pa.Table.from_pylist(report_buffer, schema=report_schema))
                 report_buffer.clear()
             if stat_buffer and (force or len(stat_buffer) >= chunk_rows):
-                stat_buffer[:] = [dict(row, value=float(row["value"])) for row in stat_buffer]
+                stat_buffer[:] = [dict(row, value=float(row["value"]), value_printed=float(row["value_printed"]))
+                                  for row in stat_buffer]
                 stat_writer.write_table(pa.Table.from_pylist(stat_buffer, schema=stat_schema))
                 stat_buffer.clear()
 

@@ -170,6 +170,9 @@ class Snapshot(Base):
     fetch_count: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[int]
     final_url: Mapped[str | None] = mapped_column(Text)
+    #: The URL as the listing gave it (tracking parameters, index page...); the page's URL is
+    #: its canonical form (harvester.urls.canonical_url).
+    listed_url: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     referer: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
@@ -219,7 +222,7 @@ class Report(Base):
     created_reason: Mapped[str | None] = mapped_column(String(32))
     #: Names of the fields that differ from the previous version.
     changed_fields: Mapped[list[Any] | None]
-    # --- the report item contract (DESIGN.md) ---
+    # --- the report item contract (docs/design.md) ---
     site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"))
     url: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
@@ -227,6 +230,7 @@ class Report(Base):
     agency: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(String(12))
     published_date: Mapped[str | None] = mapped_column(String(32))
     signed_date: Mapped[str | None] = mapped_column(String(32))
     index_no: Mapped[str | None] = mapped_column(Text)
@@ -237,6 +241,8 @@ class Report(Base):
     #: attachments, cleaning) as zlib-compressed UTF-8 JSON (records.pack_output): one blob
     #: instead of ~30 KB of JSON columns and labelled rows per report (docs/data-model.md).
     output: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Where agency and region were read (page part or ``registry``).
+    field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
 
 
 class StatKey(Base):
@@ -249,9 +255,19 @@ class StatKey(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class StatText(Base):
+    """Labels and section titles of statistics, stored once each (they repeat across reports:
+    the standard tables' wording, the usual section titles)."""
+
+    __tablename__ = "stat_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text, unique=True)
+
+
 class ReportStat(Base):
-    """One statistic of one report version, for SQL (the ``statistics`` view adds the key):
-    value, unit and source. Labels and sections are in the report's ``output``."""
+    """One statistic of one report version, for SQL (the ``current_statistics`` view shows it
+    with its key, label and section): numbers instead of repeated strings."""
 
     __tablename__ = "report_stats"
     # Clustered on (report, position) without a rowid on SQLite: no separate index to keep.
@@ -264,8 +280,14 @@ class ReportStat(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(32))
     source: Mapped[str | None] = mapped_column(String(16))
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("stat_texts.id"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("stat_texts.id"))
     key: Mapped[str] = column_property(
         select(StatKey.key).where(StatKey.id == key_id).correlate_except(StatKey).scalar_subquery())
+    label: Mapped[str | None] = column_property(
+        select(StatText.text).where(StatText.id == label_id).correlate_except(StatText).scalar_subquery())
+    section: Mapped[str | None] = column_property(
+        select(StatText.text).where(StatText.id == section_id).correlate_except(StatText).scalar_subquery())
 
 
 class ReportAttachment(Base):

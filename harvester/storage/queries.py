@@ -13,8 +13,12 @@ from .store import Store
 
 def page_history(store: Store, url: str) -> dict[str, Any] | None:
     """Snapshots and report versions of the page at ``url`` (oldest first), or None if unknown."""
+    from ..urls import canonical_url
+
     with store.session() as session:
         page = session.scalar(select(Page).where(Page.url == url))
+        if page is None:  # the URL as a listing gave it: pages are stored under its canonical form
+            page = session.scalar(select(Page).where(Page.url == canonical_url(url)))
         if page is None:
             return None
         snapshots = session.scalars(select(Snapshot).where(Snapshot.page_id == page.id).order_by(Snapshot.id)).all()
@@ -46,6 +50,7 @@ def page_history(store: Store, url: str) -> dict[str, Any] | None:
                     "fetch_count": s.fetch_count,
                     "status": s.status,
                     "final_url": s.final_url,
+                    "listed_url": s.listed_url,
                     "content_sha256": s.content_sha256,
                     "etag": s.etag,
                     "last_modified": s.last_modified,

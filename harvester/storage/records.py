@@ -22,6 +22,7 @@ SCALAR_FIELDS = (
     "agency",
     "publisher",
     "region",
+    "region_code",
     "published_date",
     "signed_date",
     "index_no",
@@ -31,6 +32,8 @@ SCALAR_FIELDS = (
 #: Report item fields kept in ``reports.output``, one compressed JSON blob (pack_output).
 PACKED_FIELDS = ("body_text", "sections", "stats", "tables", "attachments", "cleaning")
 _PACKED_DEFAULTS: dict[str, Any] = {"body_text": "", "cleaning": {}}
+#: Small JSON columns of ``reports`` (Datasette shows them): list / object.
+JSON_COLUMNS = {"warnings": list, "field_sources": dict}
 
 
 def utcnow() -> datetime:
@@ -186,13 +189,14 @@ def _empty(name: str) -> Any:
 
 def report_row_values(output: dict[str, Any]) -> dict[str, Any]:
     values = {name: output.get(name) for name in SCALAR_FIELDS}
-    values["warnings"] = output.get("warnings") or []
+    for name, kind in JSON_COLUMNS.items():
+        values[name] = output.get(name) or kind()
     values["output"] = pack_output(output)
     return values
 
 
 def stat_rows(output: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of report_stats without their key_id (the store numbers the keys): ``key`` kept."""
+    """Rows of report_stats with key, label and section as text (the store numbers them)."""
     rows = []
     for position, stat in enumerate(output.get("stats") or []):
         value = stat.get("value")
@@ -204,7 +208,9 @@ def stat_rows(output: dict[str, Any]) -> list[dict[str, Any]]:
                 "key": stat.get("key"),
                 "value": float(value),
                 "unit": stat.get("unit"),
+                "label": stat.get("label"),
                 "source": stat.get("source"),
+                "section": stat.get("section"),
             }
         )
     return rows
@@ -238,6 +244,7 @@ def report_output(report: Report, *_ignored: Any) -> dict[str, Any]:
     data["attachments"] = packed["attachments"]
     data["warnings"] = list(report.warnings or [])
     data["cleaning"] = packed["cleaning"]
+    data["field_sources"] = dict(report.field_sources or {})
     data["parser_version"] = report.parser_version
     return data
 

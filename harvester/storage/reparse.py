@@ -135,6 +135,8 @@ def reparse(
     selection = {"site": site, "since": since.isoformat() if since else None}
     outcome = "failed"
     last_page_id = 0
+    if not dry_run:
+        _abandon_killed_reparses(store)
     if resume and not dry_run:
         last_page_id, summary.resumed_from_run = _interrupted_position(store, selection, parsing.PARSER_VERSION)
         summary.last_page_id = last_page_id
@@ -213,6 +215,23 @@ def _save_position(session: Session, summary: ReparseSummary, tally: Tally, last
     session.execute(update(HarvestRun).where(HarvestRun.id == summary.run_id).values(stats=stats))
 
 
+#: Re-parse runs that stopped before the end: Ctrl-C ("interrupted") or killed ("abandoned").
+RESUMABLE = frozenset({"interrupted", "abandoned"})
+
+
+def _abandon_killed_reparses(store: Store) -> list[int]:
+    """Re-parse runs still "running" were killed (SIGKILL, OOM, power loss: no finally ran); they
+    become "abandoned" and the next re-parse resumes after their last committed batch. A re-parse
+    takes no lock: do not run two at once."""
+    with store.session() as session, session.begin():
+        ids = list(session.scalars(select(HarvestRun.id).where(HarvestRun.kind == "reparse",
+                                                                HarvestRun.outcome == "running")))
+        if ids:
+            session.execute(update(HarvestRun).where(HarvestRun.id.in_(ids)).values(outcome="abandoned"))
+            log.warning("re-parse runs %s did not finish (killed); marked abandoned", ", ".join(map(str, ids)))
+    return ids
+
+
 def _interrupted_position(store: Store, selection: dict, parser_version: str) -> tuple[int, int | None]:
     """(last committed page id, run id) of the latest re-parse if it was interrupted with the same
     selection and parser version; (0, None) otherwise."""
@@ -220,7 +239,7 @@ def _interrupted_position(store: Store, selection: dict, parser_version: str) ->
         latest = session.scalars(
             select(HarvestRun).where(HarvestRun.kind == "reparse").order_by(HarvestRun.id.desc()).limit(1)
         ).first()
-    if latest is None or latest.outcome != "interrupted" or latest.parser_version != parser_version:
+    if latest is None or latest.outcome not in RESUMABLE or latest.parser_version != parser_version:
         return 0, None
     args = latest.args or {}
     if {k: args.get(k) for k in selection} != selection:

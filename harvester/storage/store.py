@@ -12,8 +12,8 @@ from typing import Any, Iterable
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from .engine import database_url, display_url, make_engine, upgrade
-from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot, StatKey
+from .engine import StorageUnavailable, database_fault, database_url, display_url, make_engine, upgrade
+from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot, StatKey, StatText
 from .records import (
     attachment_rows,
     changed_fields,
@@ -69,12 +69,15 @@ class ParseChange:
 
     status: "new_report" (the page had no current report), "changed" (new version of the current
     report), "unchanged", "to_nonreport" (the current report stopped being one), "nonreport",
-    "skipped" (no parse result).
+    "skipped" (no parse result), "kept_current" (a crawl fetched new content that is not a report
+    — a maintenance page, an empty or broken body — and the current report stays current:
+    only a 404/410 on a complete sweep or a new report version retires it; ``reason`` says why).
     """
 
     status: str
     changed_fields: list[str] = field(default_factory=list)
     new_warnings: list[str] = field(default_factory=list)
+    reason: str | None = None
 
 
 def content_sha256(body: bytes) -> str:
@@ -107,14 +110,17 @@ def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
 class Store:
     """The harvester archive on SQLite or PostgreSQL; the schema is created/upgraded on opening."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, read_only: bool = False):
         self.url = database_url(url)
-        self.engine: Engine = make_engine(self.url)
+        self.engine: Engine = make_engine(self.url, read_only=read_only)
         if migrate:
             upgrade(self.engine)
+        elif read_only:
+            _require_head(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._known_sites: set[str] = set()
         self._key_ids: dict[str, int] = {}
+        self._text_ids: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"Store({display_url(self.url)!r})"
@@ -135,6 +141,7 @@ class Store:
         """After a rollback: sites and statistic keys inserted by it are gone again."""
         self._known_sites.clear()
         self._key_ids.clear()
+        self._text_ids.clear()
 
     # --- runs -------------------------------------------------------------------------------
 
@@ -252,12 +259,20 @@ class Store:
     def save_page(self, item: Any) -> str:
         """Archive one fetched page (a harvester.items.PageItem) in its own transaction.
 
-        Returns "new", "changed", "unchanged" or "failed"; never raises for a bad item.
+        Returns "new", "changed", "unchanged" or "failed"; never raises for a bad item. Raises
+        :class:`StorageUnavailable` when the database itself fails (disk full, locked, corrupt):
+        then nothing can be stored and the crawl must stop, not record "failures" it cannot write.
         """
         if getattr(item, "error", None):
-            self.record_failure(
-                item.site, item.url, item.harvest_run, item.error, status=item.status or None, referer=item.referer
-            )
+            try:
+                self.record_failure(
+                    item.site, item.url, item.harvest_run, item.error, status=item.status or None, referer=item.referer
+                )
+            except Exception as exc:
+                fault = database_fault(exc)
+                if fault:
+                    raise StorageUnavailable(fault) from exc
+                raise
             return "failed"
         try:
             with self.session() as session, session.begin():
@@ -269,6 +284,9 @@ class Store:
             return outcome
         except Exception as exc:  # one bad item must never stop the crawl or touch other items
             self.forget_uncommitted()
+            fault = database_fault(exc)
+            if fault:
+                raise StorageUnavailable(fault) from exc
             log.exception("could not store %s", getattr(item, "url", item))
             try:
                 self.record_failure(
@@ -311,6 +329,9 @@ class Store:
             return outcomes
         except Exception as exc:
             self.forget_uncommitted()
+            fault = database_fault(exc)
+            if fault:  # disk full, locked, corrupt: item by item would fail the same way
+                raise StorageUnavailable(fault) from exc
             log.warning("batch of %d items failed (%s: %s); storing them one by one", len(items),
                         type(exc).__name__, exc)
             return [self.save_page(item) for item in items]
@@ -375,6 +396,7 @@ class Store:
                 etag=first_header(headers, "etag"),
                 last_modified=first_header(headers, "last-modified"),
                 encoding=encoding,
+                listed_url=sanitize(getattr(item, "listed_url", None)),
                 renderer=item.renderer,
                 harvest_run_id=run_id,
                 last_run_id=run_id,
@@ -385,7 +407,9 @@ class Store:
             outcome = "changed" if page.current_snapshot_id is not None else "new"
             reason = "new_snapshot" if page.current_snapshot_id is not None else "new_page"
         page.current_snapshot_id = snapshot.id
-        self.apply_parse(session, page, snapshot, item.result, run_id, reason, new_page=new_page)
+        change = self.apply_parse(session, page, snapshot, item.result, run_id, reason, new_page=new_page)
+        if change.status == "kept_current":
+            item.kept_report = change.reason
         return outcome
 
     def _not_modified(self, session: Session, item: Any) -> str:
@@ -445,6 +469,8 @@ class Store:
         version. Shared by save_page and re-parse. ``new_page``: the page was created in this
         transaction, so it has no report yet (no lookups)."""
         if result is None:
+            if reason == "new_snapshot" and self._has_current_report(session, page):
+                return ParseChange("kept_current", reason="new content could not be cleaned or parsed (empty or broken body)")
             return ParseChange("skipped")
         parser_version = _classify(snapshot, result)
         # The current version, if any, is always the page's latest one (a new version is made
@@ -456,6 +482,10 @@ class Store:
         if result.kind != "report":
             if current is None:
                 return ParseChange("nonreport")
+            if reason == "new_snapshot":
+                # A known report answering something else (maintenance page, error text with
+                # status 200) is not evidence it was withdrawn: keep it, let the alert tell.
+                return ParseChange("kept_current", reason=f"new content is not a report ({result.kind}: {result.reason})")
             current.is_current = False
             session.flush()
             return ParseChange("to_nonreport")
@@ -496,29 +526,39 @@ class Store:
         session.flush()
         stats = stat_rows(output)
         if stats:
-            key_ids = self._stat_key_ids(session, {row["key"] for row in stats})
+            key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, {row["key"] for row in stats})
+            texts = {row[name] for row in stats for name in ("label", "section") if row[name]}
+            text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
             session.execute(ReportStat.__table__.insert(), [
                 {"report_id": report.id, "position": row["position"], "key_id": key_ids[row["key"]],
-                 "value": row["value"], "unit": row["unit"], "source": row["source"]} for row in stats])
+                 "value": row["value"], "unit": row["unit"], "source": row["source"],
+                 "label_id": text_ids.get(row["label"]), "section_id": text_ids.get(row["section"])}
+                for row in stats])
         attachments = attachment_rows(output)
         if attachments:
             session.execute(ReportAttachment.__table__.insert(), [dict(row, report_id=report.id) for row in attachments])
         return ParseChange("changed" if current is not None else "new_report", fields, new_warnings)
 
     @staticmethod
+    def _has_current_report(session: Session, page: Page) -> bool:
+        return session.scalar(select(Report.id).where(Report.page_id == page.id, Report.is_current.is_(True))
+                              .limit(1)) is not None
+
+    @staticmethod
     def _report_output(session: Session, report: Report) -> dict[str, Any]:
         return report_output(report)
 
-    def _stat_key_ids(self, session: Session, keys: set[str]) -> dict[str, int]:
-        """Numbers of statistic keys (stat_keys), new keys added; cached per Store (cleared when
-        a transaction that may have added keys is rolled back)."""
-        missing = [k for k in keys if k not in self._key_ids]
+    def _numbers(self, session: Session, model: type, column: Any, cache: dict[str, int],
+                 values: set[str]) -> dict[str, int]:
+        """Numbers of dictionary strings (stat_keys, stat_texts), new ones added; cached per Store
+        (cleared when a transaction that may have added some is rolled back)."""
+        missing = [v for v in values if v not in cache]
         if missing:
-            _insert_ignore_many(session, StatKey, [{"key": key} for key in sorted(missing)], ["key"])
+            _insert_ignore_many(session, model, [{column.key: v} for v in sorted(missing)], [column.key])
             for chunk in _chunks(sorted(missing)):
-                self._key_ids.update({key: key_id for key, key_id in session.execute(
-                    select(StatKey.key, StatKey.id).where(StatKey.key.in_(chunk)))})
-        return self._key_ids
+                cache.update({value: number for value, number in session.execute(
+                    select(column, model.id).where(column.in_(chunk)))})
+        return cache
 
     # --- failures, gone pages, incremental state -----------------------------------------------
 
@@ -640,6 +680,23 @@ def _classify(snapshot: Snapshot, result: Any) -> str | None:
     snapshot.kind_reason = sanitize(result.reason)
     snapshot.parser_version = parser_version
     return parser_version
+
+
+def _require_head(engine: Engine) -> None:
+    """A read-only database cannot be upgraded: refuse one at an older schema revision clearly."""
+    from .engine import StorageError, current_revision, head_revision
+
+    try:
+        revision = current_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise StorageError(f"cannot read database {display_url(str(engine.url))}: "
+                           f"{database_fault(exc) or exc}") from exc
+    if revision != head_revision():
+        engine.dispose()
+        raise StorageError(f"database {display_url(str(engine.url))} is read-only and at schema revision "
+                           f"{revision or 'none'}, not {head_revision()}: upgrade a writable copy "
+                           "(`harvester db upgrade --db COPY`)")
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from harvester.hints import hints_for
 from harvester.cleaning import clean_page
 
 PROSE = [
@@ -182,8 +183,11 @@ def test_site_selector_first_then_generic_then_density() -> None:
         + paragraphs(PROSE)
         + "</div></body></html>"
     ).encode()
-    # panzhihua's site selector div.Zoom wins over the generic .TRS_Editor
-    assert clean_page(raw, None, "http://x.gov.cn/", "panzhihua").text.split("\n") == PROSE
+    # panzhihua's registry hint div.Zoom wins over the generic .TRS_Editor
+    hints = hints_for("panzhihua").page
+    assert clean_page(raw, None, "http://x.gov.cn/", "panzhihua", hints).text.split("\n") == PROSE
+    # the site key alone is only a label: without hints the generic list decides
+    assert clean_page(raw, None, "http://x.gov.cn/", "panzhihua").text == "TRS容器。"
     assert clean_page(raw, None, "http://x.gov.cn/").text == "TRS容器。"
 
 

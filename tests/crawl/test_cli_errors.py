@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
 
 import pytest
 
@@ -48,3 +50,36 @@ def test_unreachable_base_url(tmp_path):
     result = harvester_cli("harvest", "panzhihua", "--db", str(tmp_path / "h.db"),
                            "--base-url", f"panzhihua=http://127.0.0.1:{port}")
     assert_clean_error(result, "panzhihua", "unreachable")
+    # nothing is known about an unreachable site's reports: no "no 2025 report yet" alert
+    assert "report of" not in result.stdout + result.stderr and "last_year_report skipped" in result.stdout
+
+
+@pytest.mark.slow
+def test_base_url_answering_404_is_not_a_layout_change(tmp_path):
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - stdlib name
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html><body>404 Not Found</body></html>")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        result = harvester_cli("harvest", "zhaoqing", "--db", str(tmp_path / "h.db"), "--base-url", f"zhaoqing={base}",
+                               "--progress", "off")
+    finally:
+        server.shutdown()
+    assert_clean_error(result, "answered HTTP 404", "entry URL", "--base-url")
+    text = result.stdout + result.stderr
+    assert "layout" not in text and "report of" not in text
+
+
+def test_unsupported_database_names_the_supported_ones(tmp_path):
+    result = harvester_cli("runs", "--db", "mysql://user@localhost/harvest")
+    assert_clean_error(result, "mysql is not supported", "sqlite:///", "postgresql+psycopg://")
+    assert len(result.stderr.strip().splitlines()) == 1 and "MySQLdb" not in result.stderr

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from harvester.cleaning import clean_page
+from harvester.hints import apply_hints, hints_for
 from harvester.parsing import ParseResult, parse_cleaned
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -46,8 +47,13 @@ def html_page(body_html: str, title: str = "", head: str = "") -> bytes:
 
 def parse_html(body_html: str, title: str = "", url: str = "http://www.example.gov.cn/a/1.html",
                site: str | None = None, head: str = "") -> ParseResult:
-    page = clean_page(html_page(body_html, title, head), {"content-type": ["text/html; charset=utf-8"]}, url, site)
-    return parse_cleaned(page, site)
+    """Parse like a crawl does: the page alone, then (with ``site``) the registry body's hints."""
+    hints = hints_for(site)
+    page = clean_page(html_page(body_html, title, head), {"content-type": ["text/html; charset=utf-8"]}, url, site,
+                      hints.page if hints else None)
+    result = parse_cleaned(page, site)
+    apply_hints(result.item, hints)
+    return result
 
 
 def paragraphs(text: str) -> str:

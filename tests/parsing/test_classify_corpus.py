@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import typing
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvester.items import ReportItem
-from harvester.parsing import parse_page
+from harvester.parsing import PageKind, parse_page
 from harvester.replicas.corpus import documents
 from harvester.replicas.server import ReplicaOptions
 from harvester.replicas.sites import REPLICA_CLASSES
@@ -15,7 +17,7 @@ from harvester.sites import SITES
 
 from .conftest import nfkc, paragraphs, parse_html
 
-KINDS = {"report", "notice", "work_plan", "news", "list", "challenge", "error", "other"}
+KINDS = set(typing.get_args(PageKind))
 
 
 def test_notice_about_compiling_reports_is_not_a_report():

@@ -14,7 +14,9 @@ from harvester.replicas import ReplicaOptions, ReplicaServer
 from harvester.replicas.corpus import seed_document
 from harvester.replicas.sites import REPLICA_CLASSES
 
-from .conftest import PAGES, SITES_WITH_GOLDEN, assert_matches_golden, golden
+from harvester.sites import SITES
+
+from .conftest import PAGES, SITES_WITH_GOLDEN, assert_matches_golden, golden, nfkc
 
 
 @pytest.mark.parametrize("site", SITES_WITH_GOLDEN)
@@ -27,9 +29,9 @@ def test_saved_page_matches_golden(site, urls):
 
 
 @pytest.mark.parametrize("site", SITES_WITH_GOLDEN)
-def test_cli_json_matches_golden(site, urls, capsys):
-    # No --site: the site is guessed from the URL's host.
-    assert main(["parse", str(PAGES / f"{site}.html"), "--url", urls[site], "--json"]) == 0
+def test_cli_json_with_site_matches_golden(site, urls, capsys):
+    # --site applies the registry body's hints after parsing, as a crawl does.
+    assert main(["parse", str(PAGES / f"{site}.html"), "--url", urls[site], "--site", site, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["site"] == site
     assert data["final_url"] == urls[site]
@@ -37,6 +39,31 @@ def test_cli_json_matches_golden(site, urls, capsys):
     kind = data.pop("kind")
     data.pop("kind_reason")
     assert_matches_golden(ParseResult(kind=kind, reason="", item=ReportItem.from_dict(data)), golden(site))
+
+
+@pytest.mark.parametrize("site", SITES_WITH_GOLDEN)
+def test_cli_without_site_reads_the_page_alone(site, urls, capsys):
+    """No site is guessed from the URL; agency and region come from the page or stay empty, with a warning."""
+    assert main(["parse", str(PAGES / f"{site}.html"), "--url", urls[site], "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = golden(site)
+    assert data["site"] == ""
+    assert data["kind"] == "report"
+    assert data["report_year"] == expected["report_year"]
+    if "title" in expected:
+        assert nfkc(data["title"]) == nfkc(expected["title"])
+    sources = data["field_sources"]
+    assert "registry" not in " ".join(sources.values())
+    page_words = nfkc((data["title"] or "") + data["body_text"])
+    if data["agency"]:
+        assert sources["agency"] in ("title", "signature", "title (place name)")
+        assert nfkc(data["agency"]).removesuffix("人民政府") in page_words
+    else:
+        assert any(w.startswith("agency:") for w in data["warnings"])
+    if data["region"] is None:
+        assert any(w.startswith("region:") for w in data["warnings"])
+    else:
+        assert data["region"].startswith(SITES[site].region[:2])  # the page's province, never another's
 
 
 @pytest.fixture(scope="module")

@@ -101,9 +101,10 @@ def test_prose_statistic_per_key(sentence, key, value, unit):
     assert _stats(sentence)[key] == (value, unit)
 
 
-def test_numbers_without_a_unit_or_approximate_are_not_statistics():
-    stats = _stats("主动公开各类政务信息320余条。受理办结率达100%。新闻发布会若干次。")
-    assert stats == {}
+def test_numbers_without_a_unit_are_not_statistics_and_approximations_are_flagged():
+    assert _stats("受理办结率达100%。新闻发布会若干次。") == {}
+    found = {f.key: f for f in prose_stats(["主动公开各类政务信息320余条。"])}
+    assert (found["proactive.total"].value, found["proactive.total"].approximate) == (320, True)
 
 
 def test_number_after_the_keyword_beats_an_earlier_sub_event():
@@ -207,7 +208,9 @@ def test_stats_carry_label_source_and_section():
     assert stats["requests.received"].section == "依申请公开政府信息情况"
     assert stats["reconsideration.received"].value == 0
     assert stats["litigation.received"].value == 0
-    assert result.item.warnings == []  # channels add up, closing present
+    # channels add up, closing present; 某市 is no division, so the region is unknown and said so
+    assert result.item.warnings == ["region: no administrative division named on the page"]
+    assert result.item.region is None
 
 
 def test_subcounts_that_do_not_add_up_warn():

@@ -231,3 +231,199 @@ def test_standard_tables_in_a_report_page():
     assert stats["requests.received"].value == 13
     assert result.item.tables and result.item.tables[0]["rows"][0][0].startswith("（本列数据")
     assert not any("table" in w for w in result.item.warnings)
+
+
+# --- layouts as real sites print them (issue 10 part 3) ---------------------------------------
+# Each test builds a small table in one layout family seen on real report pages (see
+# tests/parsing/fixtures/real_formats/post2019/ for whole pages and the real pages they follow).
+
+from harvester.parsing.tables import table_kinds  # noqa: E402
+
+HEADER_NO_SPANS = (
+    "<tr><td>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td>申请人情况</td></tr>"
+    "<tr><td>自然人</td><td>法人或其他组织</td><td>总计</td></tr>"
+    "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+)
+
+
+def _row(*cells: str) -> str:
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _read(*markups: str):
+    tables = read_tables([_grid(m) for m in markups])
+    return {s.key: s.value for s in tables.stats}, tables.warnings
+
+
+def test_request_table_whose_merged_cells_are_missing():
+    """No rowspan/colspan anywhere: the header rows have 2, 3 and 5 cells over a 10-column grid and
+    group cells print only on their first row. Seven value cells are read in the form's order."""
+    markup = ("<table>" + HEADER_NO_SPANS
+              + _row("一、本年新收政府信息公开申请数量", "4", "1", "0", "0", "0", "0", "5")
+              + _row("三、本年度办理结果", "（一）予以公开", "3", "1", "0", "0", "0", "0", "4")
+              + _row("（三）不予公开", "1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0")
+              + _row("4.保护第三方合法权益", "1", "0", "0", "0", "0", "0", "1")
+              + _row("（七）总计", "4", "1", "0", "0", "0", "0", "5") + "</table>")
+    stats, warnings = _read(markup)
+    assert stats["requests.new.natural_person"] == 4
+    assert stats["requests.new.commercial"] == 1
+    assert stats["requests.new.total"] == 5
+    assert stats["requests.result.disclosed.commercial"] == 1
+    assert stats["requests.result.not_disclosed.third_party_rights.total"] == 1  # group kept from the row above
+    assert stats["requests.result.total.total"] == 5
+    assert warnings == []
+
+
+def test_request_rows_keep_their_group_when_its_rowspan_is_short():
+    """（三）不予公开 spans 2 rows but heads 3; （六）其他处理's 3.其他 row also lost its group cell."""
+    rows = (_row("（一）予以公开", "1", "", "", "", "", "", "1")
+            + "<tr><td rowspan='2'>（三）不予公开</td><td>1.属于国家秘密</td>" + "<td>0</td>" * 7 + "</tr>"
+            + _row("2.其他法律行政法规禁止公开", "0", "", "", "", "", "", "0")
+            + _row("3.危及“三安全一稳定”", "2", "", "", "", "", "", "2")
+            + "<tr><td rowspan='2'>（六）其他处理</td><td>1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请</td>"
+            + "<td>1</td>" + "<td></td>" * 5 + "<td>1</td></tr>"
+            + _row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0", "", "", "", "", "", "0")
+            + _row("3.其他", "5", "", "", "", "", "", "5"))
+    stats, _warnings = _read("<table>" + HEADER_NO_SPANS + rows + "</table>")
+    assert stats["requests.result.not_disclosed.security_stability.natural_person"] == 2
+    assert stats["requests.result.other.no_correction.total"] == 1
+    assert stats["requests.result.other.other.total"] == 5
+    assert "requests.result.disclosed.commercial" not in stats  # empty: absent, not 0
+
+
+def test_request_table_split_in_two_tables_and_repeated_header():
+    """A page break cut the table: the second <table> has no header (or repeats it) and its first
+    rows lost their group cell; its rows still belong to the request table."""
+    first = ("<table>" + HEADER_NO_SPANS
+             + _row("一、本年新收政府信息公开申请数量", "6", "0", "0", "0", "0", "0", "6")
+             + _row("（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                    "0", "0", "0", "0", "0", "0", "0") + "</table>")
+    second = ("<table>" + _row("", "3.其他", "2", "0", "0", "0", "0", "0", "2")
+              + _row("（七）总计", "6", "0", "0", "0", "0", "0", "6")
+              + _row("四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0") + "</table>")
+    assert table_kinds([_grid(first), _grid(second)]) == ["requests", "requests"]
+    stats, _warnings = _read(first, second)
+    assert stats["requests.result.other.other.natural_person"] == 2
+    assert stats["requests.result.total.total"] == 6
+    assert stats["requests.carried_over.total"] == 0
+    repeated = first.replace("</table>", HEADER_NO_SPANS + _row("（七）总计", "6", "0", "0", "0", "0", "0", "6") + "</table>")
+    stats, _warnings = _read(repeated)
+    assert stats["requests.result.total.natural_person"] == 6
+
+
+def test_a_table_of_reason_rows_alone_is_not_a_request_table():
+    lone = "<table>" + _row("3.其他", "2", "0", "0", "0", "0", "0", "2") + "</table>"
+    assert table_kinds([_grid(lone)]) == [None]
+
+
+def test_only_natural_person_and_total_filled_and_not_applicable_marks():
+    rows = (_row("一、本年新收政府信息公开申请数量", "3", "", "/", "—", "-", "——", "3")
+            + _row("（一）予以公开", "3", "", "", "", "", "", "3"))
+    stats, _warnings = _read("<table>" + HEADER_NO_SPANS + rows + "</table>")
+    assert {k: v for k, v in stats.items() if k.startswith("requests.new.")} == {
+        "requests.new.natural_person": 3, "requests.new.total": 3}
+
+
+def test_a_row_that_dropped_its_empty_cells_reads_natural_person_and_total():
+    """Two value cells and no more (the empty cells in between not printed at all): the grid pads
+    the short row with "", which is not taken for seven printed cells."""
+    markup = ("<table>" + HEADER_NO_SPANS + _row("一、本年新收政府信息公开申请数量", "2", "2")
+              + _row("（一）予以公开", "7", "1", "8") + "</table>")
+    stats, warnings = _read(markup)
+    assert stats["requests.new.natural_person"] == 2 and stats["requests.new.total"] == 2
+    assert not any(k.startswith("requests.result.disclosed.") for k in stats)  # 3 cells: ambiguous, skipped
+    assert any("row new: 2 value cells read as 自然人 and 总计" in w for w in warnings)
+    assert any("row result.disclosed: 3 value cells" in w for w in warnings)
+
+
+def test_summary_keys_completed_and_not_disclosed():
+    stats, _warnings = _stats(request_table(ROWS_2021, other_rows_2021=True))
+    assert stats["requests.completed"] == 13  # 三(七)总计
+    assert stats["requests.result.not_disclosed"] == 1  # the eight 不予公开 reasons' totals
+    rows = [("new", ["1", "", "", "", "", "", "1"]), ("total", ["1", "", "", "", "", "", "1"])]
+    stats, _warnings = _stats(request_table(rows, other_rows_2021=True))
+    assert "requests.result.not_disclosed" not in stats  # no reason cell printed: nothing to add up
+
+
+def test_word_exported_cells_and_numbers_split_into_spans():
+    digit = "<span lang=EN-US style='font-size:10.5pt;font-family:仿宋_GB2312'>{}</span>"
+    cell = "<td style='border:solid windowtext 1.0pt'><p class=MsoNormal align=center><font size=2>{}</font><o:p></o:p></p></td>"
+    value = cell.format("".join(digit.format(ch) for ch in "1,234"))
+    markup = ("<table class=MsoNormalTable>" + HEADER_NO_SPANS + "<tr>" + cell.format("一、本年新收政府信息公开申请数量")
+              + value + cell.format("&nbsp;") * 5 + value + "</tr></table>")
+    stats, _warnings = _read(markup)
+    assert stats["requests.new.natural_person"] == 1234
+    assert stats["requests.new.total"] == 1234
+    assert "requests.new.commercial" not in stats
+
+
+def test_proactive_block_as_four_small_tables_without_spans():
+    tables = [
+        "<table>" + _row("第二十条第（一）项") + _row("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")
+        + _row("规章", "/", "/", "/") + _row("行政规范性文件", "2", "0", "17") + "</table>",
+        "<table>" + _row("第二十条第（五）项") + _row("信息内容", "本年处理决定数量") + _row("行政许可", "1,052") + "</table>",
+        "<table>" + _row("第二十条第（六）项") + _row("信息内容", "本年处理决定数量") + _row("行政处罚", "31")
+        + _row("行政强制", "—") + "</table>",
+        "<table>" + _row("第二十条第（八）项") + _row("信息内容", "本年收费金额（单位：万元）") + _row("行政事业性收费", "2,365.4") + "</table>",
+    ]
+    grids = [_grid(t) for t in tables]
+    assert table_kinds(grids) == ["proactive"] * 4
+    result = read_tables(grids)
+    stats = {s.key: s for s in result.stats}
+    assert {k: s.value for k, s in stats.items()} == {
+        "normative_documents.issued": 2, "normative_documents.repealed": 0, "normative_documents.in_force": 17,
+        "licensing.decisions": 1052, "penalties.decisions": 31, "admin_fees.amount": 2365.4}
+    assert stats["admin_fees.amount"].unit == "万元"
+
+
+def test_proactive_block_without_its_own_header_uses_the_form_columns():
+    markup = "<table>" + _row("第二十条第（六）项") + _row("行政处罚", "9") + _row("行政强制", "2") + "</table>"
+    stats, _warnings = _read(markup)
+    assert stats == {"penalties.decisions": 9, "coercive_measures.decisions": 2}
+
+
+def test_trial_format_change_printed_in_words_and_unit_in_brackets():
+    markup = ("<table>" + _row("第二十条第（五）项") + _row("信息内容", "上一年项目数量", "本年增/减", "处理决定数量")
+              + _row("行政许可", "58", "减2", "27,411") + _row("其他对外管理服务事项", "3", "增1", "40")
+              + _row("第二十条第（六）项") + _row("信息内容", "上一年项目数量", "本年增/减", "处理决定数量")
+              + _row("行政处罚", "12", "增6", "1,482")
+              + _row("第二十条第（九）项") + _row("信息内容", "采购项目数量", "采购总金额（万元）")
+              + _row("政府集中采购", "39", "1,268.5") + "</table>")
+    stats = {s.key: s for s in read_tables([_grid(markup)]).stats}
+    assert stats["licensing.change"].value == -2
+    assert stats["licensing.decisions"].value == 27411
+    assert stats["penalties.change"].value == 6
+    assert (stats["procurement.amount"].value, stats["procurement.amount"].unit) == (1268.5, "万元")
+
+
+def test_appeal_table_without_spans_and_split_from_its_header():
+    head_no_spans = (_row("行政复议", "行政诉讼")
+                     + _row("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉")
+                     + _row(*(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)))
+    values = ["2", "1", "0", "0", "3", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0"]
+    stats, warnings = _read("<table>" + head_no_spans + _row(*values) + "</table>")
+    assert stats["reconsideration.upheld"] == 2 and stats["reconsideration.total"] == 3
+    assert stats["litigation.direct.upheld"] == 1 and stats["litigation.direct.total"] == 1
+    assert stats["litigation.after_reconsideration.total"] == 0
+    assert stats["litigation.received"] == 1
+    assert warnings == []
+    header_table, value_table = "<table>" + APPEAL_HEADER + "</table>", "<table>" + _row(*values) + "</table>"
+    assert table_kinds([_grid(header_table), _grid(value_table)]) == ["appeals", "appeals"]
+    stats, _warnings = _read(header_table, value_table)
+    assert stats["reconsideration.total"] == 3 and stats["litigation.direct.upheld"] == 1
+
+
+def test_a_grid_knows_where_short_rows_end():
+    grid = _grid("<table><tr><td colspan='3'>a</td></tr><tr><td>b</td></tr><tr><td rowspan='2'>c</td><td>d</td></tr><tr><td>e</td></tr></table>")
+    assert grid == [["a", "a", "a"], ["b", "", ""], ["c", "d", ""], ["c", "e", ""]]
+    assert grid.ends == [3, 1, 2, 2]
+
+
+def test_group_label_on_a_row_of_its_own():
+    """Some sites print （六）其他处理 as a label-only row above its three reasons."""
+    rows = (_row("（六）其他处理")
+            + _row("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "1", "", "", "", "", "", "1")
+            + _row("3.其他", "2", "", "", "", "", "", "2"))
+    stats, _warnings = _read("<table>" + HEADER_NO_SPANS + rows + "</table>")
+    assert stats["requests.result.other.no_correction.total"] == 1
+    assert stats["requests.result.other.other.total"] == 2

@@ -11,7 +11,7 @@ import sys
 
 from replica_http import fetch
 
-from harvester.replicas import manifest
+from harvester.replicas import CURRENT_EDITION, manifest
 
 
 def harvester(*args: str) -> subprocess.CompletedProcess:
@@ -22,7 +22,7 @@ def harvester(*args: str) -> subprocess.CompletedProcess:
 def test_manifest_json_matches_the_library():
     done = harvester("manifest", "--json", "--site", "yongkang")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == manifest(site="yongkang")
+    assert json.loads(done.stdout) == manifest(edition=CURRENT_EDITION, site="yongkang")
     assert json.loads(done.stdout)[0]["url"].startswith("/art/")  # relative paths when not serving
 
 

@@ -1,7 +1,7 @@
 """Every standard table in the corpus satisfies its identities and its cells are its expectations.
 
 The checks read the rendered Block cells (rowspan/colspan expanded here, independently of the
-generator) and map labels to keys with their own table, written from DESIGN.md.
+generator) and map labels to keys with their own table, written from docs/design.md.
 """
 
 from __future__ import annotations

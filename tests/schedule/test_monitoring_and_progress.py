@@ -26,7 +26,7 @@ def test_checks_stored_with_the_run_and_printed(tmp_path, replica):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for site, run in last_runs(db).items():
         checks = run["checks"]
-        assert set(checks) == {"reports", "error_ratio", "warning_share", "last_year_report"}
+        assert set(checks) == {"reports", "error_ratio", "warning_share", "kept_reports", "last_year_report"}
         assert checks["reports"]["status"] == "ok" and checks["error_ratio"]["status"] == "ok"
         # edition 1 lacks the 2025 reports, due 2026-01-31: an alert, not a failure
         assert checks["last_year_report"] == {
@@ -37,7 +37,7 @@ def test_checks_stored_with_the_run_and_printed(tmp_path, replica):
     # `harvester runs` shows them too
     table = subprocess.run([sys.executable, "-m", "harvester", "runs", "--db", str(db)], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
-    assert "last_year_report: alert" in table.stdout
+    assert "alert last_year_report: no 2025 report" in table.stdout  # the checks not ok, under their run
 
 
 def test_report_not_yet_due_is_no_alert(tmp_path, replica):

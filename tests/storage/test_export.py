@@ -9,6 +9,8 @@ import json
 import pytest
 
 from harvester.cli import main
+from harvester.bodies import BODY_COLUMNS
+from harvester.sites import SITES
 from harvester.items import REPORT_FIELDS, ReportItem
 
 from .conftest import notice_html, report_html
@@ -48,8 +50,12 @@ def test_jsonl_round_trips_every_report_field(db_url, stored, tmp_path):
     exported = {json.loads(line)["url"]: json.loads(line) for line in lines}
     assert set(exported) == set(stored)  # one line per page: current versions only, no notice
     for url, item in stored.items():
-        assert set(exported[url]) == set(REPORT_FIELDS)
-        assert exported[url] == normalised(item)
+        # every field of the contract, and the body's identity beside the printed agency
+        assert set(exported[url]) == set(REPORT_FIELDS) | set(BODY_COLUMNS)
+        site = SITES[item.site]
+        assert {k: exported[url][k] for k in BODY_COLUMNS} == {
+            "body_key": site.key, "body_name": site.agency, "body_region": site.region}
+        assert {k: v for k, v in exported[url].items() if k not in BODY_COLUMNS} == normalised(item)
         assert ReportItem.from_dict(exported[url]) == ReportItem.from_dict(normalised(item))
     edited = exported[BASE.format(2021, 2021)]
     assert edited["content_sha256"] == hashlib.sha256(report_html(year=2021, proactive=9999)).hexdigest()
@@ -98,3 +104,23 @@ def test_export_errors_are_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "does not exist" in err and not missing.exists()
     assert main(["export", "--format", "csv", "--out", "-", "--db", str(missing)]) == 2
     assert "two files" in capsys.readouterr().err
+
+
+def test_current_views_on_both_backends(store, stored):
+    """current_reports / current_statistics (migration 0006) answer on SQLite and PostgreSQL:
+    current versions only, the body's identity, values in the normalised unit of harvester.units."""
+    from sqlalchemy import text
+
+    from harvester.units import normalise
+
+    with store.engine.connect() as conn:
+        reports = conn.execute(text("select body_key, body_name, report_year, url from current_reports")).all()
+        stats = conn.execute(text("select body_key, key, value, unit, value_printed, unit_printed "
+                                  "from current_statistics")).all()
+    assert {r.url for r in reports} == set(stored)
+    assert {(r.body_key, r.body_name) for r in reports} == {(s, SITES[s].agency) for s in ("zhaoqing", "yongkang")}
+    expected = sorted((i.site, s.key) for i in stored.values() for s in i.stats)
+    assert sorted((s.body_key, s.key) for s in stats) == expected
+    for s in stats:
+        measure = normalise(s.key, float(s.value_printed), s.unit_printed)
+        assert float(s.value) == pytest.approx(float(measure.value)) and s.unit == measure.unit

@@ -41,14 +41,16 @@ def test_runs_lists_counts_and_checks(db_url, make_item, capsys):
         store.save_page(make_item(URL, report_html(), run=run))
         store.record_failure("zhaoqing", URL + "x", run, "HTTP 404", status=404)
         store.finish_run(run, "finished", {"downloader/request_count": 3, "downloader/response_bytes": 2048})
-        store.set_run_checks(run, {"reports_found": {"status": "ok"}})
+        store.set_run_checks(run, {"reports_found": {"status": "ok"},
+                                   "last_year_report": {"status": "alert", "message": "no 2025 report yet"}})
     assert main(["runs", "--json", "--db", db_url]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
     assert (listed["new"], listed["failed"], listed["requests"], listed["bytes"]) == (1, 1, 3, 2048)
-    assert listed["checks"] == {"reports_found": {"status": "ok"}} and listed["stats"]["downloader/request_count"] == 3
+    assert listed["checks"]["reports_found"] == {"status": "ok"} and listed["stats"]["downloader/request_count"] == 3
     assert main(["runs", "--db", db_url]) == 0
-    out = capsys.readouterr().out
-    assert "zhaoqing" in out and "2,048" in out and "reports_found: ok" in out
+    out = capsys.readouterr().out  # piped: the compact lines; the checks that are not ok under the run
+    assert "zhaoqing" in out and "alert last_year_report: no 2025 report yet" in out
+    assert "reports_found" not in out and max(len(line) for line in out.splitlines()) <= 120
 
 
 def test_datasette_metadata_describes_every_table_and_column():

@@ -124,12 +124,19 @@ def test_page_without_parse_result_is_still_archived(store, make_item):
     assert store.body(snapshot.content_sha256) == report_html()
 
 
-def test_report_that_becomes_a_notice_keeps_old_versions(store, make_item):
+def test_report_answering_a_notice_stays_current_with_the_reason(store, make_item):
+    """Issue 14: only a 404/410 on a complete sweep or a new report version retires a report; a
+    page that now answers something else (a maintenance page, a notice) keeps it current and
+    says why (the run raises the kept_reports alert)."""
     store.save_page(make_item(URL_A, report_html()))
-    store.save_page(make_item(URL_A, notice_html(), minutes=5))
+    later = make_item(URL_A, notice_html(), minutes=5)
+    assert store.save_page(later) == "changed"
+    assert later.kept_report and "not a report" in later.kept_report
     with store.session() as session:
         reports = session.scalars(select(Report)).all()
-    assert len(reports) == 1 and not reports[0].is_current
+        snapshots = session.scalars(select(Snapshot)).all()
+    assert len(reports) == 1 and reports[0].is_current
+    assert len(snapshots) == 2  # the notice is archived all the same
 
 
 def test_failing_item_does_not_affect_others(store, make_item):

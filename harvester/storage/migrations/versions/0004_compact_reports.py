@@ -1,12 +1,13 @@
-"""Parallel re-parse batches (reparse_batches) and compact parsed output: the long part of each report version (body text, sections, statistics
-with labels, tables, attachments, cleaning) in one zlib-compressed JSON column reports.output;
-statistic rows keep value, unit and source with a numbered key (stat_keys), clustered on
-(report_id, position). A ``statistics`` view gives SQL and Datasette the rows with their keys.
+"""Parallel re-parse batches (reparse_batches) and compact parsed output: the long part of each
+report version (body text, sections, statistics with labels, tables, attachments, cleaning) in
+one zlib-compressed JSON column reports.output; statistic rows keep value, unit and source with
+numbered key, label and section (stat_keys, stat_texts: they repeat across reports), clustered
+on (report_id, position). The current_statistics view (0006) joins them back.
 
 Existing reports are converted: their JSON columns and labelled rows are packed into output.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0008 (written on 0002; relinked after merging main, before the views of 0006)
 Create Date: 2026-12-01
 
 """
@@ -19,14 +20,11 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 PACKED = ("body_text", "sections", "stats", "tables", "attachments", "cleaning")
-STATISTICS_VIEW = """CREATE VIEW statistics AS
-SELECT s.report_id, s.position, k.key, s.value, s.unit, s.source
-FROM report_stats s JOIN stat_keys k ON k.id = s.key_id"""
 
 
 def _json(value):
@@ -70,6 +68,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_keys')),
     sa.UniqueConstraint('key', name=op.f('uq_stat_keys_key'))
     )
+    op.create_table('stat_texts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_texts')),
+    sa.UniqueConstraint('text', name=op.f('uq_stat_texts_text'))
+    )
     op.add_column('reports', sa.Column('output', sa.LargeBinary(), nullable=True))
 
     # pack every existing version (batches by id: memory stays flat)
@@ -112,20 +116,26 @@ def upgrade() -> None:
     sa.Column('value', sa.Float(), nullable=False),
     sa.Column('unit', sa.String(length=32), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=True),
+    sa.Column('label_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['key_id'], ['stat_keys.id'], name=op.f('fk_report_stats_key_id_stat_keys')),
+    sa.ForeignKeyConstraint(['label_id'], ['stat_texts.id'], name=op.f('fk_report_stats_label_id_stat_texts')),
+    sa.ForeignKeyConstraint(['section_id'], ['stat_texts.id'], name=op.f('fk_report_stats_section_id_stat_texts')),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_stats_report_id_reports')),
     sa.PrimaryKeyConstraint('report_id', 'position', name=op.f('pk_report_stats')),
     sqlite_with_rowid=False,
     )
     op.execute("INSERT INTO stat_keys (key) SELECT DISTINCT key FROM report_stats_0002 ORDER BY key")
-    op.execute("INSERT INTO report_stats (report_id, position, key_id, value, unit, source) "
-               "SELECT s.report_id, s.position, k.id, s.value, s.unit, s.source "
-               "FROM report_stats_0002 s JOIN stat_keys k ON k.key = s.key")
+    op.execute("INSERT INTO stat_texts (text) SELECT label FROM report_stats_0002 WHERE label IS NOT NULL "
+               "UNION SELECT section FROM report_stats_0002 WHERE section IS NOT NULL")
+    op.execute("INSERT INTO report_stats (report_id, position, key_id, value, unit, source, label_id, section_id) "
+               "SELECT s.report_id, s.position, k.id, s.value, s.unit, s.source, l.id, t.id "
+               "FROM report_stats_0002 s JOIN stat_keys k ON k.key = s.key "
+               "LEFT JOIN stat_texts l ON l.text = s.label LEFT JOIN stat_texts t ON t.text = s.section")
     op.drop_index('ix_report_stats_report_position', table_name='report_stats_0002')
     op.drop_index('ix_report_stats_key', table_name='report_stats_0002')
     op.drop_table('report_stats_0002')
     op.create_index('ix_report_stats_key_id', 'report_stats', ['key_id'], unique=False)
-    op.execute(STATISTICS_VIEW)
     for column in ('body_text', 'sections', 'tables', 'cleaning'):
         # SQLite >= 3.35 drops a plain column in place (no table copy)
         op.execute(f"ALTER TABLE reports DROP COLUMN {column}")
@@ -133,7 +143,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    op.execute("DROP VIEW statistics")
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('body_text', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('sections', sa.JSON(), nullable=False, server_default='[]'))
@@ -174,5 +183,6 @@ def downgrade() -> None:
     op.create_index('ix_report_stats_report_position', 'report_stats', ['report_id', 'position'], unique=False)
     op.execute("ALTER TABLE reports DROP COLUMN output")
     op.drop_table('stat_keys')
+    op.drop_table('stat_texts')
     op.drop_index('ix_reparse_batches_run_state', table_name='reparse_batches')
     op.drop_table('reparse_batches')

@@ -1,0 +1,98 @@
+"""Downloader middlewares that keep a harvest inside its site and polite to it
+(docs/reliability.md; wired in harvester.settings.DOWNLOADER_MIDDLEWARES).
+
+- :class:`SiteBoundaryMiddleware` refuses every request, redirects included, that is not http(s)
+  of the spider's own host and port (harvester.urls.offsite_reason). Scrapy's OffsiteMiddleware
+  only compares host names: it lets ``file://<site host>/etc/passwd`` and the host's other ports
+  through.
+- :class:`RetryAfterMiddleware` is Scrapy's RetryMiddleware honouring ``Retry-After`` on 429/503
+  answers: the retry waits what the site asked (up to HARVESTER_RETRY_AFTER_MAX seconds; a
+  longer wait gives up at once, recorded as the HTTP status).
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from .urls import offsite_reason
+
+logger = logging.getLogger(__name__)
+
+
+class OffsiteRefused(IgnoreRequest):
+    """A request outside the site's origin (scheme, host, port) was refused."""
+
+
+class SiteBoundaryMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "SiteBoundaryMiddleware":
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        origin = getattr(spider, "origin", None)
+        # A Splash request goes to the rendering service; its target URL was checked before
+        # scrapy-splash rewrote it (_splash_processed marks the rewritten request).
+        if origin is None or request.meta.get("_splash_processed"):
+            return None
+        reason = offsite_reason(request.url, origin)
+        if reason is None:
+            return None
+        self.crawler.stats.inc_value("harvester/offsite_refused")
+        redirected = request.meta.get("redirect_urls")
+        what = f"redirect from {redirected[0]} to" if redirected else "request to"
+        raise OffsiteRefused(f"offsite {what} {request.url[:300]} refused ({reason})")
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds asked by a Retry-After header (delta-seconds or an HTTP date); None if absent/bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("HARVESTER_RETRY_AFTER_MAX", 120.0)
+
+    async def process_response(self, request: Request, response: Response) -> Any:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After")) if response.status in (429, 503) else None
+        if wait is not None and wait > self.max_wait:
+            logger.warning("%s answered HTTP %s asking to retry after %.0f s (more than %.0f s): not retried",
+                           request.url, response.status, wait, self.max_wait)
+            self.crawler.stats.inc_value("harvester/retry_after_too_long")
+            return response
+        retry = self._retry(request, f"{response.status} answer")
+        if retry is None:
+            return response
+        if wait:
+            from twisted.internet import reactor, task
+
+            self.crawler.stats.inc_value("harvester/retry_after_waits")
+            logger.info("%s answered HTTP %s: retrying after %.1f s (Retry-After)", request.url, response.status, wait)
+            await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
+        return retry

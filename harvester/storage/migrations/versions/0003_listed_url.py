@@ -1,0 +1,31 @@
+"""Hostile sites: the URL exactly as the listing gave it on every snapshot (pages are stored
+under its canonical form, harvester.urls.canonical_url).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0003'
+down_revision: Union[str, Sequence[str], None] = '0002'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    with op.batch_alter_table('snapshots', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('listed_url', sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    with op.batch_alter_table('snapshots', schema=None) as batch_op:
+        batch_op.drop_column('listed_url')
