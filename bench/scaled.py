@@ -315,7 +315,8 @@ class ScaledServer(ReplicaServer):
     def __init__(self, world: ScaledWorld, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(sites=list(SITE_ORDER), host=host, port=port, options=ReplicaOptions())
         self.world = world
-        self.replicas = {k: SCALED_CLASSES[k](self.options, world) for k in SITE_ORDER}
+        for key in SITE_ORDER:
+            self.replace_replica(key, SCALED_CLASSES[key](self.options, world))
 
 
 def replica_for(world: ScaledWorld, site: str) -> ScaledMixin:

@@ -51,14 +51,25 @@ class ReplicaContract(Contract):
         spider = self.spider
         site = spider.site_key
         which = self.args[0] if self.args else "entry"
-        base = replica_base_url(site)
+        try:
+            base = replica_base_url(site)
+        except KeyError:
+            raise ContractFail(f"no replica serves {site} here (harvester.replicas.hosting)") from None
         # The replica runs without its JavaScript challenge: no renderer needed.
         spider.render = False
+        # The spider now crawls the replica: its origin (the only host it may request) moves too.
+        from .urls import site_origin
+
+        spider.origin = site_origin(spider.site.url_for(base))
         if which == "entry":
             args["url"] = spider.site.url_for(base)
         elif which == "seed":
-            seed = str(seed_document(site).doc_id)
-            paths = [r["path"] for r in manifest(edition=CURRENT_EDITION, site=site) if seed in r["path"]]
+            reports = manifest(edition=CURRENT_EDITION, site=site)
+            try:
+                seed = str(seed_document(site).doc_id)
+            except (KeyError, ValueError, OSError):  # a registry body without a seed page: its newest report
+                seed = ""
+            paths = [r["path"] for r in reports if seed in r["path"]]
             if not paths:
                 raise ContractFail(f"no seed report of {site} in the replica manifest")
             args["url"] = rebase_url(paths[0], base) if "//" in paths[0] else base.rstrip("/") + paths[0]

@@ -173,7 +173,10 @@ class HarvestRunExtension:
                 self._heartbeat.stop()
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="lock_lost"))
 
-        return deferToThread(lock.heartbeat).addCallback(checked)
+        beat = deferToThread(lock.heartbeat).addCallback(checked)
+        beat.addErrback(lambda failure: logger.error("harvest lock heartbeat failed: %s",
+                                                     database_fault(failure.value) or failure.getErrorMessage()))
+        return beat
 
     async def spider_closed(self, spider, reason: str) -> None:
         if self.shared is None or self.store is None or self.run_id is None:

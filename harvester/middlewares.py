@@ -44,7 +44,9 @@ class SiteBoundaryMiddleware:
         origin = getattr(spider, "origin", None)
         # A Splash request goes to the rendering service; its target URL was checked before
         # scrapy-splash rewrote it (_splash_processed marks the rewritten request).
-        if origin is None or request.meta.get("_splash_processed"):
+        # allow_offsite (Scrapy's own meta key): a URL the user named (`scrapy parse URL` on a
+        # replica or a saved mirror) is fetched wherever it is.
+        if origin is None or request.meta.get("_splash_processed") or request.meta.get("allow_offsite"):
             return None
         reason = offsite_reason(request.url, origin)
         if reason is None:

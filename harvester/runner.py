@@ -28,6 +28,9 @@ class SiteResult:
         return self.stat("harvester/listing_pages") > self.stat("harvester/listing_unreachable")
 
 
+#: Spiders run by name that are not registry bodies (spiders/column.py: any column URL).
+PLAIN_SPIDERS = ("column",)
+
 #: What a scheduled harvest changes from a plain `scrapy crawl` (overridable by the caller).
 SCHEDULED_DEFAULTS: dict[str, Any] = {"HARVESTER_INCREMENTAL": True}
 
@@ -64,7 +67,8 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
     ``concurrency``: how many sites crawl at once (1 = one after another; None = all at once).
     Incremental unless ``settings`` say ``HARVESTER_INCREMENTAL=False``.
     """
-    keys = [get_site(s).key for s in sites]  # UnknownSiteError before anything starts
+    # registry keys (UnknownSiteError before anything starts), or a spider of spiders/ (column)
+    keys = [s if s in PLAIN_SPIDERS else get_site(s).key for s in sites]
     merged = project_settings(settings)
     process = CrawlerProcess(merged)
     for name in NETWORK_LOGGERS:
@@ -85,7 +89,9 @@ def run_sites(sites: Iterable[str], *, settings: dict[str, Any] | None = None,
     results = []
     for key, crawler in crawlers:
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-        results.append(SiteResult(site=key, finish_reason=stats.get("finish_reason"), stats=stats))
+        # the column spider's archive key is the body it found or web-<host>-<hash>
+        site = getattr(crawler.spider, "site_key", None) or key
+        results.append(SiteResult(site=site, finish_reason=stats.get("finish_reason"), stats=stats))
     return results
 
 

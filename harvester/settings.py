@@ -147,3 +147,11 @@ EXTENSIONS = {
     "harvester.lifecycle.HarvestRunExtension": 100,
     "harvester.progress.ProgressExtension": 500,
 }
+
+#: Listing entries whose title says they are not an annual report (a notice 通知/通报, a letter
+#: 函, a work plan 工作要点, a meeting or training news item) are not fetched (stat
+#: harvester/skipped_not_report). Titles that may be reports are fetched and the parser decides.
+HARVESTER_SKIP_NON_REPORT_TITLES = True
+#: Spiders come from spiders/ and from the registry of bodies: `scrapy crawl <key>` works for
+#: every registry body (harvester/registry/bodies.toml and the files in $HARVESTER_REGISTRY).
+SPIDER_LOADER_CLASS = "harvester.registry.spiderloader.RegistrySpiderLoader"

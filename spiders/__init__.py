@@ -1,2 +1,3 @@
-"""One spider per target site. Each says only what is special about its site; the CMS logic is
-in harvester.platforms and the site's facts (entry URL, body, selectors) in harvester.sites."""
+"""The Scrapy entry point. Every body of the registry (harvester/registry/bodies.toml and
+$HARVESTER_REGISTRY) is a spider named by its key, made by harvester.registry.spiderloader;
+this package holds only the spider for a column URL outside the registry."""

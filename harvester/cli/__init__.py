@@ -15,6 +15,9 @@ from .errors import UserError
 COMMAND_MODULES = [
     "demo",
     "harvest",
+    "sites",
+    "add_body",
+    "coverage",
     "reparse",
     "parse",
     "export",
@@ -33,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(政府信息公开工作年度报告) into a database with full provenance.",
     )
     parser.add_argument("--version", action="version", version=f"harvester {__version__}")
+    parser.add_argument("--registry", metavar="FILE", action="append", default=None,
+                        help="a registry file of your own bodies, added to the bundled registry "
+                        "(repeatable; default: $HARVESTER_REGISTRY; see docs/registry.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"{__name__}.{name}")
@@ -47,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        use_registry(args.registry)
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return code
@@ -66,6 +73,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("harvester: interrupted; what was stored so far is kept", file=sys.stderr)
         return 130
+
+
+def use_registry(files: list[str] | None) -> None:
+    """Load --registry files (and pass them on to crawls in subprocesses through the
+    environment); a registry file that cannot be used is one error line."""
+
+    from .. import registry
+
+    if files:
+        os.environ[registry.REGISTRY_ENV] = os.pathsep.join(files)
+        try:
+            registry.reload(files)
+        except registry.RegistryError as exc:
+            raise UserError(str(exc)) from None
+    elif registry.LOAD_ERROR:
+        raise UserError(registry.LOAD_ERROR)
 
 
 def closed_pipe() -> int:

@@ -20,7 +20,7 @@ def register(sub) -> None:
         "out). Same as `harvester harvest --replica`.",
     )
     p.add_argument("--db", default="harvest.db", help="database file or SQLAlchemy URL (default: ./harvest.db)")
-    p.add_argument("--site", action="append", metavar="SITE", help=f"only this site; repeatable (default: all of {', '.join(SITES)})")
+    p.add_argument("--site", action="append", metavar="SITE", help="only this registry body; repeatable (default: every body a replica serves)")
     p.add_argument("--port", type=int, default=8600,
                    help="first replica port; the sites use PORT..PORT+4 (default: 8600). Fixed ports keep "
                    "page URLs stable from one run to the next, so a second run stores nothing twice")

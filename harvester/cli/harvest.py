@@ -20,6 +20,10 @@ from .errors import UserError
 from .summary import fitted_console, print_checks, print_summary
 
 
+#: Bodies crawled at once on the replicas by default (loopback is fast; the CPU is not).
+REPLICA_CONCURRENCY = 6
+
+
 def register(sub) -> None:
     p = sub.add_parser(
         "harvest",
@@ -28,12 +32,17 @@ def register(sub) -> None:
         "provenance, records one harvest run per site and exits non-zero when a site failed or "
         "found no report at all (its layout probably changed).",
     )
-    p.add_argument("sites", nargs="*", metavar="SITE", help=f"sites to harvest (default: all of {', '.join(SITES)})")
-    p.add_argument("--all", action="store_true", help="harvest every site (the default when no SITE is given)")
+    p.add_argument("sites", nargs="*", metavar="BODY",
+                   help="registry bodies to harvest (default: all; `harvester sites` lists them)")
+    p.add_argument("--all", action="store_true", help="harvest every body (the default when no BODY is given)")
+    p.add_argument("--url", metavar="COLUMN_URL",
+                   help="harvest the report column at this URL instead: its platform is detected from the page "
+                   "(stored under the registry body with this column URL, else under --key)")
+    p.add_argument("--key", help="with --url: the archive key (default: web-<host>-<hash of the URL>)")
     p.add_argument("--db", default=None, help="database file or SQLAlchemy URL (default: $HARVESTER_DATABASE_URL or ./harvest.db)")
     p.add_argument("--replica", action="store_true", help="harvest the bundled replicas on loopback instead of the real sites")
     p.add_argument("--port", type=int, default=8600,
-                   help="with --replica: first replica port; sites use PORT..PORT+4 (default: 8600)")
+                   help="with --replica: first replica port; each replica host takes the next one (default: 8600)")
     p.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
                    help="crawl SITE at URL instead of its real address (repeatable)")
     p.add_argument("--renderer", choices=["auto", "splash", "playwright", "none"], default="auto",
@@ -67,6 +76,12 @@ def run(args: argparse.Namespace) -> int:
     options = schedule_options(args)
     if args.distributed:
         options["settings"] = {**distributed_options(args.redis, args.db, args.replica), **options["settings"]}
+    if args.url:
+        if args.sites or args.replica:
+            raise UserError("--url harvests one column: give no BODY and no --replica (serve the replicas with "
+                            "`harvester replica serve` and pass a replica column URL)")
+        return 1 if harvest_url(args.url, args.key, db=args.db, log_level=args.log_level,
+                                renderer=args.renderer, **options) else 0
     failed = harvest_sites(args.sites or list(SITES), db=args.db, replica=args.replica, port=args.port,
                            renderer=args.renderer, base_urls=parse_base_urls(args.base_url),
                            log_level=args.log_level, **options)
@@ -122,7 +137,7 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
     except UnknownSiteError as exc:
         raise UserError(str(exc)) from None
     db_url = open_store_or_fail(db)
-    needs_rendering = [s for s in sites if SITES[s].extra.get("needs_rendering")]
+    needs_rendering = [s for s in sites if SITES[s].needs_rendering]
     # Probing starts a browser: only when a chosen site sits behind a JavaScript challenge.
     backend, render_settings = renderer_settings(renderer if needs_rendering else "none", console)
     scheduled = {"HARVESTER_INCREMENTAL": not full, "HARVESTER_PROGRESS": progress}
@@ -138,22 +153,48 @@ def harvest_sites(site_names: list[str], *, db: str | None, replica: bool, port:
         console.print(f"[yellow]no JavaScript renderer available: {', '.join(needs_rendering)} replica served "
                       "with its challenge switched off (set SPLASH_URL or install chromium; README, Rendering)[/]",
                       highlight=False)
+    from ..replicas.hosting import NoReplicaError
+
     try:
-        server = ReplicaServer(sites=sites, port=port, options=ReplicaOptions(challenge=backend is not None,
-                                                                                   edition=CURRENT_EDITION))
+        server = ReplicaServer(sites=None if set(sites) == set(SITES) else sites, port=port,
+                               options=ReplicaOptions(challenge=backend is not None, edition=CURRENT_EDITION))
         server.start()
-    except PortInUseError as exc:
+    except (PortInUseError, NoReplicaError) as exc:
         raise UserError(str(exc)) from None
+    unserved = [s for s in sites if s not in server.base_urls]
+    if unserved:
+        console.print(f"[yellow]no replica for {', '.join(unserved)} here: not harvested[/]", highlight=False)
+        sites = [s for s in sites if s in server.base_urls]
     try:
-        console.print("replicas: " + "  ".join(f"{k}={u}" for k, u in server.base_urls.items()))
+        console.print("replicas: " + "  ".join(f"{h}={u}" for h, u in server.host_urls.items()), highlight=False)
         spider_args = {s: {"base_url": server.base_urls[s],
                            "render": "yes" if backend and s in needs_rendering else "no"} for s in sites}
         return crawl_sites(sites, db_url=db_url, spider_args=spider_args, console=console,
                            extra_settings={**log_settings(log_level), **fast_local_settings(), **render_settings,
                                            **scheduled, **user},
-                           concurrency=concurrency or len(sites))
+                           concurrency=concurrency or min(len(sites), REPLICA_CONCURRENCY))
     finally:
         server.stop()
+
+
+def harvest_url(url: str, key: str | None, *, db: str | None, log_level: str = "WARNING", renderer: str = "auto",
+                full: bool = False, concurrency: int | None = None, progress: str = "auto",
+                settings: dict[str, Any] | None = None, console: Console | None = None) -> bool:
+    """Harvest one report column by URL (platform detected); True when it failed."""
+    from urllib.parse import urlsplit
+
+    console = console or fitted_console()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UserError(f"--url takes the http(s) URL of a report column, got {url!r}")
+    db_url = open_store_or_fail(db)
+    # a column found by URL is fetched without a browser unless one is asked for
+    _, render_settings = renderer_settings("none" if renderer == "auto" else renderer, console)
+    scheduled = {"HARVESTER_INCREMENTAL": not full, "HARVESTER_PROGRESS": progress}
+    args = {"url": url, **({"key": key} if key else {})}
+    return crawl_sites(["column"], db_url=db_url, spider_args={"column": args}, console=console,
+                       extra_settings={**log_settings(log_level), **render_settings, **scheduled, **(settings or {})},
+                       concurrency=1)
 
 
 def parse_base_urls(values: list[str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ import argparse
 import json
 import threading
 
-from ..sites import SITES, UnknownSiteError, get_site
+from ..sites import UnknownSiteError, get_site
 from .errors import UserError
 
 
@@ -16,8 +16,10 @@ def register(sub) -> None:
 
     serve = actions.add_parser("serve", help="serve the replicas until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8600, help="first port; sites get PORT..PORT+4 (0: ephemeral)")
-    serve.add_argument("--site", action="append", dest="sites", metavar="SITE", help="serve only this site (repeatable)")
+    serve.add_argument("--port", type=int, default=8600,
+                       help="first port; each replica host takes the next one (0: ephemeral)")
+    serve.add_argument("--site", action="append", dest="sites", metavar="BODY",
+                       help="serve only this registry body's replica (repeatable)")
     serve.add_argument("--challenge", action=argparse.BooleanOptionalAction, default=True,
                        help="xuancheng answers with its JavaScript cookie challenge, as the real site "
                        "does (default: on; --no-challenge for crawls without a renderer)")
@@ -55,12 +57,17 @@ def run_serve(args: argparse.Namespace) -> int:
         args.edition = CURRENT_EDITION
     if args.edition < 1:
         raise UserError("--edition must be 1 or more")
-    if not 0 <= args.port <= 65535 - len(SITES):
-        raise UserError(f"--port must be between 0 and {65535 - len(SITES)}")
+    from ..replicas.hosting import NoReplicaError, host_order
+
+    hosts = len(host_order())
+    if not 0 <= args.port <= 65535 - hosts:
+        raise UserError(f"--port must be between 0 and {65535 - hosts}")
     options = ReplicaOptions(challenge=args.challenge, edition=args.edition)
-    server = ReplicaServer(sites=_check_sites(args.sites), host=args.host, port=args.port, options=options)
     try:
+        server = ReplicaServer(sites=_check_sites(args.sites), host=args.host, port=args.port, options=options)
         server.start()
+    except NoReplicaError as exc:
+        raise UserError(str(exc)) from None
     except PortInUseError as exc:
         raise UserError(f"{exc}; pick another with --port") from None
     except OSError as exc:
@@ -69,8 +76,8 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"Serving replicas (edition {args.edition}, challenge {'on' if args.challenge else 'off'}):")
         entries = server.entry_urls()
         for key, base in server.base_urls.items():
-            print(f"  {key:<10} {entries[key]}")
-            print(f"             scrapy crawl {key} -a base_url={base}")
+            print(f"  {key:<12} {entries[key]}")
+            print(f"               scrapy crawl {key} -a base_url={base}")
         print("Press Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -93,6 +100,6 @@ def run_manifest(args: argparse.Namespace) -> int:
         return 0
     for record in records:
         kind = f" [{record['kind']}{' duplicate' if record.get('duplicate') else ''}]" if args.all else ""
-        print(f"{record['site']:<10} {record['year'] or '':<5} {record['published']}  {record['path']}  {record['title']}{kind}")
+        print(f"{record['site']:<12} {record['year'] or '':<5} {record['published']}  {record['path']}  {record['title']}{kind}")
     print(f"{len(records)} entries")
     return 0

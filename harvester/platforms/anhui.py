@@ -22,6 +22,10 @@ class AnhuiSpider(ReportSpider):
         @replica entry
         @returns requests 1
         """
+        return self.parse_anhui(response)
+
+    def parse_anhui(self, response: Response) -> Iterator[Any]:
+        """An Anhui platform listing page: detail links and the next page."""
         ok = self.count_listing_page(response)
         if response.status == 412:
             self.logger.error(
@@ -35,6 +39,6 @@ class AnhuiSpider(ReportSpider):
         next_href = response.xpath("//a[normalize-space(.)='下一页']/@href").get()
         if (next_href and not next_href.startswith("javascript") and response.urljoin(next_href) != response.url
                 and self.keep_paging(response.url)):
-            request = self.listing_request(response.urljoin(next_href))
+            request = self.listing_request(response.urljoin(next_href), callback=self.parse_anhui)
             if request:
                 yield request

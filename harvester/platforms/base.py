@@ -9,6 +9,7 @@ pipelines clean, parse and store them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
@@ -19,8 +20,9 @@ from scrapy.http import Request, Response
 
 from ..incremental import Action, HarvestPlan
 from ..items import PageItem
-from ..sites import Site, get_site
+from ..sites import SITES, Site, get_site
 from ..urls import canonical_url, offsite_reason, site_origin
+from .titles import listing_verdict
 
 #: Request.meta key asking the render middleware (harvester.render) for a browser.
 RENDER_META = "harvester_render"
@@ -44,6 +46,28 @@ def headers_to_dict(headers: Any) -> dict[str, list[str]]:
         key = name.decode("latin-1").lower() if isinstance(name, bytes) else str(name).lower()
         result[key] = [v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values]
     return result
+
+
+def column_key(url: str) -> str:
+    """A stable archive key for a column URL outside the registry: its host and a short hash."""
+    parts = urlsplit(url)
+    host = re.sub(r"[^a-z0-9]+", "-", (parts.netloc or "column").lower()).strip("-")
+    return f"web-{host}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:6]}"
+
+
+def column_body(url: str, key: str | None = None) -> Site:
+    """The registry body whose column this is (``key``, or the one with this column URL), else an
+    ad-hoc body with only the URL (platform detected from the page)."""
+    if key and key in SITES:
+        return SITES[key]
+    for body in SITES.values():
+        if body.entry_url == url:
+            return body
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"url must be an http(s) URL of a report column, got {url!r}")
+    return Site(key=key or column_key(url), agency="", region="", platform="", entry_url=url,
+                source="harvest --url")
 
 
 def parse_bool(value: Any) -> bool:
@@ -81,17 +105,26 @@ class ReportSpider(scrapy.Spider):
     #: None crawls everything unconditionally (no pipelines, e.g. a bare benchmark crawl).
     harvest_plan: HarvestPlan | None = None
 
+    #: True when the spider crawls a column URL the registry does not know (``-a url=``):
+    #: nothing but the page itself tells the platform and the report column.
+    discovery: bool = False
+
     def __init__(self, *args: Any, base_url: str | None = None, render: Any = None,
-                 max_pages: Any = None, **kwargs: Any) -> None:
+                 max_pages: Any = None, url: str | None = None, key: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.site: Site = get_site(self.site_key or self.name)
+        if url:
+            self.site = column_body(url, key)
+            self.discovery = self.site.key not in SITES
+        else:
+            self.site = get_site(self.site_key or self.name)
         self.site_key = self.site.key
         self.base_url = base_url
         self.entry_url = self.site.url_for(base_url)
         self.allowed_domains = [urlsplit(self.entry_url).hostname or ""]
         #: (host, port) of the site: the only origin ever requested (harvester.urls).
         self.origin = site_origin(self.entry_url)
-        self.render = parse_bool(render) if render is not None else bool(self.site.extra.get("needs_rendering"))
+        self.render = parse_bool(render) if render is not None else self.site.needs_rendering
         self.max_pages = int(max_pages) if max_pages else 500
         #: Detail URLs the listings linked (the store marks the site's other pages as gone).
         self.seen_urls: set[str] = set()
@@ -135,6 +168,8 @@ class ReportSpider(scrapy.Spider):
     def listing_request(self, url: str, callback: Any = None, **kwargs: Any) -> Request | None:
         """Next listing page, unless the safety cap is reached."""
         if self.link_refused(url, None):
+            # pagination left unwalked: the pages behind it must not be marked gone
+            self.stopped_early = True
             return None
         if self.listing_pages >= self.max_pages:
             self.logger.warning("max_pages=%s reached; not following %s", self.max_pages, url)
@@ -168,6 +203,15 @@ class ReportSpider(scrapy.Spider):
             return None
         url = canonical_url(listed)
         plan = self.harvest_plan
+        if (title and url not in self.seen_urls and listing_verdict(title) == "other"
+                and self.settings.getbool("HARVESTER_SKIP_NON_REPORT_TITLES", True)):
+            # A notice, letter, work plan or news item filed in the report column: its title says
+            # so, no need to fetch it. Listed, so never marked gone; not counted in the page's
+            # tally, so it neither stops nor prolongs an incremental run's pagination.
+            self.seen_urls.add(url)
+            self.crawler.stats.inc_value("harvester/skipped_not_report")
+            self.logger.info("not a report by its title, not fetched: %s (%s)", title, url)
+            return None
         tally = self.listing_tally.setdefault(referer or "", [0, 0])
         tally[0] += 1
         if url in self.seen_urls:
@@ -237,7 +281,9 @@ class ReportSpider(scrapy.Spider):
             title = link_title(link)
             if title_filter is not None and not title_filter(title):
                 continue
-            date = link.xpath(f"{date_axis}::span[1]/text()").re_first(LISTING_DATE_RE)
+            date = (link.xpath(f"{date_axis}::span[1]/text()").re_first(LISTING_DATE_RE)
+                    # <dl><dd><a/></dd><dd>2025-03-10</dd></dl> (newer TRS skins)
+                    or link.xpath("../following-sibling::*[1]/text()").re_first(LISTING_DATE_RE))
             request = self.detail_request(response.urljoin(href), response.url, title, date)
             if request:
                 yield request

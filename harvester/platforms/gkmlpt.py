@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Iterator
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from scrapy.http import Response
 
@@ -19,15 +19,30 @@ SID_RE = re.compile(r"""\bSID\s*:\s*['"]?(\d+)""")
 TREE_RE = re.compile(r"\bTREE\s*:\s*(\[.*?\])\s*,\s*SERVICE_AREA_ID", re.S)
 
 
-def find_column(tree: list[dict], name: str) -> dict | None:
-    """Depth-first search of the column tree for a node with this exact name."""
+#: Column names of an annual-report column when the registry does not name it (discovery).
+REPORT_COLUMN_RE = re.compile(r"年报|年度报告")
+
+
+def find_column(tree: list[dict], name: str | None) -> dict | None:
+    """Depth-first search of the column tree for a node with this exact name; without a name,
+    the first leaf whose name says annual report (年报, 年度报告)."""
     for node in tree:
-        if str(node.get("name", "")).strip() == name:
+        label = str(node.get("name", "")).strip()
+        children = node.get("children") or []
+        if label == name or (name is None and not children and not node.get("jump_url")
+                             and REPORT_COLUMN_RE.search(label)):
             return node
-        found = find_column(node.get("children") or [], name)
+        found = find_column(children, name)
         if found:
             return found
     return None
+
+
+def site_prefix(url: str) -> str:
+    """The path before ``/gkmlpt/``: a department's gkmlpt sits under a prefix of the city
+    portal (``/zqczj/gkmlpt/index``) and its API and pages under the same prefix."""
+    path = urlsplit(url).path
+    return path.split("/gkmlpt/", 1)[0] if "/gkmlpt/" in path else ""
 
 
 class GkmlptSpider(ReportSpider):
@@ -45,6 +60,10 @@ class GkmlptSpider(ReportSpider):
         @replica entry
         @returns requests 1
         """
+        return self.parse_gkmlpt(response)
+
+    def parse_gkmlpt(self, response: Response) -> Iterator[Any]:
+        """The gkmlpt index page: find the report column in the tree, ask its API."""
         if not self.count_listing_page(response):
             return
         text = response.text
@@ -53,18 +72,21 @@ class GkmlptSpider(ReportSpider):
             self.logger.error("no window._CONFIG SID/TREE on %s: the gkmlpt layout changed?", response.url)
             self.crawler.stats.inc_value("harvester/layout_errors")
             return
-        name = self.site.extra.get("column_name", self.column_name)
+        # a registry row names its column; discovery (harvest --url) looks for a 年报 column
+        name = self.site.extra.get("column_name") or (None if self.discovery else self.column_name)
         column = find_column(json.loads(tree.group(1)), name)
         if column is None:
-            self.logger.error("column %r not found in the gkmlpt tree of %s", name, response.url)
+            self.logger.error("column %r not found in the gkmlpt tree of %s", name or "年报/年度报告", response.url)
             self.crawler.stats.inc_value("harvester/layout_errors")
             return
-        self.sid, self.column_id = sid.group(1), column["id"]
-        yield self.api_request(response, page=1)
+        self.sid, self.column_id, self.gkmlpt_prefix = sid.group(1), column["id"], site_prefix(response.url)
+        request = self.api_request(response, page=1)
+        if request:  # None: refused (another origin) or the page cap
+            yield request
 
     def api_request(self, response: Response, page: int) -> Any:
         query = urlencode({"page": page, "sid": self.sid})
-        url = response.urljoin(f"/gkmlpt/api/all/{self.column_id}?{query}")
+        url = response.urljoin(f"{self.gkmlpt_prefix}/gkmlpt/api/all/{self.column_id}?{query}")
         return self.listing_request(url, callback=self.parse_api, meta={"page": page})
 
     def parse_api(self, response: Response) -> Iterator[Any]:

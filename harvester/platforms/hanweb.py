@@ -53,6 +53,10 @@ class HanwebSpider(ReportSpider):
         @replica entry
         @returns requests 1
         """
+        return self.parse_hanweb(response)
+
+    def parse_hanweb(self, response: Response) -> Iterator[Any]:
+        """A Hanweb column page: its dataproxy parameters, then the record pages."""
         if not self.count_listing_page(response):
             return
         text = response.text

@@ -1,7 +1,9 @@
 """TRS WCM static sites: columns are static ``index.html``, ``index_1.html`` … pages whose page
 count exists only in a ``createPageHTML(count, current, "index", "html")`` call (0-based; the
 6-argument variant ``createPageHTML('page_div', count, current, 'index', 'html', rows)`` is
-1-based). Columns nest (年报 -> year -> 州市/部门), so a site lists the link patterns to descend."""
+1-based); newer TRS skins (list2.trsapi, "动静结合") state only ``recordCount`` and ``prepage``
+in a ``pagebar`` object and keep the static pages ``index.htm``, ``index_1.htm``... (pingtan.gov.cn).
+Columns nest (年报 -> year -> 州市/部门), so a site lists the link patterns to descend."""
 
 from __future__ import annotations
 
@@ -19,10 +21,14 @@ PAGER_RE = re.compile(
 )
 VAR_PAGER_RE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 DETAIL_RE = re.compile(r"/t\d{8}_\d+(?:_\d+)?\.s?html?$")
+# pagebar: { prepage: 10, recordCount: '20', ... }  (list2.trsapi)
+RECORD_COUNT_RE = re.compile(r"""recordCount\s*:\s*['"]?(\d+)""")
+PREPAGE_RE = re.compile(r"""prepage\s*:\s*['"]?(\d+)""")
 
 
-def page_urls(script_text: str) -> list[str]:
-    """Relative URLs of every listing page a TRS pager script describes (first page included)."""
+def page_urls(script_text: str, ext: str = "html") -> list[str]:
+    """Relative URLs of every listing page a TRS pager script describes (first page included);
+    ``ext`` is the static pages' extension where the script does not name it (list2.trsapi)."""
     match = PAGER_RE.search(script_text)
     if match:
         count, prefix, ext = int(match["count"]), match["prefix"], match["ext"]
@@ -32,6 +38,10 @@ def page_urls(script_text: str) -> list[str]:
     match = VAR_PAGER_RE.search(script_text)
     if match:
         return ["index.html"] + [f"index_{n}.html" for n in range(1, int(match.group(1)))]
+    records, per_page = RECORD_COUNT_RE.search(script_text), PREPAGE_RE.search(script_text)
+    if records and per_page and int(per_page.group(1)):
+        count = -(-int(records.group(1)) // int(per_page.group(1)))
+        return [f"index.{ext}"] + [f"index_{n}.{ext}" for n in range(1, count)]
     return []
 
 
@@ -47,24 +57,32 @@ class TrsSpider(ReportSpider):
         @replica entry
         @returns requests 1
         """
+        return self.parse_trs(response)
+
+    def parse_trs(self, response: Response) -> Iterator[Any]:
+        """A TRS column page: sub-columns down to the paged listings of detail links."""
         if not self.count_listing_page(response):
             return
         depth = response.meta.get("depth_level", 0)
-        if depth < len(self.column_levels):
-            pattern = re.compile(self.column_levels[depth])
+        levels = tuple(self.site.extra.get("column_levels") or self.column_levels)
+        if depth < len(levels):
+            pattern = re.compile(levels[depth])
             links = [href for href in response.css("a::attr(href)").getall() if pattern.search(href)]
             if not links:
                 self.logger.error("no column links matching %s on %s", pattern.pattern, response.url)
                 self.crawler.stats.inc_value("harvester/layout_errors")
             for href in dict.fromkeys(links):
-                request = self.listing_request(response.urljoin(href), meta={"depth_level": depth + 1})
+                request = self.listing_request(response.urljoin(href), callback=self.parse_trs,
+                                               meta={"depth_level": depth + 1})
                 if request:
                     yield request
             return
         yield from self.parse_listing(response)
         # The first page of a listing spells out every other page; they are followed one at a
         # time so that an incremental harvest can stop after a page of known items.
-        remaining = page_urls(" ".join(response.css("script::text").getall()))[1:]
+        details = [h for h in response.css("a::attr(href)").getall() if DETAIL_RE.search(h.split("?")[0])]
+        ext = details[0].split("?")[0].rsplit(".", 1)[-1] if details else "html"
+        remaining = page_urls(" ".join(response.css("script::text").getall()), ext)[1:]
         yield from self.next_page(response, [response.urljoin(r) for r in remaining])
 
     def parse_more(self, response: Response) -> Iterator[Any]:

@@ -1,32 +1,39 @@
 """The ground truth of what the replicas list: one record per listing entry.
 
-``manifest()`` is what a complete harvest of a site must find (the reports of the site's own
-body, each once); ``manifest_all()`` is every listing entry, with non-reports, the dead link,
-the robots-disallowed link and the duplicate entry marked, for tests of those cases.
+``manifest()`` is what a complete harvest of a body must find (its own reports, each once);
+``manifest_all()`` is every listing entry of the body's column, with non-reports, the dead link,
+the robots-disallowed link and the duplicate entry marked, for tests of those cases. ``site`` in
+a record is the registry body key; records are for every body a replica serves unless ``site``
+names one.
 """
 
 from __future__ import annotations
 
-from ..sites import SITES, get_site
-from .sites import REPLICA_CLASSES
+from ..sites import SITES
+from . import hosting
 from .sites.base import Entry, SiteReplica
 
 
-def _replicas(edition: int, site: str | None) -> list[SiteReplica]:
+def _bodies(edition: int, site: str | None) -> list[tuple[SiteReplica, str, str]]:
+    """(replica, body key, path prefix) for each body."""
     from .server import ReplicaOptions  # the options type lives with the server
 
-    keys = [get_site(site).key] if site else list(SITES)
     options = ReplicaOptions(edition=edition)
-    return [REPLICA_CLASSES[k](options) for k in keys if k in REPLICA_CLASSES]
+    result = []
+    for units in hosting.plan([site] if site else None, options).values():
+        for unit in units:
+            result.extend((unit.replica, key, unit.prefix) for key in unit.bodies)
+    return result
 
 
-def _record(replica: SiteReplica, entry: Entry, base_urls: dict[str, str] | None) -> dict:
+def _record(replica: SiteReplica, key: str, prefix: str, entry: Entry, base_urls: dict[str, str] | None) -> dict:
     doc = entry.doc
-    base = (base_urls or {}).get(replica.key)
+    base = (base_urls or {}).get(key)
+    path = prefix + entry.path
     return {
-        "site": replica.key,
-        "url": base + entry.path if base else entry.path,
-        "path": entry.path,
+        "site": key,
+        "url": base + path if base else path,
+        "path": path,
         "year": doc.report_year,
         "title": doc.title,
         "agency": doc.agency,
@@ -36,27 +43,29 @@ def _record(replica: SiteReplica, entry: Entry, base_urls: dict[str, str] | None
 
 
 def manifest(edition: int = 1, base_urls: dict[str, str] | None = None, site: str | None = None) -> list[dict]:
-    """One dict per report of each site's own body (no dead link, no second listing)."""
+    """One dict per report of each body (no dead link, no second listing)."""
     records = []
-    for replica in _replicas(edition, site):
+    for replica, key, prefix in _bodies(edition, site):
+        body = SITES[key]
         for entry in replica.entries(edition):
-            if entry.kind == "report" and not entry.duplicate and replica.own_body(entry.doc):
-                records.append(_record(replica, entry, base_urls))
+            if entry.kind == "report" and not entry.duplicate and replica.own_body(entry.doc, body):
+                records.append(_record(replica, key, prefix, entry, base_urls))
     return records
 
 
 def manifest_all(edition: int = 1, base_urls: dict[str, str] | None = None, site: str | None = None) -> list[dict]:
-    """Every listing entry in listing order, with ``kind`` (report, notice, work_plan, news,
-    dead_link, robots_disallowed), ``duplicate``, ``own_body``, ``status`` (what its URL answers)
-    and ``listing`` (yuxi: the sub-column that lists it)."""
+    """Every listing entry of each body's column in listing order, with ``kind`` (report,
+    notice, work_plan, news, dead_link, robots_disallowed), ``duplicate``, ``own_body``,
+    ``status`` (what its URL answers) and ``listing`` (yuxi: the sub-column that lists it)."""
     records = []
-    for replica in _replicas(edition, site):
+    for replica, key, prefix in _bodies(edition, site):
+        body = SITES[key]
         for entry in replica.entries(edition):
-            record = _record(replica, entry, base_urls)
+            record = _record(replica, key, prefix, entry, base_urls)
             record.update(
                 kind=entry.kind,
                 duplicate=entry.duplicate,
-                own_body=replica.own_body(entry.doc),
+                own_body=replica.own_body(entry.doc, body),
                 status=404 if entry.kind == "dead_link" else 200,
                 listing=entry.column or None,
                 edited=entry.doc.edited_in is not None and edition >= entry.doc.edited_in,

@@ -18,8 +18,8 @@ from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from ..sites import SITES, get_site
-from .sites import REPLICA_CLASSES
+from ..sites import SITES
+from . import hosting
 from .sites.base import Request, Response, SiteReplica
 
 
@@ -92,7 +92,7 @@ class _SiteHTTPServer(ThreadingHTTPServer):
     # binding still fails with EADDRINUSE while the first one listens.
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], replica: SiteReplica, owner: "ReplicaServer"):
+    def __init__(self, address: tuple[str, int], replica: "hosting.HostRouter", owner: "ReplicaServer"):
         self.replica = replica
         self.owner = owner
         super().__init__(address, _Handler)
@@ -163,7 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
         # logged before answering: once a client has its response, the log shows the request
         self.server.owner._record(
             RequestRecord(
-                site=replica.key,
+                site=response.site or replica.key,
                 method=method,
                 path=self.path,
                 status=status,
@@ -185,10 +185,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ReplicaServer:
-    """All (or some) site replicas, each on its own loopback port.
+    """The replicas of all (or some) registry bodies, one loopback port per real host.
 
-    ``port=0`` picks free ephemeral ports; ``port=N`` binds N..N+4 in the order of
-    ``harvester.sites.SITES`` (a site keeps its port whichever subset is served).
+    ``sites`` are body keys (default: every body a replica can serve, see
+    :mod:`harvester.replicas.hosting`). ``port=0`` picks free ephemeral ports; ``port=N`` binds
+    N, N+1 ... in the registry's host order (a host keeps its port whichever subset is served).
     """
 
     def __init__(
@@ -198,27 +199,42 @@ class ReplicaServer:
         port: int = 0,
         options: ReplicaOptions | None = None,
     ) -> None:
-        keys = list(SITES) if sites is None else [get_site(s).key for s in sites]
-        self.sites = keys
         self.host = host
         self.port = port
         self.options = options if options is not None else ReplicaOptions()
-        self.replicas: dict[str, SiteReplica] = {k: REPLICA_CLASSES[k](self.options) for k in keys}
+        #: real host -> the replicas on it
+        self.hosts = hosting.plan(sites, self.options)
+        self.routers = {h: hosting.HostRouter(h, units) for h, units in self.hosts.items()}
+        #: body key -> the replica serving it
+        self.replicas: dict[str, SiteReplica] = {
+            key: unit.replica for units in self.hosts.values() for unit in units for key in unit.bodies}
+        self.sites = list(self.replicas)
         self.request_log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self._servers: dict[str, _SiteHTTPServer] = {}
         self._threads: list[threading.Thread] = []
 
+    def replace_replica(self, key: str, replica: SiteReplica) -> None:
+        """Serve ``replica`` for body ``key``'s column instead (bench/: the scaled replicas);
+        before ``start()``."""
+        for units in self.hosts.values():
+            for unit in units:
+                if key in unit.bodies:
+                    unit.replica = replica
+                    for body in unit.bodies:
+                        self.replicas[body] = replica
+        self.routers = {h: hosting.HostRouter(h, units) for h, units in self.hosts.items()}
+
     # ------------------------------------------------------------- lifecycle
     def start(self) -> "ReplicaServer":
         if self._servers:
             return self
-        order = list(SITES)
+        order = hosting.host_order()
         try:
-            for key in self.sites:
+            for key in self.routers:
                 port = 0 if self.port == 0 else self.port + order.index(key)
                 try:
-                    server = _SiteHTTPServer((self.host, port), self.replicas[key], self)
+                    server = _SiteHTTPServer((self.host, port), self.routers[key], self)
                 except OSError as exc:
                     if exc.errno == errno.EADDRINUSE:
                         raise PortInUseError(self.host, port) from None
@@ -256,8 +272,16 @@ class ReplicaServer:
 
     # ---------------------------------------------------------------- access
     @property
+    def host_urls(self) -> dict[str, str]:
+        """real host -> the loopback base URL serving it"""
+        return {host: f"http://{self.host}:{server.server_address[1]}" for host, server in self._servers.items()}
+
+    @property
     def base_urls(self) -> dict[str, str]:
-        return {key: f"http://{self.host}:{server.server_address[1]}" for key, server in self._servers.items()}
+        """body key -> the base URL to crawl it at (``-a base_url=``)"""
+        hosts = self.host_urls
+        return {key: hosts[unit.host] for units in self.hosts.values() for unit in units for key in unit.bodies
+                if unit.host in hosts}
 
     def entry_urls(self) -> dict[str, str]:
         """Each served site's entry URL (the real site's entry path on this replica)."""

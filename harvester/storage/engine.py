@@ -31,10 +31,10 @@ _FAULT_MESSAGES = (
     ("no space left", "the disk holding the database is full"),
     ("diskfull", "the disk holding the database is full"),
     ("could not extend file", "the disk holding the database is full"),
-    ("database is locked", "the database is locked by another process (waited for busy_timeout)"),
-    ("database table is locked", "the database is locked by another process (waited for busy_timeout)"),
-    ("malformed", "the database file is corrupt (database disk image is malformed)"),
-    ("file is not a database", "the database file is corrupt (not an SQLite database)"),
+    ("database is locked", "the database is locked by another process, longer than its busy timeout"),
+    ("database table is locked", "the database is locked by another process, longer than its busy timeout"),
+    ("malformed", "the database file is corrupt"),
+    ("file is not a database", "the database file is corrupt"),
     ("disk i/o error", "disk I/O error on the database file"),
     ("readonly database", "the database file is read-only"),
     ("unable to open database", "the database file cannot be opened"),
@@ -44,11 +44,15 @@ _FAULT_MESSAGES = (
 def database_fault(exc: BaseException) -> str | None:
     """One line saying what is wrong with the database when ``exc`` means it is unusable (not
     just one bad row), else None."""
-    from sqlalchemy.exc import DatabaseError, DataError, IntegrityError, OperationalError
+    from sqlalchemy.exc import (DatabaseError, DataError, IntegrityError, NotSupportedError, OperationalError,
+                                ProgrammingError)
 
     if isinstance(exc, StorageError):
         return str(exc)
-    if not isinstance(exc, (OperationalError, DatabaseError)) or isinstance(exc, (IntegrityError, DataError)):
+    # One row's problem (a constraint, a value, a statement the row made invalid) is that page's
+    # failure, not the database's.
+    if not isinstance(exc, (OperationalError, DatabaseError)) or isinstance(
+            exc, (IntegrityError, DataError, ProgrammingError, NotSupportedError)):
         return None
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     low = (text + " " + type(getattr(exc, "orig", exc)).__name__).lower()

@@ -21,7 +21,7 @@ def assert_clean_error(result, *needles: str) -> None:
 
 def test_unknown_site(tmp_path):
     result = harvester_cli("harvest", "nosuchsite", "--db", str(tmp_path / "h.db"))
-    assert_clean_error(result, "unknown site 'nosuchsite'", "zhaoqing")
+    assert_clean_error(result, "unknown body 'nosuchsite'", "zhaoqing", "harvester sites")
 
 
 def test_unwritable_db_path(tmp_path):

@@ -13,7 +13,11 @@ from harvester.parsing import PageKind, parse_page
 from harvester.replicas.corpus import documents
 from harvester.replicas.server import ReplicaOptions
 from harvester.replicas.sites import REPLICA_CLASSES
-from harvester.sites import SITES
+from harvester.replicas.sites import HAND_MADE
+from harvester.sites import SITES as REGISTRY
+
+#: The five hand-made replicas (every registry body on the replicas: tests/crawl/test_bodies.py).
+SITES = {key: REGISTRY[key] for key in HAND_MADE}
 
 from .conftest import nfkc, paragraphs, parse_html
 

@@ -71,3 +71,37 @@ def test_retry_after_values():
     assert retry_after_seconds("Tue, 01 Dec 2026 12:00:30 GMT", now) == 30
     assert retry_after_seconds("Tue, 01 Dec 2026 11:00:00 GMT", now) == 0
     assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
+
+
+def _spider(base_url: str):
+    from scrapy.utils.test import get_crawler
+
+    from harvester.platforms.gkmlpt import GkmlptSpider
+
+    class Spider(GkmlptSpider):
+        name = "zhaoqing"
+
+    crawler = get_crawler(Spider)
+    crawler._apply_settings()
+    return Spider.from_crawler(crawler, base_url=base_url)
+
+
+def test_refused_pagination_leaves_the_sweep_partial():
+    """A listing page whose pagination points off the site: the link is refused and the sweep is
+    not complete, so the pages behind it are not marked gone."""
+    spider = _spider("http://127.0.0.1:8601")
+    assert spider.sweep_complete
+    assert spider.listing_request("ftp://127.0.0.1:8601/list_2.html") is None
+    assert spider.listing_request("http://127.0.0.1:8602/list_2.html") is None
+    assert not spider.sweep_complete
+    assert spider.crawler.stats.get_value("harvester/links_refused") == 2
+
+
+def test_detail_request_goes_to_the_listed_url_and_keys_by_the_canonical_one():
+    spider = _spider("http://127.0.0.1:8601")
+    listed = "http://127.0.0.1:8601/a/index.html?utm_source=x#top"
+    request = spider.detail_request(listed, "http://127.0.0.1:8601/list.html")
+    assert request.url == "http://127.0.0.1:8601/a/index.html?utm_source=x"
+    assert request.meta["harvester_page_url"] == "http://127.0.0.1:8601/a/"
+    assert request.meta["harvester_listed_url"] == "http://127.0.0.1:8601/a/index.html?utm_source=x"
+    assert spider.detail_request("http://127.0.0.1:8601/a/?spm=1", None) is None  # the same page again

@@ -11,7 +11,11 @@ import pytest
 from replica_http import fetch
 
 from harvester.replicas import corpus, manifest, manifest_all
-from harvester.sites import SITES
+from harvester.replicas.sites import HAND_MADE
+from harvester.sites import SITES as REGISTRY
+
+#: The five hand-made replicas (every registry body on the replicas: tests/crawl/test_bodies.py).
+SITES = {key: REGISTRY[key] for key in HAND_MADE}
 
 CONTAINERS = {
     "zhaoqing": "div.article-content",
@@ -32,7 +36,7 @@ def page_of(server, site: str, doc_id: int):
 
 def test_every_listed_url_answers_its_status(shared):
     entries = manifest_all(base_urls=shared.base_urls)
-    assert {e["site"] for e in entries} == set(SITES)
+    assert {e["site"] for e in entries} == set(shared.base_urls) >= set(SITES)
     for entry in entries:
         reply = fetch(entry["url"])
         assert reply.status == entry["status"], entry

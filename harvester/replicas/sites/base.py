@@ -58,6 +58,8 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     #: When set, the server adds ETag/Last-Modified and answers conditional requests with 304.
     last_modified: dt.datetime | None = None
+    #: The replica that answered (set by a host serving several, for the request log).
+    site: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,23 @@ class SiteReplica:
     #: The answer to a path this CMS does not know.
     not_found_title = "404"
 
-    def __init__(self, options: "ReplicaOptions") -> None:
+    def __init__(self, options: "ReplicaOptions", key: str | None = None) -> None:
         self.options = options
+        if key:  # a platform replica serving a registry body (GkmlptReplica)
+            self.key = key
         self.site: Site = SITES[self.key]
         self._lock = threading.Lock()
         self._entries: dict[int, list[Entry]] = {}
         self._details: dict[tuple[int, int], bytes] = {}
+
+    @classmethod
+    def available(cls) -> bool:
+        """Whether this replica can be served here (pingtan needs ../shared)."""
+        return True
+
+    @classmethod
+    def unavailable_reason(cls) -> str:
+        return ""
 
     # ----------------------------------------------------------------- column
     def documents(self, edition: int) -> list[Document]:
@@ -137,9 +150,10 @@ class SiteReplica:
     def listing_page_size(self, count: int) -> int:
         return page_size_for(count, self.page_size)
 
-    def own_body(self, doc: Document) -> bool:
-        """Is ``doc`` the site's own body's (yuxi's column also lists other bodies)?"""
-        keywords = self.site.agency_keywords
+    def own_body(self, doc: Document, body: Site | None = None) -> bool:
+        """Is ``doc`` the site's own body's, or ``body``'s (yuxi's column lists other bodies too,
+        which are registry bodies of their own)?"""
+        keywords = (body or self.site).agency_keywords
         return not keywords or any(k in doc.agency for k in keywords)
 
     def dead_link_doc(self, first_edition: list[Document], current: list[Document]) -> Document:

@@ -29,7 +29,8 @@ STYLE = render.BodyStyle(
 )
 
 
-def column_tree(report_count: int) -> list[dict]:
+def column_tree(report_count: int, column_id: int = REPORT_COLUMN_ID, column_name: str = REPORT_COLUMN_NAME,
+                jump_host: str = "http://www.zhaoqing.gov.cn") -> list[dict]:
     """The platform's column tree; the report column sits under 政府信息公开 (as on the real site)."""
 
     def leaf(cid: int, name: str, count: int = 0) -> dict:
@@ -42,14 +43,14 @@ def column_tree(report_count: int) -> list[dict]:
          "children": [leaf(5111, "市政府文件"), leaf(5112, "市政府办公室文件"), leaf(5113, "政策解读")]},
         {"id": 5130, "name": "政府信息公开", "post_count": report_count, "jump_url": None,
          "children": [leaf(5135, "政府信息公开指南"), leaf(5136, "政府信息公开制度"),
-                      leaf(REPORT_COLUMN_ID, REPORT_COLUMN_NAME, report_count)]},
+                      leaf(column_id, column_name, report_count)]},
         {"id": 5150, "name": "规划计划", "post_count": 0, "jump_url": None, "children": [leaf(5151, "发展规划")]},
         {"id": 5160, "name": "依申请公开", "post_count": 0, "children": [],
-         "jump_url": "http://www.zhaoqing.gov.cn/ysqgk/index.html"},
+         "jump_url": f"{jump_host}/ysqgk/index.html"},
     ]
 
 
-def _column_names() -> dict[int, str]:
+def _column_names(tree: list[dict]) -> dict[int, str]:
     names: dict[int, str] = {}
 
     def walk(nodes: list[dict]) -> None:
@@ -57,11 +58,11 @@ def _column_names() -> dict[int, str]:
             names[node["id"]] = node["name"]
             walk(node["children"])
 
-    walk(column_tree(0))
+    walk(tree)
     return names
 
 
-COLUMN_NAMES = _column_names()
+COLUMN_NAMES = _column_names(column_tree(0))
 
 TOP_NAV = (
     '<div class="topbar"><a href="mailto:zqgov@zhaoqing.gov.cn">政务邮箱</a> |<a href="/dyzx/">邮件订阅</a> |'
@@ -84,6 +85,20 @@ FOOTER = render.footer(
 class ZhaoqingReplica(SiteReplica):
     key = "zhaoqing"
     page_size = 8
+    #: What differs between two bodies' gkmlpt (GkmlptReplica sets them from the registry).
+    sid = SID
+    column_id = REPORT_COLUMN_ID
+    column_name = REPORT_COLUMN_NAME
+    portal = "肇庆市人民政府"
+    top_nav = TOP_NAV
+    footer_html = FOOTER
+
+    def tree(self, report_count: int) -> list[dict]:
+        return column_tree(report_count)
+
+    @property
+    def column_names(self) -> dict[int, str]:
+        return _column_names(self.tree(0))
 
     def detail_path(self, doc: Document) -> str:
         return f"/gkmlpt/content/{doc.doc_id // 1000000}/{doc.doc_id // 1000}/post_{doc.doc_id}.html"
@@ -114,34 +129,35 @@ class ZhaoqingReplica(SiteReplica):
 
     def index_page(self) -> str:
         report_count = len(self.listed_entries())
-        tree = json.dumps(column_tree(report_count), ensure_ascii=False)
+        tree = json.dumps(self.tree(report_count), ensure_ascii=False)
         config = (
-            "<script>window._CONFIG = { SID: '" + SID + "', TREE: " + tree + ", SERVICE_AREA_ID: 1, "
-            "SEARCH_JSONP_URL: 'http://search.gd.gov.cn/jsonp/site/" + SID + "', "
-            "IS_MOBILE: false, SITE_NAME: '肇庆市人民政府' };</script>"
+            "<script>window._CONFIG = { SID: '" + self.sid + "', TREE: " + tree + ", SERVICE_AREA_ID: 1, "
+            "SEARCH_JSONP_URL: 'http://search.gd.gov.cn/jsonp/site/" + self.sid + "', "
+            "IS_MOBILE: false, SITE_NAME: '" + self.portal + "' };</script>"
         )
         body = (
-            f"{TOP_NAV}\n<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; 政府信息公开目录</div>\n"
+            f"{self.top_nav}\n<div class=\"crumb\">当前位置：<a href=\"/\">首页</a> &gt; 政府信息公开目录</div>\n"
             '<div id="app" class="gkmlpt"><div class="tree"></div><div class="list">正在加载……</div></div>\n'
-            f"{config}\n<script src=\"/gkmlpt/static/js/app.js\"></script>\n{FOOTER}"
+            f"{config}\n<script src=\"/gkmlpt/static/js/app.js\"></script>\n{self.footer_html}"
         )
-        return render.page("肇庆市人民政府 政府信息公开目录", body)
+        return render.page(f"{self.portal} 政府信息公开目录", body)
 
     def list_api(self, column_id: int, request: Request) -> Response:
-        if request.query.get("sid") != SID:
+        if request.query.get("sid") != self.sid:
             return self.json({"errcode": -1, "errmsg": "sid参数错误"})
-        if column_id not in COLUMN_NAMES:
+        names = self.column_names
+        if column_id not in names:
             return self.json({"errcode": -1, "errmsg": "栏目不存在"})
         try:
             page = int(request.query.get("page", "1"))
         except ValueError:
             return self.json({"errcode": -1, "errmsg": "page参数错误"})
-        entries = self.listed_entries() if column_id == REPORT_COLUMN_ID else []
+        entries = self.listed_entries() if column_id == self.column_id else []
         size = self.listing_page_size(len(self.entries()))
         chunk = entries[(page - 1) * size : page * size] if page >= 1 else []
         return self.json(
             {
-                "classify": {"id": column_id, "name": COLUMN_NAMES[column_id], "post_count": len(entries)},
+                "classify": {"id": column_id, "name": names[column_id], "post_count": len(entries)},
                 "total": len(entries),
                 "articles": [self.article(e, request.base_url, column_id) for e in chunk],
             }
@@ -165,7 +181,7 @@ class ZhaoqingReplica(SiteReplica):
             "created_at": f"{doc.published.isoformat()} 09:00:00",
             "display_publish_time": render.unix(doc.published),
             "classify_main": column_id,
-            "classify_main_name": COLUMN_NAMES[column_id],
+            "classify_main_name": self.column_names[column_id],
             "classify_genre_name": "其他",
             "classify_theme_name": "综合政务",
             "is_expired": 0,
@@ -193,7 +209,7 @@ class ZhaoqingReplica(SiteReplica):
         metadata = (
             '<div class="classify"><table><tbody>\n'
             f'<tr><td class="td-label">索引号：</td><td class="td-value-xl"><span>{esc(doc.index_no or "")}</span></td>'
-            f'<td class="td-label">分类：</td><td class="td-value"><span>{esc(doc.category or REPORT_COLUMN_NAME)}</span></td></tr>\n'
+            f'<td class="td-label">分类：</td><td class="td-value"><span>{esc(doc.category or self.column_name)}</span></td></tr>\n'
             f'<tr><td class="td-label">发布机构：</td><td class="td-value-xl"><span>{esc(doc.publisher)}</span></td>'
             f'<td class="td-label">成文日期：</td><td class="td-value"><span>{self.date_text(written)}</span></td></tr>\n'
             f'<tr><td class="td-label">名称：</td><td class="td-value-xl" colspan="3"><span>{esc(doc.title)}</span></td></tr>\n'
@@ -207,8 +223,8 @@ class ZhaoqingReplica(SiteReplica):
             render.js_string_content(content),
         )
         body = (
-            f"{TOP_NAV}\n"
-            '<div class="position">当前位置：<a href="/">肇庆市人民政府</a>&gt;<a href="/gkmlpt/index">肇庆市人民政府</a>'
+            f"{self.top_nav}\n"
+            f'<div class="position">当前位置：<a href="/">{self.portal}</a>&gt;<a href="/gkmlpt/index">{self.portal}</a>'
             '<span class="font-size">浏览字体：【<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
             '<a href="javascript:doZoom(14)">小</a>】</span></div>\n'
             f"{metadata}\n"
@@ -217,7 +233,7 @@ class ZhaoqingReplica(SiteReplica):
             f'<div class="attachments">{attachments}</div>\n'
             f'<div class="article-tool">{render.share_bar()} <span class="view-count">浏览次数：{render.view_count(doc.doc_id)}</span>'
             ' <a href="javascript:window.print()">打印</a> <a href="javascript:window.close()">关闭</a></div></div>\n'
-            f"<script>window._CONFIG = window._CONFIG || {{}}; window._CONFIG.SID = '{SID}'; "
-            f"window._CONFIG.DETAIL = {detail_json};</script>\n{FOOTER}"
+            f"<script>window._CONFIG = window._CONFIG || {{}}; window._CONFIG.SID = '{self.sid}'; "
+            f"window._CONFIG.DETAIL = {detail_json};</script>\n{self.footer_html}"
         )
-        return render.page(f"{doc.title} - 肇庆市人民政府", body)
+        return render.page(f"{doc.title} - {self.portal}", body)
