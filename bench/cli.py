@@ -1,5 +1,6 @@
-"""``python -m bench``: the five figures of issue 7 and figure 6 of issue 10 (parse vs floor per
-page), each a ratio measured side by side in this run.
+"""``python -m bench``: the five figures of issue 7, figure 6 of issue 10 (parse vs floor per
+page) and figure 7 of issue 15 (parallel re-parse, distributed crawl), each a ratio measured side
+by side in this run.
 
     python -m bench            # the full run (1k-50k reports, ~25 minutes on 2 cores)
     python -m bench --quick    # a small smoke run (< 2 minutes)
@@ -32,9 +33,13 @@ class Plan:
     crawl_sizes: tuple[int, ...] = (1000, 5000, 10000)
     reparse_sizes: tuple[int, ...] = (10000, 50000)
     workers: int = 2
+    #: figure 7 (issue 15): re-parse with 1 vs 2 worker processes, distributed crawl 1 vs 2 vs 3 workers
+    scale_reparse_size: int = 2000
+    scale_crawl_size: int = 2000
 
 
-QUICK = Plan(fig1_size=200, pipeline_size=500, crawl_sizes=(200, 500, 1000), reparse_sizes=(300, 1200))
+QUICK = Plan(fig1_size=200, pipeline_size=500, crawl_sizes=(200, 500, 1000), reparse_sizes=(300, 1200),
+             scale_reparse_size=300, scale_crawl_size=300)
 
 
 @dataclass
@@ -180,7 +185,7 @@ class Bench:
                 by_table, index_of = {}, {}
         groups: dict[str, int] = {}
         kind = {"bodies": "raw", "snapshots": "provenance", "pages": "provenance", "reports": "parsed",
-                "report_stats": "parsed", "report_attachments": "parsed"}
+                "report_stats": "parsed", "report_attachments": "parsed", "stat_keys": "parsed"}
         for name, size in by_table.items():
             groups[kind.get(index_of.get(name, name), "other")] = groups.get(kind.get(index_of.get(name, name), "other"), 0) + size
         file_bytes = path.stat().st_size
@@ -198,18 +203,53 @@ class Bench:
         self.say(f"  export of {export['jsonl_reports']} reports: jsonl {export['jsonl_seconds']}s, "
                  f"csv {export['csv_seconds']}s ({export['csv_stats']} statistics rows)")
 
+    # ------------------------------------------------------------------ figure 7
+    def figure7(self) -> None:
+        """Issue 15: re-parse with 1 and 2 worker processes (and vs the floor), a distributed
+        crawl with 1, 2 and 3 workers (redis-server + PostgreSQL on loopback)."""
+        n = self.plan.scale_reparse_size
+        self.say(f"figure 7a: re-parse of {n} pages with --workers 1 and 2, and the floor")
+        results: dict[str, Any] = {}
+        for workers in (1, 2):
+            url, _ = self.db(f"scale-reparse-{workers}")
+            run_job("import", {"db": url, "spec": self.spec(n), "cache_dir": str(self.cache)})
+            results[str(workers)] = run_job("reparse_parallel", {"db": url, "workers": workers})
+        floor = run_job("floor", {"db": url})
+        rate = {w: r["examined"] / r["seconds"] for w, r in results.items()}
+        floor_rate = floor["pages"] / floor["seconds"] if floor.get("pages") else float("nan")
+        self.out["figure7"] = {"reparse": {"pages": n, "runs": results, "pages_per_s": {k: round(v, 1) for k, v in rate.items()},
+                                           "speedup_2_vs_1": round(rate["2"] / rate["1"], 2),
+                                           "floor_pages_per_s": round(floor_rate, 1),
+                                           "one_worker_vs_floor": round(floor_rate / rate["1"], 2)}}
+        self.say(f"  1 worker {rate['1']:.1f} pages/s, 2 workers {rate['2']:.1f} pages/s = {rate['2'] / rate['1']:.2f}x "
+                 f"(target >= 1.7x); floor {floor_rate:.1f} pages/s: 1 worker = {floor_rate / rate['1']:.1f}x the floor (target <= 3x)")
+        n = self.plan.scale_crawl_size
+        self.say(f"figure 7b: distributed crawl of a {n}-report replica with 1, 2, 3 workers")
+        crawls: dict[str, Any] = {}
+        with ServerProcess(self.spec(n), self.cache) as server:
+            for workers in (1, 2, 3):
+                crawls[str(workers)] = run_job("distributed", {"base_urls": server.base_urls, "workers": workers})
+                c = crawls[str(workers)]
+                self.say(f"  {workers} worker(s): {c['seconds']} s, {c['pages']} pages, {c['reports']} reports, "
+                         f"{c['runs']} runs, {c['duplicate_pages']} duplicate pages, exits {c['exit_codes']}")
+        self.out["figure7"]["distributed"] = {
+            "reports": n, "runs": crawls,
+            "throughput_2_vs_1": round(crawls["1"]["seconds"] / crawls["2"]["seconds"], 2),
+            "throughput_3_vs_1": round(crawls["1"]["seconds"] / crawls["3"]["seconds"], 2)}
+
     # -------------------------------------------------------------------- driver
     def run(self) -> dict[str, Any]:
         self.out["machine"] = describe(REPO)
         self.out["plan"] = asdict(self.plan)
         self.say("machine: " + one_line(self.out["machine"]))
-        biggest = max([self.plan.fig1_size, self.plan.pipeline_size, *self.plan.crawl_sizes, *self.plan.reparse_sizes])
+        biggest = max([self.plan.fig1_size, self.plan.pipeline_size, *self.plan.crawl_sizes, *self.plan.reparse_sizes,
+                       self.plan.scale_reparse_size, self.plan.scale_crawl_size])
         self.say(f"rendering the scaled replica's pages into {self.cache} ({biggest} reports, cached across runs)")
         self.out["pages"] = materialize(ScaleSpec(reports=biggest), self.cache, workers=self.plan.workers)
         self.say(f"  {self.out['pages']}")
         steps: list[tuple[int, Callable[[], None]]] = [
             (1, self.figure1), (2, self.figure2_3), (3, lambda: None), (4, self.figure4_crawls),
-            (4, self.figure4_reparse), (5, self.figure5), (6, lambda: figure6(self))]
+            (4, self.figure4_reparse), (5, self.figure5), (6, lambda: figure6(self)), (7, self.figure7)]
         if 2 not in self.figures and 3 in self.figures:
             steps[1] = (3, self.figure2_3)
         if 5 in self.figures and 4 not in self.figures:
@@ -228,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run under 2 minutes")
-    parser.add_argument("--figures", default="1,2,3,4,5,6", help="which figures (default: all)")
+    parser.add_argument("--figures", default="1,2,3,4,5,6,7", help="which figures (default: all)")
+    parser.add_argument("--scale-reparse-size", type=int, help="figure 7 re-parse pages (default 2000)")
+    parser.add_argument("--scale-crawl-size", type=int, help="figure 7 distributed-crawl reports (default 2000)")
     parser.add_argument("--fig1-size", type=int, help="reports for figure 1 (default 1000)")
     parser.add_argument("--pipeline-size", type=int, help="reports for figures 2 and 3 (default 5000)")
     parser.add_argument("--crawl-sizes", help="figure 4 crawl sizes, comma separated (default 1000,5000,10000)")
@@ -243,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
         plan.pipeline_size = args.pipeline_size
     if args.crawl_sizes:
         plan.crawl_sizes = tuple(int(x) for x in args.crawl_sizes.split(","))
+    if args.scale_reparse_size:
+        plan.scale_reparse_size = args.scale_reparse_size
+    if args.scale_crawl_size:
+        plan.scale_crawl_size = args.scale_crawl_size
     if args.reparse_sizes:
         plan.reparse_sizes = tuple(int(x) for x in args.reparse_sizes.split(","))
     work = Path(args.work_dir)

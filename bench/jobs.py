@@ -265,9 +265,76 @@ def job_export(args: dict) -> None:
     emit(result)
 
 
+# ------------------------------------------------------------------------- scale (issue 15)
+
+def job_reparse_parallel(args: dict) -> None:
+    """Re-parse with ``workers`` processes claiming batches (harvester reparse --workers N)."""
+    from harvester.storage import Store
+    from harvester.storage.reparse import reparse_parallel
+
+    store = Store(args["db"])
+    with RssSampler() as sampler:
+        started = time.perf_counter()
+        summary = reparse_parallel(store, workers=args["workers"], batch_size=args.get("batch_size", 50))
+        elapsed = time.perf_counter() - started
+    store.close()
+    s = summary.to_dict()
+    emit({"seconds": round(elapsed, 2), "examined": s["examined"], "workers": args["workers"],
+          "newly_reports": s["newly_reports"], "failed": s["failed"], "rss_quartiles_mb": sampler.quartiles()})
+
+
+def job_distributed(args: dict) -> None:
+    """``workers`` processes of `harvester harvest --distributed` over the scaled replica, one
+    redis-server, one PostgreSQL database (both on loopback): wall time until every worker exited."""
+    import os
+    import subprocess
+
+    from sqlalchemy import create_engine, text
+
+    from harvester.storage.testing import create_database, drop_database, postgres_server, redis_server
+
+    with postgres_server() as server_url, redis_server() as redis_url:
+        db = create_database(server_url)
+        try:
+            from harvester.storage import Store
+
+            Store(db).close()
+            cmd = [sys.executable, "-m", "harvester", "harvest", *args["base_urls"], "--distributed", "--redis", redis_url,
+                   "--db", db, "--progress", "off", "--concurrency", "2",
+                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS=32",
+                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=ERROR"]
+            for site, url in args["base_urls"].items():
+                cmd += ["--base-url", f"{site}={url}"]
+            started = time.perf_counter()
+            procs = [subprocess.Popen(cmd, cwd=str(Path(__file__).resolve().parents[1]), stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                     for _ in range(args["workers"])]
+            codes = [p.wait() for p in procs]
+            elapsed = time.perf_counter() - started
+            engine = create_engine(db)
+            with engine.connect() as connection:
+                pages = connection.execute(text("select count(*) from pages")).scalar()
+                reports = connection.execute(text("select count(*) from reports where is_current")).scalar()
+                runs = connection.execute(text("select count(*) from harvest_runs where kind = 'crawl'")).scalar()
+                dupes = connection.execute(text(
+                    "select count(*) from (select url from pages group by url having count(*) > 1) d")).scalar()
+                # PostgreSQL bytes on disk (tables + indexes + TOAST) per group, for docs/scaling.md
+                sizes = dict(connection.execute(text(
+                    "select relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n "
+                    "on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'")).all())
+                raw = connection.execute(text("select coalesce(sum(length(data)), 0) from bodies")).scalar()
+            engine.dispose()
+        finally:
+            drop_database(db)
+    emit({"seconds": round(elapsed, 2), "workers": args["workers"], "exit_codes": codes, "pages": pages,
+          "reports": reports, "runs": runs, "duplicate_pages": dupes, "pg_table_bytes": sizes,
+          "raw_compressed_bytes": raw})
+
+
 JOBS: dict[str, Callable[[dict], None]] = {
     "serve": job_serve, "crawl": job_crawl, "import": job_import, "reparse": job_reparse,
-    "floor": job_floor, "export": job_export,
+    "floor": job_floor, "export": job_export, "reparse_parallel": job_reparse_parallel,
+    "distributed": job_distributed,
 }
 from .parsecost import job_parse_cost  # noqa: E402  (figure 6, issue 10; its own module)
 

@@ -62,6 +62,23 @@ def render(r: dict) -> str:
             out.append(f"| re-parse (every report new) | {n} | {c['peak_rss_mb']} | {c['rss_quartiles_mb']} | {c['seconds']} |")
         peaks = [c["peak_rss_mb"] for part in ("crawl", "reparse") for c in f.get(part, {}).values()]
         out += ["", f"- largest peak {max(peaks)} MB (target < 300 MB, flat: {_mark(max(peaks) < 300)})", ""]
+    if "figure7" in r:
+        f = r["figure7"]
+        if "reparse" in f:
+            a = f["reparse"]
+            out += [f"### 7a. Re-parse of {a['pages']} pages by worker processes", "",
+                    "| workers | pages/s | seconds | peak RSS MB (coordinator) |", "|---:|---:|---:|---:|",
+                    *(f"| {w} | {a['pages_per_s'][w]} | {run['seconds']} | {run['peak_rss_mb']} |" for w, run in sorted(a["runs"].items())),
+                    "", f"- 2 workers / 1: **{a['speedup_2_vs_1']}x** (target >= 1.7x: {_mark(a['speedup_2_vs_1'] >= 1.7)})",
+                    f"- one worker's time / floor time ({a['floor_pages_per_s']} pages/s): **{a['one_worker_vs_floor']}x** "
+                    f"(target <= 3x: {_mark(a['one_worker_vs_floor'] <= 3)})", ""]
+        if "distributed" in f:
+            d = f["distributed"]
+            out += [f"### 7b. Distributed crawl of a {d['reports']}-report replica (redis-server + PostgreSQL on loopback)", "",
+                    "| workers | seconds | pages | reports | runs | duplicate pages | exit codes |", "|---:|---:|---:|---:|---:|---:|---|",
+                    *(f"| {w} | {c['seconds']} | {c['pages']} | {c['reports']} | {c['runs']} | {c['duplicate_pages']} | {c['exit_codes']} |"
+                      for w, c in sorted(d["runs"].items())),
+                    "", f"- throughput 2 workers / 1: **{d['throughput_2_vs_1']}x**, 3 / 1: **{d['throughput_3_vs_1']}x**", ""]
     if "figure5" in r:
         f = r["figure5"]
         per = f["by_group_per_report"]

@@ -30,8 +30,11 @@ class PageItem:
     #: Renderer that produced ``body`` (None for a plain HTTP fetch), e.g. "splash 3.5".
     renderer: str | None = None
     harvest_run: int | None = None
-    #: Filled by the clean pipeline (harvester.cleaning.CleanedPage).
+    #: Filled by the clean pipeline (harvester.cleaning.CleanedPage) when pages are cleaned in
+    #: the crawl process (HARVESTER_PARSE_WORKERS = 0); an lxml tree, never sent to a process.
     cleaned: Any = None
+    #: Codec the body was decoded with, when a parse worker cleaned it (harvester.pool).
+    decoded_as: str | None = None
     #: Filled by the parse pipeline (harvester.parsing.ParseResult).
     result: Any = None
     #: Filled by the store pipeline: new / changed / unchanged / failed.
@@ -49,7 +52,7 @@ class PageItem:
 
     @property
     def encoding(self) -> str | None:
-        return self.cleaned.encoding if self.cleaned is not None else None
+        return self.cleaned.encoding if self.cleaned is not None else self.decoded_as
 
 
 @dataclass

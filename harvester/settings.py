@@ -69,6 +69,18 @@ ITEM_PIPELINES = {
 #: CSV feeds get a fixed column set and JSON for nested fields (JSON/JSON lines need nothing).
 FEED_EXPORTERS = {"csv": "harvester.feeds.ReportCsvItemExporter"}
 
+#: Worker processes that clean and parse pages (harvester.pool), shared by the crawls of one
+#: process; None = one per CPU; 0 = clean and parse in the reactor thread (slower crawl).
+HARVESTER_PARSE_WORKERS = None
+#: The store pipeline writes items in batches of this many, one transaction each, and at the
+#: latest this many seconds after a batch's first item; an item counts as stored (leaves the
+#: pipeline) once its batch is committed. A crash loses at most the open batch (fetched again).
+HARVESTER_STORE_BATCH = 50
+HARVESTER_STORE_FLUSH_SECONDS = 2.0
+#: Runs, site locks, incremental plans and monitors (harvester.lifecycle.HarvestRunExtension);
+#: None = whenever the store pipeline is on (a bare crawl with ITEM_PIPELINES = {} records nothing).
+HARVESTER_RUNS = None
+
 #: SQLAlchemy URL of the archive; HARVESTER_DATABASE_URL in the environment overrides it,
 #: and so does ``-s HARVESTER_DATABASE_URL=...``.
 HARVESTER_DATABASE_URL = None  # None -> sqlite:///harvest.db in the working directory
@@ -78,7 +90,20 @@ HARVESTER_DATABASE_URL = None  # None -> sqlite:///harvest.db in the working dir
 #: The add-on below wires the chosen backend's middlewares and handlers (docs/rendering.md).
 HARVESTER_RENDERER = None
 SPLASH_URL = None
-ADDONS = {"harvester.render.RenderAddon": 0, "harvester.useragent.UserAgentAddon": 0}
+ADDONS = {"harvester.render.RenderAddon": 0, "harvester.useragent.UserAgentAddon": 0,
+          "harvester.distributed.DistributedAddon": 10}
+
+# --- distributed harvests (harvester.distributed, docs/scaling.md) -------------------------------
+
+#: redis://host:port/db shared by the workers of a distributed harvest (scheduler queue,
+#: dupefilter, per-site politeness, the run); None = a crawl of its own. Also read from the
+#: environment. `harvester harvest --distributed --redis URL` sets it.
+HARVESTER_REDIS_URL = None
+#: A request a worker took from the shared queue goes back to it when the worker did not finish
+#: it (stored its item) within this many seconds: a killed worker loses nothing.
+HARVESTER_LEASE_SECONDS = 120.0
+#: ... at most this many times (then it is given up and logged).
+HARVESTER_LEASE_ATTEMPTS = 3
 
 # --- scheduled, incremental harvests (docs/scheduling.md) ---------------------------------------
 
@@ -119,7 +144,10 @@ HARVESTER_MAX_WARNING_SHARE = 0.5
 #: `harvester harvest` uses auto.
 HARVESTER_PROGRESS = "off"
 HARVESTER_PROGRESS_INTERVAL = 30.0
-EXTENSIONS = {"harvester.progress.ProgressExtension": 500}
+EXTENSIONS = {
+    "harvester.lifecycle.HarvestRunExtension": 100,
+    "harvester.progress.ProgressExtension": 500,
+}
 
 #: Listing entries whose title says they are not an annual report (a notice 通知/通报, a letter
 #: 函, a work plan 工作要点, a meeting or training news item) are not fetched (stat

@@ -1,5 +1,9 @@
 """Clean pipeline: decode and clean each fetched page (harvester.cleaning.clean_page), with the
-container hints of the page's registry body (harvester.hints)."""
+container hints of the page's registry body (harvester.hints).
+
+Only with ``HARVESTER_PARSE_WORKERS = 0``: by default cleaning runs together with parsing in a
+worker process (pipelines.parse, harvester.pool), because the cleaned page is an lxml tree and
+cannot cross a process boundary."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import logging
 from harvester.cleaning import clean_page
 from harvester.hints import hints_for
 from harvester.items import PageItem
+from harvester.pool import worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -15,13 +20,14 @@ logger = logging.getLogger(__name__)
 class CleanPipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        self.in_process = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS")) == 0
 
     @classmethod
     def from_crawler(cls, crawler) -> "CleanPipeline":
         return cls(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
-        if not isinstance(item, PageItem) or item.error or item.status == 304:
+        if not self.in_process or not isinstance(item, PageItem) or item.error or item.status == 304:
             return item  # failures are recorded as such; a 304 has no body (nothing changed)
         try:
             hints = hints_for(item.site)

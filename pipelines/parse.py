@@ -1,14 +1,21 @@
-"""Parse pipeline: classify and parse each cleaned page (harvester.parsing.parse_cleaned), apply
-the registry body's hints (harvester.hints) and attach the fetch's provenance to the report item."""
+"""Parse pipeline: classify and parse each page (harvester.parsing), apply the registry body's
+hints (harvester.hints) and attach the fetch's provenance to the report item.
+
+With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU) the page is cleaned, parsed and
+hinted in a worker process (harvester.pool); the item waits without blocking the reactor. With 0,
+the clean pipeline has cleaned it and it is parsed here, in the reactor thread."""
 
 from __future__ import annotations
 
 import logging
 
+from scrapy.utils.defer import maybe_deferred_to_future
+
 from harvester.feeds import attach_provenance
 from harvester.hints import apply_hints, hints_for
 from harvester.items import PageItem
 from harvester.parsing import parse_cleaned
+from harvester.pool import ParsePool, deferred_from_future, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -16,22 +23,38 @@ logger = logging.getLogger(__name__)
 class ParsePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        workers = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS"))
+        self.pool = ParsePool.shared(workers) if workers else None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ParsePipeline":
         return cls(crawler)
 
-    def process_item(self, item: PageItem) -> PageItem:
-        if item.error or not isinstance(item, PageItem) or item.cleaned is None:
+    async def process_item(self, item: PageItem) -> PageItem:
+        if not isinstance(item, PageItem) or item.error or item.status == 304:
             return item
         stats = self.crawler.stats
-        try:
-            result = parse_cleaned(item.cleaned, item.site)
-            apply_hints(result.item, hints_for(item.site))
-        except Exception:  # the raw page is still stored; `harvester reparse` retries it later
-            logger.exception("parsing failed for %s", item.url)
-            stats.inc_value("harvester/parse_errors")
-            return item
+        if self.pool is not None:
+            future = self.pool.submit(item.final_url or item.url, item.body, item.headers, item.site)
+            extracted = await maybe_deferred_to_future(deferred_from_future(future))
+            item.decoded_as = extracted.encoding
+            if extracted.failed_stage is not None:
+                # the raw page is still stored; `harvester reparse` retries it later
+                logger.error("%s failed for %s:\n%s", "parsing" if extracted.failed_stage == "parse" else "cleaning",
+                             item.url, extracted.error)
+                stats.inc_value(f"harvester/{extracted.failed_stage}_errors")
+                return item
+            result = extracted.result
+        else:
+            if item.cleaned is None:
+                return item
+            try:
+                result = parse_cleaned(item.cleaned, item.site)
+                apply_hints(result.item, hints_for(item.site))
+            except Exception:  # the raw page is still stored; `harvester reparse` retries it later
+                logger.exception("parsing failed for %s", item.url)
+                stats.inc_value("harvester/parse_errors")
+                return item
         report = result.item
         attach_provenance(report, item)
         item.result = result

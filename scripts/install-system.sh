@@ -4,11 +4,12 @@
 # for reports published as files (docs/files.md): LibreOffice Writer/Calc without the GUI (legacy
 # DOC/WPS -> DOCX with its tables; the replicas' .doc files), antiword (DOC text when LibreOffice
 # fails).
+# redis-server (the distributed-crawl tests start their own on a free loopback port).
 # Idempotent: installs only what is missing. Needs root (CI and the dev machines run as root).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(postgresql chromium fonts-wqy-zenhei antiword libreoffice-writer-nogui libreoffice-calc-nogui)
+packages=(postgresql chromium fonts-wqy-zenhei antiword libreoffice-writer-nogui libreoffice-calc-nogui redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

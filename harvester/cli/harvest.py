@@ -50,6 +50,12 @@ def register(sub) -> None:
                    "answering) or Chromium (scrapy-playwright importable, browser starts) and says which "
                    "(default: auto)")
     p.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument("--distributed", action="store_true",
+                   help="be one worker of a harvest shared through Redis: start this same command on "
+                   "any number of hosts with the same --redis and a shared PostgreSQL --db (docs/scaling.md)")
+    p.add_argument("--redis", default=os.environ.get("HARVESTER_REDIS_URL"), metavar="URL",
+                   help="with --distributed: the Redis server, e.g. redis://10.0.0.5:6379/0 "
+                   "(default: $HARVESTER_REDIS_URL)")
     add_schedule_arguments(p)
     p.set_defaults(func=run)
 
@@ -67,16 +73,40 @@ def add_schedule_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    options = schedule_options(args)
+    if args.distributed:
+        options["settings"] = {**distributed_options(args.redis, args.db, args.replica), **options["settings"]}
     if args.url:
         if args.sites or args.replica:
             raise UserError("--url harvests one column: give no BODY and no --replica (serve the replicas with "
                             "`harvester replica serve` and pass a replica column URL)")
         return 1 if harvest_url(args.url, args.key, db=args.db, log_level=args.log_level,
-                                renderer=args.renderer, **schedule_options(args)) else 0
+                                renderer=args.renderer, **options) else 0
     failed = harvest_sites(args.sites or list(SITES), db=args.db, replica=args.replica, port=args.port,
                            renderer=args.renderer, base_urls=parse_base_urls(args.base_url),
-                           log_level=args.log_level, **schedule_options(args))
+                           log_level=args.log_level, **options)
     return 1 if failed else 0
+
+
+def distributed_options(redis_url: str | None, db: str | None, replica: bool) -> dict[str, Any]:
+    """Settings of a distributed worker, after checking what it needs."""
+    from ..storage import database_url
+
+    if not redis_url:
+        raise UserError("--distributed needs --redis URL or $HARVESTER_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    if replica:
+        raise UserError("--distributed crawls real sites or --base-url ones: each worker's --replica would be "
+                        "its own replica server")
+    if database_url(db).startswith("sqlite"):
+        raise UserError("--distributed needs a database every worker can reach: a PostgreSQL --db "
+                        "(postgresql+psycopg://...), not an SQLite file")
+    try:
+        from ..distributed import redis_client
+
+        redis_client(redis_url).ping()
+    except Exception as exc:  # redis.exceptions.ConnectionError, bad URL
+        raise UserError(f"cannot reach Redis at {redis_url}: {exc}") from None
+    return {"HARVESTER_REDIS_URL": redis_url}
 
 
 def schedule_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -232,6 +262,12 @@ def crawl_sites(sites: list[str], *, db_url: str, spider_args: dict[str, dict], 
     settings = {"HARVESTER_DATABASE_URL": db_url, **(extra_settings or {})}
     results = run_sites(sites, settings=settings, spider_args=spider_args, concurrency=concurrency)
     print_summary(results, console)
+    for r in results:
+        if r.stat("harvester/worker", None):
+            closed = "closed by another worker" if r.stat("harvester/run_closed_by_other_worker", False) else \
+                "closed here (the table shows every worker's share)"
+            console.print(f"distributed worker {r.stat('harvester/worker')}: {r.site} run {r.stat('harvester/run_id')} "
+                          f"{closed}", highlight=False, soft_wrap=True)
     print_checks(results, console)
     for r in results:
         for name, message in alerts(r.stat("harvester/checks", None)):
@@ -266,6 +302,8 @@ def site_problems(results: list[SiteResult]) -> list[tuple[str, str]]:
                              "stopped, pages not stored are fetched again by the next harvest"))
         elif r.finish_reason not in ("finished", None):
             problems.append((r.site, f"crawl stopped: {r.finish_reason}"))
+        elif r.stat("harvester/run_closed_by_other_worker", False):
+            continue  # a distributed worker that did its share: the last worker judges the run
         elif not reports_seen(r.stats):
             problems.append((r.site, "no report found: the site's layout probably changed or its listings are empty"))
         # Checks that mean "site broken" (zero reports is reported just above).

@@ -25,6 +25,12 @@ def register(sub) -> None:
     p.add_argument("--restart", action="store_true",
                    help="start from the first page even if the last re-parse was interrupted")
     p.add_argument("--batch-size", type=int, default=100, help="pages per transaction (default 100)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes claiming batches of pages (default 1: this process alone); "
+                   "0 only plans the run for workers started elsewhere with --join")
+    p.add_argument("--join", type=int, default=None, metavar="RUN",
+                   help="work on the batches of the parallel re-parse RUN (e.g. on another machine "
+                   "sharing the PostgreSQL database); the last worker closes the run")
     add_db_argument(p)
     p.set_defaults(func=run)
 
@@ -51,7 +57,15 @@ def run(args: argparse.Namespace) -> int:
 
         if args.site not in SITES:
             raise UserError(f"unknown site {args.site!r}; known: {', '.join(SITES)}")
+    if args.workers < 0:
+        raise UserError(f"--workers takes 0 or more, got {args.workers}")
+    if args.batch_size < 1:
+        raise UserError(f"--batch-size takes 1 or more, got {args.batch_size}")
     store = open_store(args.db, must_exist=True)
+    if args.join is not None:
+        return join(store, args.join)
+    if args.workers != 1 and not args.dry_run:
+        return run_parallel(store, args, since)
     try:
         total = count_pages(store, args.site, since)
         if sys.stdout.isatty():
@@ -62,18 +76,58 @@ def run(args: argparse.Namespace) -> int:
                 summary = reparse(store, args.site, since, args.dry_run, args.batch_size,
                                   progress=lambda n: bar.advance(task, n), resume=not args.restart)
         else:
-            done = [0]
-
-            def progress(n: int) -> None:
-                done[0] += n
-                print(f"re-parsed {done[0]}/{total} pages", flush=True)
-
-            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=progress,
+            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=line_progress(total),
                               resume=not args.restart)
     finally:
         store.close()
     print_summary(summary.to_dict())
     return 1 if summary.failed else 0
+
+
+def line_progress(total: int):
+    """A progress callback printing one plain line per batch (no terminal)."""
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        print(f"re-parsed {done[0]}/{total} pages", flush=True)
+
+    return progress
+
+
+def run_parallel(store, args: argparse.Namespace, since: datetime | None) -> int:
+    from ..storage.reparse import count_pages, reparse_parallel
+
+    try:
+        total = count_pages(store, args.site, since)
+        summary = reparse_parallel(store, args.site, since, args.batch_size, args.workers,
+                                   progress=line_progress(total), resume=not args.restart)
+    finally:
+        store.close()
+    if args.workers == 0:
+        print(f"re-parse run {summary.run_id} planned: {summary.pages_total} pages in batches of {args.batch_size}; "
+              f"start workers with: harvester reparse --join {summary.run_id} --db ...")
+        return 0
+    print_summary(summary.to_dict())
+    return 1 if summary.failed else 0
+
+
+def join(store, run_id: int) -> int:
+    from ..storage.reparse import finish_if_complete, work_batches
+
+    try:
+        try:
+            pages = work_batches(store, run_id)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        print(f"worker done: {pages} pages of run {run_id} re-parsed here", flush=True)
+        summary = finish_if_complete(store, run_id)
+    finally:
+        store.close()
+    if summary is not None:
+        print_summary(summary.to_dict())
+        return 1 if summary.failed else 0
+    return 0
 
 
 def print_summary(data: dict) -> None:

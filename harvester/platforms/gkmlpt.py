@@ -50,6 +50,10 @@ class GkmlptSpider(ReportSpider):
     #: Name of the annual-report column in the tree (site registry: extra["column_name"]).
     column_name: str = "政府信息公开工作年度报告"
 
+    #: Learned on the column page, needed by every listing callback: carried by the requests of a
+    #: distributed harvest, whose other workers never saw the column page (harvester.distributed).
+    shared_state = ("sid", "column_id")
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The gkmlpt index page: find the report column in the tree, ask its API.
 

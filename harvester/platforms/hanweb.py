@@ -43,6 +43,10 @@ class HanwebSpider(ReportSpider):
     #: Pages of records per dataproxy call when the column does not say (jpage's groupSize).
     group_pages = 3
 
+    #: Learned on the column page, needed by every listing callback: carried by the requests of a
+    #: distributed harvest, whose other workers never saw the column page (harvester.distributed).
+    shared_state = ("form", "proxy_url", "per_page", "group_size")
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """A Hanweb column page: its dataproxy parameters, then the record pages.
 

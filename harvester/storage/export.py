@@ -14,14 +14,13 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator
 
 from sqlalchemy import select
 
-from .models import Page, Report, ReportAttachment, ReportStat, Snapshot
+from .models import Page, Report, Snapshot
 from .records import PROVENANCE_FIELDS, SCALAR_FIELDS, iso, report_item
 from .store import Store
 from ..bodies import BODY_COLUMNS, body_identity, with_identity
@@ -114,14 +113,9 @@ def iter_current_reports(
             if not rows:
                 return
             ids = [report.id for report, _, _ in rows]
-            stats: dict[int, list[ReportStat]] = defaultdict(list)
-            for stat in session.scalars(select(ReportStat).where(ReportStat.report_id.in_(ids))):
-                stats[stat.report_id].append(stat)
-            attachments: dict[int, list[ReportAttachment]] = defaultdict(list)
-            for attachment in session.scalars(select(ReportAttachment).where(ReportAttachment.report_id.in_(ids))):
-                attachments[attachment.report_id].append(attachment)
             for report, snapshot, gone_at in rows:
-                item = report_item(report, snapshot, stats[report.id], attachments[report.id])
+                # statistics and attachments with their labels come from the packed output
+                item = report_item(report, snapshot)
                 yield StoredReport(item, report.id, report.version, snapshot.id, iso(gone_at))
             last_id = ids[-1]
 

@@ -22,13 +22,15 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    select,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 
 class UTCDateTime(TypeDecorator):
@@ -234,34 +236,58 @@ class Report(Base):
     index_no: Mapped[str | None] = mapped_column(Text)
     doc_no: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(Text)
-    body_text: Mapped[str] = mapped_column(Text, default="")
-    sections: Mapped[list[Any]] = mapped_column(default=list)
-    tables: Mapped[list[Any]] = mapped_column(default=list)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
-    cleaning: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The rest of the parser output (body_text, sections, stats with labels, tables,
+    #: attachments, cleaning) as zlib-compressed UTF-8 JSON (records.pack_output): one blob
+    #: instead of ~30 KB of JSON columns and labelled rows per report (docs/data-model.md).
+    output: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: Where agency and region were read (page part or ``registry``).
     field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
 
 
-class ReportStat(Base):
-    """One statistic of one report version (canonical key, see the vocabulary in docs/design.md)."""
+class StatKey(Base):
+    """The statistic keys in use (canonical keys, see DESIGN.md vocabulary), numbered once: a
+    statistic row carries the number, not the ~40-character key."""
 
-    __tablename__ = "report_stats"
-    __table_args__ = (Index("ix_report_stats_report_position", "report_id", "position"),)
+    __tablename__ = "stat_keys"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class StatText(Base):
+    """Labels and section titles of statistics, stored once each (they repeat across reports:
+    the standard tables' wording, the usual section titles)."""
+
+    __tablename__ = "stat_texts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class ReportStat(Base):
+    """One statistic of one report version, for SQL (the ``current_statistics`` view shows it
+    with its key, label and section): numbers instead of repeated strings."""
+
+    __tablename__ = "report_stats"
+    # Clustered on (report, position) without a rowid on SQLite: no separate index to keep.
+    __table_args__ = (PrimaryKeyConstraint("report_id", "position"), Index("ix_report_stats_key_id", "key_id"),
+                      {"sqlite_with_rowid": False})
+
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
     position: Mapped[int]
-    key: Mapped[str] = mapped_column(String(200), index=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("stat_keys.id"))
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(32))
-    label: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(16))
-    section: Mapped[str | None] = mapped_column(Text)
-    #: Where the value was read: NULL for the page, else the name of the attachment (migration 0005).
-    origin: Mapped[str | None] = mapped_column(Text)
-    #: OCR'd values: the recognition confidence of the cell (0-1).
-    confidence: Mapped[float | None] = mapped_column(Float)
+    label_id: Mapped[int | None] = mapped_column(ForeignKey("stat_texts.id"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("stat_texts.id"))
+    key: Mapped[str] = column_property(
+        select(StatKey.key).where(StatKey.id == key_id).correlate_except(StatKey).scalar_subquery())
+    label: Mapped[str | None] = column_property(
+        select(StatText.text).where(StatText.id == label_id).correlate_except(StatText).scalar_subquery())
+    section: Mapped[str | None] = column_property(
+        select(StatText.text).where(StatText.id == section_id).correlate_except(StatText).scalar_subquery())
 
 
 class ReportAttachment(Base):
@@ -339,3 +365,25 @@ class AttachmentFile(Base):
     #: tables, error, warnings (FileContent.summary()).
     extraction: Mapped[dict[str, Any] | None]
     harvest_run_id: Mapped[int | None] = mapped_column(ForeignKey("harvest_runs.id"), index=True)
+
+
+class ReparseBatch(Base):
+    """A range of pages of a parallel re-parse (``harvester reparse --workers N``, or workers on
+    other machines with ``--join RUN``): claimed by one worker at a time, done when its results
+    are committed (in the same transaction). A claim whose worker died is taken over once its
+    lease expires; ``tally`` holds what the batch changed (the run's change report adds them up)."""
+
+    __tablename__ = "reparse_batches"
+    __table_args__ = (Index("ix_reparse_batches_run_state", "run_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_runs.id"))
+    first_page_id: Mapped[int]
+    last_page_id: Mapped[int]
+    pages: Mapped[int]
+    #: pending | claimed | done
+    state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    worker: Mapped[str | None] = mapped_column(String(255))
+    claimed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    tally: Mapped[dict[str, Any] | None]

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import zlib
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from ..items import ReportItem
-from .models import Report, ReportAttachment, ReportStat, Snapshot
+from .models import Report, Snapshot
 
 #: Fields filled from the fetch, not by the parser: they do not make a new report version.
 PROVENANCE_FIELDS = ("fetched_at", "content_sha256", "status", "final_url", "harvest_run")
-#: Report item fields stored as plain columns of ``reports``.
+#: Report item fields stored as plain columns of ``reports`` (what SQL and Datasette filter on).
 SCALAR_FIELDS = (
     "title",
     "report_year",
@@ -27,11 +28,12 @@ SCALAR_FIELDS = (
     "index_no",
     "doc_no",
     "category",
-    "body_text",
 )
-JSON_FIELDS = ("sections", "tables", "warnings", "cleaning", "field_sources")
-#: JSON fields holding an object (the others hold lists).
-_OBJECT_FIELDS = ("cleaning", "field_sources")
+#: Report item fields kept in ``reports.output``, one compressed JSON blob (pack_output).
+PACKED_FIELDS = ("body_text", "sections", "stats", "tables", "attachments", "cleaning")
+_PACKED_DEFAULTS: dict[str, Any] = {"body_text": "", "cleaning": {}}
+#: Small JSON columns of ``reports`` (Datasette shows them): list / object.
+JSON_COLUMNS = {"warnings": list, "field_sources": dict}
 
 
 def utcnow() -> datetime:
@@ -166,15 +168,35 @@ def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
     return sorted(n for n in names if old.get(n) != new.get(n))
 
 
+def pack_output(output: dict[str, Any]) -> bytes:
+    """The long part of a parser output (PACKED_FIELDS) as zlib-compressed compact UTF-8 JSON.
+    body_text and sections repeat the same text and tables/statistics repeat their labels:
+    compressed together they take a few KB, about the size of the compressed raw page."""
+    payload = {name: output.get(name) for name in PACKED_FIELDS}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return zlib.compress(data, 9)
+
+
+def unpack_output(blob: bytes | None) -> dict[str, Any]:
+    data = json.loads(zlib.decompress(blob)) if blob else {}
+    return {name: data.get(name) if data.get(name) is not None else _empty(name) for name in PACKED_FIELDS}
+
+
+def _empty(name: str) -> Any:
+    default = _PACKED_DEFAULTS.get(name, [])
+    return type(default)() if not isinstance(default, str) else default
+
+
 def report_row_values(output: dict[str, Any]) -> dict[str, Any]:
     values = {name: output.get(name) for name in SCALAR_FIELDS}
-    values["body_text"] = values["body_text"] or ""
-    for name in JSON_FIELDS:
-        values[name] = output.get(name) or ({} if name in _OBJECT_FIELDS else [])
+    for name, kind in JSON_COLUMNS.items():
+        values[name] = output.get(name) or kind()
+    values["output"] = pack_output(output)
     return values
 
 
 def stat_rows(output: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of report_stats with key, label and section as text (the store numbers them)."""
     rows = []
     for position, stat in enumerate(output.get("stats") or []):
         value = stat.get("value")
@@ -208,31 +230,22 @@ def stat_value(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def report_output(report: Report, stats: Iterable[ReportStat], attachments: Iterable[ReportAttachment]) -> dict[str, Any]:
-    """The parser output of a stored report version (inverse of the row builders above)."""
+def report_output(report: Report, *_ignored: Any) -> dict[str, Any]:
+    """The parser output of a stored report version (inverse of report_row_values): scalar
+    columns + warnings + the unpacked ``output`` blob. (Extra arguments, the statistic and
+    attachment rows of older callers, are not needed: the blob holds both, with labels.)"""
     data: dict[str, Any] = {"site": report.site_key, "url": report.url}
     for name in SCALAR_FIELDS:
         data[name] = getattr(report, name)
-    data["sections"] = list(report.sections or [])
-    data["stats"] = [
-        {
-            "key": s.key,
-            "value": stat_value(s.value),
-            "unit": s.unit,
-            "label": s.label,
-            "source": s.source,
-            "section": s.section,
-            "origin": s.origin,
-            "confidence": s.confidence,
-        }
-        for s in sorted(stats, key=lambda s: s.position)
-    ]
-    data["tables"] = list(report.tables or [])
-    data["attachments"] = [
-        {"url": a.url, "name": a.name, "kind": a.kind} for a in sorted(attachments, key=lambda a: a.position)
-    ]
+    packed = unpack_output(report.output)
+    data["body_text"] = packed["body_text"] or ""
+    data["sections"] = packed["sections"]
+    data["stats"] = [dict(s, value=stat_value(s["value"])) if s.get("value") is not None else dict(s)
+                     for s in packed["stats"]]
+    data["tables"] = packed["tables"]
+    data["attachments"] = packed["attachments"]
     data["warnings"] = list(report.warnings or [])
-    data["cleaning"] = dict(report.cleaning or {})
+    data["cleaning"] = packed["cleaning"]
     data["field_sources"] = dict(report.field_sources or {})
     data["parser_version"] = report.parser_version
     return data
@@ -248,9 +261,8 @@ def provenance(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def report_item(report: Report, snapshot: Snapshot, stats, attachments) -> ReportItem:
+def report_item(report: Report, snapshot: Snapshot, *_ignored: Any) -> ReportItem:
     """A ReportItem rebuilt from the database, provenance from its snapshot."""
-    data = report_output(report, stats, attachments)
+    data = report_output(report)
     data.update(provenance(snapshot))
     return ReportItem.from_dict(data)
-

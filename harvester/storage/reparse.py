@@ -161,6 +161,7 @@ def reparse(
                         _reparse_one(store, session, parsing, page, snapshot, summary.run_id, tally)
                     if dry_run:
                         session.rollback()
+                        store.forget_uncommitted()
                         summary.add(tally)
                     else:
                         # The position is committed with the batch: exactly where a rerun resumes.
@@ -172,6 +173,7 @@ def reparse(
                     # A database error spoils the batch's transaction: redo it one page at a time.
                     log.exception("re-parse batch failed; retrying its pages one by one")
                     session.rollback()
+                    store.forget_uncommitted()
                     _retry_one_by_one(store, parsing, [page.id for page, _ in rows], summary, dry_run)
                     summary.last_page_id = last_page_id
                     if not dry_run:
@@ -256,11 +258,16 @@ def _retry_one_by_one(store: Store, parsing, page_ids: list[int], summary: Repar
             tally = Tally()
             try:
                 _reparse_one(store, session, parsing, row[0], row[1], summary.run_id, tally)
-                session.rollback() if dry_run else session.commit()
+                if dry_run:
+                    session.rollback()
+                    store.forget_uncommitted()
+                else:
+                    session.commit()
                 summary.add(tally)
             except Exception:
                 log.exception("re-parse of %s failed", row[0].url)
                 session.rollback()
+                store.forget_uncommitted()
                 summary.failed += 1
 
 
@@ -306,3 +313,290 @@ def _reparse_one(store: Store, session: Session, parsing, page: Page, snapshot: 
         tally.non_reports += 1
     tally.field_changes.update(change.changed_fields)
     tally.new_warnings.update(change.new_warnings)
+
+
+# --- parallel re-parse: workers claiming batches ----------------------------------------------
+#
+# The run's pages are cut into id ranges (reparse_batches). Any number of workers, processes
+# of `harvester reparse --workers N` or `harvester reparse --join RUN` on other machines, claim
+# a pending range (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other's
+# claim; SQLite: its single writer serialises the claims), parse it without holding a
+# transaction, then store the results and mark the range done in ONE transaction that first
+# checks the claim is still theirs. A worker that dies leaves its claim behind; once the lease
+# (LEASE_SECONDS) expires another worker takes the range over. The change report is the sum of
+# the done ranges' tallies, so it is the same whatever the number of workers.
+
+#: A claimed batch not finished within this many seconds is taken over by another worker.
+LEASE_SECONDS = 600.0
+
+
+def _tally_json(tally: Tally) -> dict[str, Any]:
+    data = {name: getattr(tally, name) for name in _COUNTS}
+    data["field_changes"] = dict(tally.field_changes)
+    data["new_warnings"] = dict(tally.new_warnings)
+    return data
+
+
+def _tally_from_json(data: dict[str, Any]) -> Tally:
+    tally = Tally(**{name: int(data.get(name) or 0) for name in _COUNTS})
+    tally.field_changes = Counter(data.get("field_changes") or {})
+    tally.new_warnings = Counter(data.get("new_warnings") or {})
+    return tally
+
+
+def plan_batches(store: Store, run_id: int, site: str | None, since: datetime | None, batch_size: int,
+                 after_page_id: int = 0) -> int:
+    """Cut the selected pages (id > after_page_id) into ranges of ``batch_size`` pages; returns
+    how many ranges."""
+    from .models import ReparseBatch
+
+    query = _pages_query(site, since).with_only_columns(Page.id).where(Page.id > after_page_id).order_by(Page.id)
+    rows: list[dict[str, Any]] = []
+    with store.session() as session, session.begin():
+        current: list[int] = []
+
+        def close() -> None:
+            rows.append({"run_id": run_id, "first_page_id": current[0], "last_page_id": current[-1],
+                         "pages": len(current), "state": "pending"})
+            current.clear()
+            if len(rows) >= 500:
+                session.execute(ReparseBatch.__table__.insert(), rows)
+                planned[0] += len(rows)
+                rows.clear()
+
+        planned = [0]
+        for page_id in session.scalars(query.execution_options(yield_per=5000)):
+            current.append(page_id)
+            if len(current) >= batch_size:
+                close()
+        if current:
+            close()
+        if rows:
+            session.execute(ReparseBatch.__table__.insert(), rows)
+            planned[0] += len(rows)
+    return planned[0]
+
+
+def _claim(store: Store, run_id: int, worker: str, lease: float):
+    """Claim one pending batch of the run (or one whose lease expired); None when none is left."""
+    from datetime import timedelta
+
+    from .models import ReparseBatch
+    from .records import utcnow
+
+    now = utcnow()
+    expired = now - timedelta(seconds=lease)
+    with store.session() as session, session.begin():
+        query = (select(ReparseBatch).where(
+            ReparseBatch.run_id == run_id,
+            (ReparseBatch.state == "pending") | ((ReparseBatch.state == "claimed") & (ReparseBatch.claimed_at < expired)))
+            .order_by(ReparseBatch.id).limit(1))
+        if store.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        batch = session.scalar(query)
+        if batch is None:
+            return None
+        if batch.state == "claimed":
+            log.warning("re-parse batch %s of run %s: worker %s let its claim expire; taking it over",
+                        batch.id, run_id, batch.worker)
+        batch.state, batch.worker, batch.claimed_at = "claimed", worker, now
+        return batch.id, batch.first_page_id, batch.last_page_id
+
+
+def work_batches(store: Store, run_id: int, worker: str | None = None, lease: float = LEASE_SECONDS,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Process batches of the re-parse run ``run_id`` until none is left; returns pages done.
+    Selection (site, since) comes from the run's arguments."""
+    import os
+    import socket as _socket
+
+    from .models import ReparseBatch
+    from .records import utcnow
+
+    parsing = importlib.import_module("harvester.parsing")
+    worker = worker or f"{_socket.gethostname()}:{os.getpid()}"
+    with store.session() as session:
+        run = session.get(HarvestRun, run_id)
+        if run is None or run.kind != "reparse":
+            raise ValueError(f"no re-parse run {run_id}")
+        args = dict(run.args or {})
+    since = datetime.fromisoformat(args["since"]) if args.get("since") else None
+    done = 0
+    while True:
+        claim = _claim(store, run_id, worker, lease)
+        if claim is None:
+            return done
+        batch_id, first, last = claim
+        query = _pages_query(args.get("site"), since).where(Page.id >= first, Page.id <= last).order_by(Page.id)
+        tally = Tally()
+        with store.session() as session:
+            rows = session.execute(query).all()
+            try:
+                for page, snapshot in rows:
+                    _reparse_one(store, session, parsing, page, snapshot, run_id, tally)
+                owned = session.execute(update(ReparseBatch).where(
+                    ReparseBatch.id == batch_id, ReparseBatch.worker == worker, ReparseBatch.state == "claimed",
+                ).values(state="done", done_at=utcnow(), tally=_tally_json(tally)))
+                if owned.rowcount != 1:  # our lease expired and another worker took the batch
+                    log.warning("re-parse batch %s was taken over by another worker; dropping this result", batch_id)
+                    session.rollback()
+                    store.forget_uncommitted()
+                    continue
+                session.commit()
+            except Exception:
+                # one page the database refuses: release the batch for a one-by-one pass
+                log.exception("re-parse batch %s failed; retrying its pages one by one", batch_id)
+                session.rollback()
+                store.forget_uncommitted()
+                summary = ReparseSummary(parser_version=parsing.PARSER_VERSION, run_id=run_id)
+                _retry_one_by_one(store, parsing, [page.id for page, _ in rows], summary, False)
+                with store.session() as marker, marker.begin():
+                    marker.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(
+                        state="done", done_at=utcnow(), tally=_tally_json(summary)))
+        done += len(rows)
+        if progress is not None:
+            progress(len(rows))
+
+
+def _worker_process(url: str, run_id: int, lease: float, number: int) -> int:
+    """Entry point of a `--workers N` process (spawned: a fresh interpreter)."""
+    import os
+    import socket as _socket
+
+    store = Store(url, migrate=False)
+    try:
+        return work_batches(store, run_id, f"{_socket.gethostname()}:{os.getpid()}/{number}", lease)
+    finally:
+        store.close()
+
+
+def run_summary(store: Store, run_id: int) -> ReparseSummary:
+    """The change report of a parallel run: the tallies of its done batches added up."""
+    from .models import ReparseBatch
+
+    with store.session() as session:
+        run = session.get(HarvestRun, run_id)
+        summary = ReparseSummary(parser_version=run.parser_version or "", run_id=run_id)
+        summary.resumed_from_run = (run.args or {}).get("resumed_from_run")
+        for state, pages, tally in session.execute(
+                select(ReparseBatch.state, ReparseBatch.pages, ReparseBatch.tally).where(ReparseBatch.run_id == run_id)):
+            summary.pages_total += pages
+            if state == "done" and tally is not None:
+                summary.add(_tally_from_json(tally))
+        return summary
+
+
+def reparse_parallel(
+    store: Store,
+    site: str | None = None,
+    since: datetime | None = None,
+    batch_size: int = 100,
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+    resume: bool = True,
+    lease: float = LEASE_SECONDS,
+) -> ReparseSummary:
+    """Re-parse with ``workers`` processes claiming batches (see above); ``workers=0`` only plans
+    the run and returns at once, for workers started elsewhere (`harvester reparse --join RUN`).
+    An interrupted parallel run with the same selection and parser version is continued: its
+    unfinished batches move to the new run, whose report counts the pages done before as skipped."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from .. import __version__
+    from .models import ReparseBatch
+
+    parsing = importlib.import_module("harvester.parsing")
+    selection = {"site": site, "since": since.isoformat() if since else None}
+    previous = _interrupted_parallel_run(store, selection, parsing.PARSER_VERSION) if resume else None
+    args = {**selection, "batch_size": batch_size, "workers": workers, "resumed_from_run": previous}
+    run_id = store.start_run(site, "reparse", args, __version__, parsing.PARSER_VERSION, kind="reparse")
+    skipped = 0
+    if previous is not None:
+        with store.session() as session, session.begin():
+            skipped = session.scalar(select(func.coalesce(func.sum(ReparseBatch.pages), 0)).where(
+                ReparseBatch.run_id == previous, ReparseBatch.state == "done")) or 0
+            session.execute(update(ReparseBatch).where(ReparseBatch.run_id == previous, ReparseBatch.state != "done")
+                            .values(run_id=run_id, state="pending", worker=None, claimed_at=None))
+    else:
+        plan_batches(store, run_id, site, since, batch_size)
+    if progress is not None and skipped:
+        progress(skipped)
+    if workers <= 0:
+        return run_summary(store, run_id)
+    outcome = "failed"
+    try:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_worker_process, store.url, run_id, lease, n) for n in range(workers)]
+            if progress is not None:
+                _follow(store, run_id, futures, progress)
+            for future in as_completed(futures):
+                future.result()
+        outcome = "finished"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
+    finally:
+        summary = run_summary(store, run_id)
+        summary.pages_skipped = skipped
+        summary.pages_total += skipped
+        summary.resumed_from_run = previous
+        summary.interrupted = outcome == "interrupted"
+        counts = {"changed": summary.changed + summary.newly_reports + summary.newly_non_reports,
+                  "unchanged": summary.unchanged + summary.non_reports, "failed": summary.failed}
+        store.finish_run(run_id, outcome, summary.to_dict(), counts)
+    return summary
+
+
+def _follow(store: Store, run_id: int, futures: list, progress: Callable[[int], None]) -> None:
+    """Report progress from the done batches while the workers run."""
+    import time
+
+    from .models import ReparseBatch
+
+    reported = 0
+    while True:
+        finished = all(f.done() for f in futures)
+        with store.session() as session:
+            done = session.scalar(select(func.coalesce(func.sum(ReparseBatch.pages), 0)).where(
+                ReparseBatch.run_id == run_id, ReparseBatch.state == "done")) or 0
+        if done > reported:
+            progress(done - reported)
+            reported = done
+        if finished:
+            return
+        time.sleep(0.5)
+
+
+def _interrupted_parallel_run(store: Store, selection: dict, parser_version: str) -> int | None:
+    """The latest re-parse run if it was parallel, did not finish, and matches; else None."""
+    from .models import ReparseBatch
+
+    with store.session() as session:
+        latest = session.scalars(
+            select(HarvestRun).where(HarvestRun.kind == "reparse").order_by(HarvestRun.id.desc()).limit(1)).first()
+        if latest is None or latest.outcome == "finished" or latest.parser_version != parser_version:
+            return None
+        args = latest.args or {}
+        if "workers" not in args or {k: args.get(k) for k in selection} != selection:
+            return None
+        pending = session.scalar(select(func.count()).where(
+            ReparseBatch.run_id == latest.id, ReparseBatch.state != "done"))
+        return latest.id if pending else None
+
+
+def finish_if_complete(store: Store, run_id: int) -> ReparseSummary | None:
+    """Close a parallel run once every batch is done (what the last `--join` worker does);
+    returns its change report, or None while batches remain."""
+    from .models import ReparseBatch
+
+    with store.session() as session:
+        left = session.scalar(select(func.count()).where(ReparseBatch.run_id == run_id, ReparseBatch.state != "done"))
+    if left:
+        return None
+    summary = run_summary(store, run_id)
+    counts = {"changed": summary.changed + summary.newly_reports + summary.newly_non_reports,
+              "unchanged": summary.unchanged + summary.non_reports, "failed": summary.failed}
+    store.finish_run(run_id, "finished", summary.to_dict(), counts)
+    return summary

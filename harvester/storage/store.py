@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import StorageUnavailable, database_fault, database_url, display_url, make_engine, upgrade
-from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot
+from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot, StatKey, StatText
 from .records import (
     attachment_rows,
     changed_fields,
@@ -93,6 +93,15 @@ def _insert_ignore(session: Session, model: type, values: dict[str, Any], keys: 
     session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
+def _insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """One executemany INSERT ... ON CONFLICT DO NOTHING (concurrent writers may add the same)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+
+
 def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -110,6 +119,8 @@ class Store:
             _require_head(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._known_sites: set[str] = set()
+        self._key_ids: dict[str, int] = {}
+        self._text_ids: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"Store({display_url(self.url)!r})"
@@ -125,6 +136,12 @@ class Store:
 
     def session(self) -> Session:
         return self.sessions()
+
+    def forget_uncommitted(self) -> None:
+        """After a rollback: sites and statistic keys inserted by it are gone again."""
+        self._known_sites.clear()
+        self._key_ids.clear()
+        self._text_ids.clear()
 
     # --- runs -------------------------------------------------------------------------------
 
@@ -266,6 +283,7 @@ class Store:
                 self._count(session, item.harvest_run, outcome)
             return outcome
         except Exception as exc:  # one bad item must never stop the crawl or touch other items
+            self.forget_uncommitted()
             fault = database_fault(exc)
             if fault:
                 raise StorageUnavailable(fault) from exc
@@ -282,6 +300,41 @@ class Store:
             except Exception:
                 log.exception("could not record the failure of %s", getattr(item, "url", item))
             return "failed"
+
+    def save_pages(self, items: list[Any]) -> list[str]:
+        """Archive a batch of page items in ONE transaction (the crawl's store pipeline): the
+        outcome of each, in order, once the batch is committed. Should the batch fail (one item
+        the database refuses), it is rolled back and stored item by item (save_page), so a bad
+        item costs only itself."""
+        if not items:
+            return []
+        try:
+            outcomes: list[str] = []
+            counts: dict[tuple[int | None, str], int] = {}
+            with self.session() as session, session.begin():
+                for item in items:
+                    if getattr(item, "error", None):
+                        self._record_failure(session, item.site, item.url, item.harvest_run, item.error,
+                                             status=item.status or None, referer=item.referer)
+                        outcome = "failed"
+                    elif int(getattr(item, "status", 0) or 0) == 304:
+                        outcome = self._not_modified(session, item)
+                    else:
+                        outcome = self._save_page(session, item)
+                    outcomes.append(outcome)
+                    key = (item.harvest_run, outcome)
+                    counts[key] = counts.get(key, 0) + 1
+                for (run_id, outcome), amount in counts.items():
+                    self._count(session, run_id, outcome, amount)
+            return outcomes
+        except Exception as exc:
+            self.forget_uncommitted()
+            fault = database_fault(exc)
+            if fault:  # disk full, locked, corrupt: item by item would fail the same way
+                raise StorageUnavailable(fault) from exc
+            log.warning("batch of %d items failed (%s: %s); storing them one by one", len(items),
+                        type(exc).__name__, exc)
+            return [self.save_page(item) for item in items]
 
     def _save_page(self, session: Session, item: Any) -> str:
         fetched_at = parse_timestamp(item.fetched_at)
@@ -473,7 +526,14 @@ class Store:
         session.flush()
         stats = stat_rows(output)
         if stats:
-            session.execute(ReportStat.__table__.insert(), [dict(row, report_id=report.id) for row in stats])
+            key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, {row["key"] for row in stats})
+            texts = {row[name] for row in stats for name in ("label", "section") if row[name]}
+            text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
+            session.execute(ReportStat.__table__.insert(), [
+                {"report_id": report.id, "position": row["position"], "key_id": key_ids[row["key"]],
+                 "value": row["value"], "unit": row["unit"], "source": row["source"],
+                 "label_id": text_ids.get(row["label"]), "section_id": text_ids.get(row["section"])}
+                for row in stats])
         attachments = attachment_rows(output)
         if attachments:
             session.execute(ReportAttachment.__table__.insert(), [dict(row, report_id=report.id) for row in attachments])
@@ -486,9 +546,19 @@ class Store:
 
     @staticmethod
     def _report_output(session: Session, report: Report) -> dict[str, Any]:
-        stats = session.scalars(select(ReportStat).where(ReportStat.report_id == report.id)).all()
-        attachments = session.scalars(select(ReportAttachment).where(ReportAttachment.report_id == report.id)).all()
-        return report_output(report, stats, attachments)
+        return report_output(report)
+
+    def _numbers(self, session: Session, model: type, column: Any, cache: dict[str, int],
+                 values: set[str]) -> dict[str, int]:
+        """Numbers of dictionary strings (stat_keys, stat_texts), new ones added; cached per Store
+        (cleared when a transaction that may have added some is rolled back)."""
+        missing = [v for v in values if v not in cache]
+        if missing:
+            _insert_ignore_many(session, model, [{column.key: v} for v in sorted(missing)], [column.key])
+            for chunk in _chunks(sorted(missing)):
+                cache.update({value: number for value, number in session.execute(
+                    select(column, model.id).where(column.in_(chunk)))})
+        return cache
 
     # --- failures, gone pages, incremental state -----------------------------------------------
 
@@ -502,20 +572,24 @@ class Store:
         referer: str | None = None,
     ) -> None:
         """Record a URL that could not be fetched or stored (one row per URL, updated)."""
-        now = utcnow()
         with self.session() as session, session.begin():
-            self._ensure_site(session, site)
-            failure = session.scalar(select(FetchFailure).where(FetchFailure.url == url))
-            if failure is None:
-                failure = FetchFailure(site_key=site, url=url, first_failed_at=now, failure_count=0, error="")
-                session.add(failure)
-            failure.status = _int_or_none(status)
-            failure.error = sanitize(str(error))[:4000]
-            failure.referer = sanitize(referer)
-            failure.last_failed_at = now
-            failure.failure_count = (failure.failure_count or 0) + 1
-            failure.last_run_id = run_id
+            self._record_failure(session, site, url, run_id, error, status, referer)
             self._count(session, run_id, "failed")
+
+    def _record_failure(self, session: Session, site: str, url: str, run_id: int | None, error: str,
+                        status: int | None = None, referer: str | None = None) -> None:
+        now = utcnow()
+        self._ensure_site(session, site)
+        failure = session.scalar(select(FetchFailure).where(FetchFailure.url == url))
+        if failure is None:
+            failure = FetchFailure(site_key=site, url=url, first_failed_at=now, failure_count=0, error="")
+            session.add(failure)
+        failure.status = _int_or_none(status)
+        failure.error = sanitize(str(error))[:4000]
+        failure.referer = sanitize(referer)
+        failure.last_failed_at = now
+        failure.failure_count = (failure.failure_count or 0) + 1
+        failure.last_run_id = run_id
         log.info("recorded failure of %s: %s", url, error)
 
     def mark_gone(self, site: str, seen_urls: set[str], run_id: int | None) -> int:

@@ -112,3 +112,44 @@ def drop_database(database_url: str) -> None:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+class RedisUnavailable(RuntimeError):
+    """No redis-server binary (apt-get install redis-server)."""
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throw-away redis-server on a free loopback port, no persistence: yields its URL.
+    Used by the distributed-crawl tests and benchmarks (not part of the archive)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RedisUnavailable("redis-server not installed (apt-get install redis-server; scripts/install-system.sh)")
+    with socket.socket() as probe:  # a free port (the server binds it right after)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="harvester-redis-")
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", workdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                if proc.poll() is not None:
+                    raise RedisUnavailable(f"redis-server exited with {proc.returncode}") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -63,11 +63,15 @@ def view_statements(dialect: str) -> list[str]:
         "WHERE r.is_current",
         "CREATE VIEW current_statistics AS "
         "SELECT r.id AS report_id, r.site_key AS body_key, s.agency AS body_name, s.region AS body_region, "
-        "r.report_year, r.agency AS agency_printed, st.key, "
-        f"{_number(_value(dialect), dialect)} AS value, {_UNIT} AS unit, "
+        "r.report_year, r.agency AS agency_printed, k.key, "
+        f"{_number(_value(dialect), dialect).replace('st.key', 'k.key')} AS value, "
+        f"{_UNIT.replace('st.key', 'k.key')} AS unit, "
         f"{_number('st.value', dialect)} AS value_printed, COALESCE(st.unit, '') AS unit_printed, "
-        "st.label, st.source, st.section, r.url "
-        "FROM report_stats st JOIN reports r ON r.id = st.report_id JOIN sites s ON s.key = r.site_key "
+        "lt.text AS label, st.source, sc.text AS section, r.url "
+        # statistic rows carry numbers for their key, label and section (migration 0004)
+        "FROM report_stats st JOIN stat_keys k ON k.id = st.key_id "
+        "LEFT JOIN stat_texts lt ON lt.id = st.label_id LEFT JOIN stat_texts sc ON sc.id = st.section_id "
+        "JOIN reports r ON r.id = st.report_id JOIN sites s ON s.key = r.site_key "
         "WHERE r.is_current",
     ]
 

@@ -17,6 +17,18 @@ ROOT = Path(__file__).resolve().parents[2]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
 
 
+@pytest.fixture(scope="module")
+def redis_url():
+    """A throw-away redis-server on a free loopback port (the distributed-crawl tests)."""
+    from harvester.storage.testing import RedisUnavailable, redis_server
+
+    try:
+        with redis_server() as url:
+            yield url
+    except RedisUnavailable as exc:
+        pytest.skip(str(exc))
+
+
 @pytest.fixture(scope="session")
 def replicas():
     """All five replicas, xuancheng's challenge off (the rendering tests switch it on)."""

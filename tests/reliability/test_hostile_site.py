@@ -185,7 +185,7 @@ def test_broken_pages_keep_their_report(tmp_path, fault_server):
     db = tmp_path / "h.db"
     out = harvest(db, fault_server)
     assert "Traceback" not in out.stderr
-    stats = dict(rows(db, "select r.url, count(s.id) from reports r join report_stats s on s.report_id = r.id "
+    stats = dict(rows(db, "select r.url, count(s.report_id) from reports r join report_stats s on s.report_id = r.id "
                           "where r.is_current group by r.url"))
     for n in variants:
         assert stats.get(fault_server.url(POST.format(n)), 0) >= 5, (n, stats)

@@ -86,7 +86,8 @@ def test_full_disk_stops_the_crawl_loudly_and_the_rerun_recovers(tmp_path, fault
         outcomes = [o for (o,) in rows(db, "select outcome from harvest_runs order by id")]
         assert outcomes[0] in ("storage_failed", "abandoned") and outcomes[-1] == "finished"
         assert rows(db, "pragma integrity_check") == [("ok",)]
-        assert "resume" in last_run(db)["stats"]["harvester/walk"]
+        # a resume, unless no batch was committed before the disk filled (then nothing is known)
+        assert "resume" in last_run(db)["stats"]["harvester/walk"] or not stored_then
 
 
 def test_export_onto_a_full_disk_leaves_no_truncated_file(tmp_path, fault_server):

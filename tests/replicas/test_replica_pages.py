@@ -13,7 +13,6 @@ from replica_http import fetch
 from harvester.replicas import corpus, manifest, manifest_all
 from harvester.replicas.sites.base import CONTENT_TYPES
 from harvester.replicas.sites import HAND_MADE
-from harvester.replicas.sites.base import CONTENT_TYPES
 from harvester.sites import SITES as REGISTRY
 
 #: The five hand-made replicas (every registry body on the replicas: tests/crawl/test_bodies.py).

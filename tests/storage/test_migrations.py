@@ -147,3 +147,40 @@ def test_views_are_set_aside_while_migrations_rebuild_tables(db_url, make_item):
         with store.engine.connect() as conn:
             assert conn.execute(text("select count(*) from current_reports")).scalar() == 1
             assert conn.execute(text("select count(*) from current_statistics")).scalar() > 0
+
+
+def test_compact_output_migration_converts_stored_reports_both_ways(db_url, make_item):
+    """0004 packs existing reports (JSON columns + labelled statistic rows) into reports.output;
+    its downgrade unpacks them again: the parser output reads the same after both."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from harvester.storage.models import Report
+    from harvester.storage.records import report_output
+
+    with Store(db_url) as store:
+        for year in (2016, 2022):
+            store.save_page(make_item(URL.replace("post_1", f"post_{year}"), report_html(year=year)))
+        with store.session() as session:
+            before = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+    assert all(o["stats"] and o["body_text"] for o in before), [(len(o["stats"]), len(o["sections"])) for o in before]
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008")  # the revision before 0004
+        with engine.connect() as connection:
+            labels = connection.execute(text("SELECT count(*) FROM report_stats WHERE label IS NOT NULL")).scalar()
+            assert labels == sum(len(o["stats"]) for o in before)
+            assert connection.execute(text("SELECT count(*) FROM reports WHERE body_text != ''")).scalar() == 2
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    with Store(db_url) as store, store.session() as session:
+        after = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+        keyed = session.execute(text("SELECT count(*) FROM current_statistics WHERE label IS NOT NULL")).scalar()
+    assert after == before
+    assert keyed == sum(len(o["stats"]) for o in before)

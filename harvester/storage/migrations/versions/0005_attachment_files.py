@@ -1,5 +1,6 @@
-"""Reports published as files: the files report pages link (attachment_files, bytes in bodies)
-and where each statistic was read (report_stats.origin: the attachment's name; .confidence: OCR).
+"""Reports published as files: the files report pages link (attachment_files, bytes in bodies).
+Where each statistic was read (origin: the attachment's name; confidence: OCR) is part of the
+packed parser output (0004), not a column.
 
 Revision ID: 0005
 Revises: 0006 (assigned after 0002; relinked after main's head 0006 when main was merged)
@@ -10,8 +11,6 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
-
-from harvester.storage.views import create_views, drop_views
 
 
 # revision identifiers, used by Alembic.
@@ -49,21 +48,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attachment_files_content_sha256'), ['content_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachment_files_harvest_run_id'), ['harvest_run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachment_files_page_id'), ['page_id'], unique=False)
-    # SQLite rebuilds report_stats to add columns: the views of 0006 that name it go first
-    drop_views(op.get_bind())
-    with op.batch_alter_table('report_stats', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('origin', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('confidence', sa.Float(), nullable=True))
-    create_views(op.get_bind())
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    drop_views(op.get_bind())
-    with op.batch_alter_table('report_stats', schema=None) as batch_op:
-        batch_op.drop_column('confidence')
-        batch_op.drop_column('origin')
-    create_views(op.get_bind())
     with op.batch_alter_table('attachment_files', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_files_page_id'))
         batch_op.drop_index(batch_op.f('ix_attachment_files_harvest_run_id'))

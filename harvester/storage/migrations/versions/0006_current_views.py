@@ -7,7 +7,8 @@ their counting unit), with the value and unit as printed. The same rules as harv
 (tests/storage/test_export.py and tests/crawl/test_data_for_readers.py hold them equal).
 
 Revision ID: 0006
-Revises: 0008 (written on 0002; relinked after the merge with main)
+Revises: 0004 (written on 0002; relinked after 0008, then after 0004: the views stay the last
+migration, their SQL (harvester.storage.views) matches the head schema)
 Create Date: 2026-12-01
 
 """
@@ -20,7 +21,7 @@ from harvester.storage.views import create_views, drop_views
 
 # revision identifiers, used by Alembic.
 revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0008'
+down_revision: Union[str, Sequence[str], None] = '0004'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
