@@ -90,8 +90,10 @@ def upgrade() -> None:
                 "SELECT report_id, key, value, unit, label, source, section FROM report_stats "
                 "WHERE report_id >= :lo AND report_id <= :hi ORDER BY report_id, position"),
                 {"lo": ids[0], "hi": ids[-1]}):
+            # origin/confidence (files, 0005) were never columns: a page value has neither
             stats.setdefault(report_id, []).append({"key": key, "value": _stat_value(value), "unit": unit,
-                                                    "label": label, "source": source, "section": section})
+                                                    "label": label, "source": source, "section": section,
+                                                    "origin": None, "confidence": None})
         attachments: dict = {}
         for report_id, url, name, kind in bind.execute(sa.text(
                 "SELECT report_id, url, name, kind FROM report_attachments "
