@@ -52,7 +52,7 @@ class GkmlptSpider(ReportSpider):
 
     #: Learned on the column page, needed by every listing callback: carried by the requests of a
     #: distributed harvest, whose other workers never saw the column page (harvester.distributed).
-    shared_state = ("sid", "column_id")
+    shared_state = ("sid", "column_id", "gkmlpt_prefix")
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The gkmlpt index page: find the report column in the tree, ask its API.

@@ -102,6 +102,13 @@ def _insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]
     session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
 
 
+def _retryable(exc: BaseException) -> str | None:
+    """'deadlock' / 'serialization failure' when PostgreSQL aborted the transaction so that a
+    concurrent one could go on: redoing it is the documented remedy."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(getattr(exc, "orig", None), "pgcode", None)
+    return {"40P01": "deadlock", "40001": "serialization failure"}.get(code or "")
+
+
 def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -308,33 +315,50 @@ class Store:
         item costs only itself."""
         if not items:
             return []
-        try:
-            outcomes: list[str] = []
-            counts: dict[tuple[int | None, str], int] = {}
-            with self.session() as session, session.begin():
-                for item in items:
-                    if getattr(item, "error", None):
-                        self._record_failure(session, item.site, item.url, item.harvest_run, item.error,
-                                             status=item.status or None, referer=item.referer)
-                        outcome = "failed"
-                    elif int(getattr(item, "status", 0) or 0) == 304:
-                        outcome = self._not_modified(session, item)
-                    else:
-                        outcome = self._save_page(session, item)
-                    outcomes.append(outcome)
-                    key = (item.harvest_run, outcome)
-                    counts[key] = counts.get(key, 0) + 1
-                for (run_id, outcome), amount in counts.items():
-                    self._count(session, run_id, outcome, amount)
-            return outcomes
-        except Exception as exc:
-            self.forget_uncommitted()
-            fault = database_fault(exc)
-            if fault:  # disk full, locked, corrupt: item by item would fail the same way
-                raise StorageUnavailable(fault) from exc
-            log.warning("batch of %d items failed (%s: %s); storing them one by one", len(items),
-                        type(exc).__name__, exc)
-            return [self.save_page(item) for item in items]
+        for attempt in range(3):
+            try:
+                return self._save_batch(items)
+            except Exception as exc:
+                self.forget_uncommitted()
+                if _retryable(exc) and attempt < 2:
+                    # PostgreSQL chose this transaction as a deadlock victim (another worker of a
+                    # distributed harvest wrote the same rows): the batch is simply redone.
+                    log.warning("batch of %d items: %s; retrying", len(items), _retryable(exc))
+                    continue
+                fault = database_fault(exc)
+                if fault:  # disk full, locked, corrupt: item by item would fail the same way
+                    raise StorageUnavailable(fault) from exc
+                log.warning("batch of %d items failed (%s: %s); storing them one by one", len(items),
+                            type(exc).__name__, exc)
+                return [self.save_page(item) for item in items]
+        raise AssertionError("unreachable")
+
+    def _save_batch(self, items: list[Any]) -> list[str]:
+        outcomes: list[str] = []
+        counts: dict[tuple[int | None, str], int] = {}
+        with self.session() as session, session.begin():
+            # Dictionary strings of the whole batch first, in one sorted order: concurrent writers
+            # then lock them in the same order (no deadlock between two workers' batches).
+            stats = [s for item in items for s in (getattr(getattr(item.result, "item", None), "stats", None) or [])]
+            if stats:
+                self._numbers(session, StatKey, StatKey.key, self._key_ids, {s.key for s in stats})
+                self._numbers(session, StatText, StatText.text, self._text_ids,
+                              {sanitize(t) for s in stats for t in (s.label, s.section) if t})
+            for item in items:
+                if getattr(item, "error", None):
+                    self._record_failure(session, item.site, item.url, item.harvest_run, item.error,
+                                         status=item.status or None, referer=item.referer)
+                    outcome = "failed"
+                elif int(getattr(item, "status", 0) or 0) == 304:
+                    outcome = self._not_modified(session, item)
+                else:
+                    outcome = self._save_page(session, item)
+                outcomes.append(outcome)
+                key = (item.harvest_run, outcome)
+                counts[key] = counts.get(key, 0) + 1
+            for (run_id, outcome), amount in sorted(counts.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
+                self._count(session, run_id, outcome, amount)
+        return outcomes
 
     def _save_page(self, session: Session, item: Any) -> str:
         fetched_at = parse_timestamp(item.fetched_at)

@@ -100,3 +100,24 @@ def test_upstream_hooks_the_shim_relies_on():
     source = inspect.getsource(scheduler.Scheduler)
     assert "self.queue = load_object(self.queue_cls)" in source
     assert 'inc_value("scheduler/enqueued/redis", spider=self.spider)' in source
+
+
+def test_platforms_declare_the_state_their_callbacks_learn():
+    """What a platform spider learns while crawling (``self.x = ...`` in a callback) must be
+    in its ``shared_state``: in a distributed harvest the later listing pages go to workers that
+    never saw the column page (a missing name lost a listing page once)."""
+    import ast
+    import textwrap
+
+    from harvester.platforms.gkmlpt import GkmlptSpider
+    from harvester.platforms.hanweb import HanwebSpider
+
+    for cls in (GkmlptSpider, HanwebSpider):
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        for node in ast.walk(tree):  # callbacks only: what __init__ sets every worker has
+            if isinstance(node, ast.ClassDef):
+                node.body = [f for f in node.body if not (isinstance(f, ast.FunctionDef) and f.name == "__init__")]
+        learned = {t.attr for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                   for target in node.targets for t in ast.walk(target)
+                   if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"}
+        assert learned and learned <= set(cls.shared_state), (cls.__name__, learned - set(cls.shared_state))
