@@ -123,8 +123,8 @@ def test_migrations_match_the_models(db_url):
 def test_views_are_set_aside_while_migrations_rebuild_tables(db_url, make_item):
     """SQLite cannot rebuild a table (Alembic batch mode: copy, drop, rename) that a view names;
     upgrade() drops the reader views (harvester.storage.views) first and recreates them at the
-    head. Here the views exist below 0008, whose batch mode rebuilds ``reports``, as they will
-    under any later migration that rebuilds a table."""
+    head. Here the views exist at 0004 (the first revision with every table they name), before the
+    views' own migration 0006 and the later ones, as they will under any migration still to come."""
     from alembic import command
 
     from harvester.storage.engine import upgrade
@@ -135,8 +135,8 @@ def test_views_are_set_aside_while_migrations_rebuild_tables(db_url, make_item):
         config = alembic_config(engine)
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "0003")
-            create_views(connection)  # the views of a later schema, present during 0008
+            command.upgrade(config, "0004")
+            create_views(connection)  # the views of the head schema, present during later migrations
         upgrade(engine)
         assert current_revision(engine) == head_revision()
         assert set(VIEW_NAMES) <= set(inspect(engine).get_view_names())
