@@ -26,11 +26,25 @@ def fault_server():
         yield server
 
 
+#: Runs a command and prints the peak RSS of it and its descendants: RUSAGE_CHILDREN of the test
+#: process itself keeps the largest child of the whole session (an OCR test's), not this one's.
+PEAK_RSS_WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+                    "sys.stderr.write('\\npeak-rss-kib %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+                    "sys.exit(r.returncode)")
+
+
+def peak_rss_kib(out: subprocess.CompletedProcess) -> int:
+    """The peak RSS a ``harvest(..., measure_peak=True)`` run reported."""
+    return int(out.stderr.rsplit("peak-rss-kib ", 1)[1].split()[0])
+
+
 def harvest(db: Path, server: FaultServer, *extra: str, site: str = "zhaoqing", timeout: int = 240,
-            env: dict | None = None) -> subprocess.CompletedProcess:
+            env: dict | None = None, measure_peak: bool = False) -> subprocess.CompletedProcess:
     """`harvester harvest zhaoqing` against the fault server (incremental by default, like cron)."""
     cmd = [sys.executable, "-m", "harvester", "harvest", site, "--db", str(db), "--progress", "off",
            "--base-url", f"{site}={server.base_url}", *FAST, *extra]
+    if measure_peak:
+        cmd = [sys.executable, "-c", PEAK_RSS_WRAPPER, *cmd]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
 
