@@ -53,9 +53,7 @@ def checks_of(directory: Path) -> list[tuple[str, str, dict, dict]]:
     for name, meta in index.items():
         expected = json.loads((directory / meta["golden"]).read_text(encoding="utf-8"))
         kind = expected.get("kind") or meta.get("kind")
-        if kind == "listing":
-            continue
-        if kind == "not_report":
+        if kind in ("listing", "not_report"):
             out.append((name, "kind", meta, expected))
             continue
         names = ["kind"] + [f for f in FIELDS if f in expected]
@@ -95,7 +93,10 @@ def test_page_field(directory: Path, page: str, check: str, meta: dict, expected
     result = parsed(directory / page, meta["url"])
     item = result.item
     if check == "kind":
-        if (expected.get("kind") or meta.get("kind")) == "not_report":
+        kind = expected.get("kind") or meta.get("kind")
+        if kind == "listing":  # a column's listing page: a list, never a report
+            assert result.kind == "list", f"{page} came out as {result.kind}: {result.reason}"
+        elif kind == "not_report":
             assert result.kind != "report", f"{page} is not a report: {result.reason}"
         else:
             assert result.kind == "report", f"{page} came out as {result.kind}: {result.reason}"
