@@ -52,8 +52,8 @@ def hints_for(site: str | None) -> BodyHints | None:
         key=entry.key,
         name=entry.agency,
         region=entry.region,
-        region_code=getattr(entry, "region_code", None),
-        former_names=tuple(getattr(entry, "former_names", ()) or ()),
+        region_code=entry.region_code or None,
+        former_names=entry.former_names,
         page=PageHints(content_selectors=tuple(entry.content_selectors), chrome_patterns=tuple(patterns)),
     )
 

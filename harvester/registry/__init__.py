@@ -15,11 +15,11 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["Body", "Site", "SITES", "BODIES", "LEVELS", "PLATFORMS", "RegistryError", "UnknownSiteError",
-           "get_site", "get_body", "hints", "reload", "rebase_url", "children", "descendants",
+           "get_site", "get_body", "reload", "rebase_url", "children", "descendants",
            "user_registry_files", "body_toml", "REGISTRY_ENV"]
 
 #: Environment variable naming the user's registry file(s), ``os.pathsep``-separated.
@@ -96,19 +96,6 @@ class Body:
         """The entry URL with its scheme and host replaced by ``base_url`` (path kept)."""
         return rebase_url(self.entry_url, base_url)
 
-    def hints(self) -> dict[str, Any]:
-        """What the registry knows about the body, for applying after parsing (marked as such)."""
-        return {
-            "key": self.key,
-            "name": self.agency,
-            "former_names": list(self.former_names),
-            "aliases": list(self.aliases),
-            "region": self.region,
-            "region_code": self.region_code,
-            "level": self.level,
-            "parent": self.parent or None,
-            "content_selectors": list(self.content_selectors),
-        }
 
 
 Site = Body
@@ -261,12 +248,6 @@ def get_site(key: str) -> Body:
 
 get_body = get_site
 
-
-def hints(key: str) -> dict[str, Any] | None:
-    """Registry facts about the body ``key`` (name, former names, region, code, level, content
-    selectors), or None for a key the registry does not know."""
-    body = SITES.get(key)
-    return body.hints() if body else None
 
 
 def children(key: str) -> list[Body]:

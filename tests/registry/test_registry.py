@@ -14,6 +14,7 @@ import pytest
 from rich.cells import cell_len
 
 from harvester import registry
+from harvester.hints import hints_for
 from harvester.registry import LEVELS, PLATFORMS, RegistryError, load
 from harvester.sites import SITES, get_site
 
@@ -54,13 +55,11 @@ def test_public_api_keeps_working():
 
 
 def test_hints_lookup_for_applying_after_parsing():
-    hints = registry.hints("zq-sthjj")
-    assert hints == {
-        "key": "zq-sthjj", "name": "肇庆市生态环境局", "former_names": ["肇庆市环境保护局"], "aliases": [],
-        "region": "广东省肇庆市", "region_code": "441200", "level": "department", "parent": "zhaoqing",
-        "content_selectors": ["div.article-content"],
-    }
-    assert registry.hints("not-a-body") is None
+    hints = hints_for("zq-sthjj")
+    assert (hints.key, hints.name, hints.former_names) == ("zq-sthjj", "肇庆市生态环境局", ("肇庆市环境保护局",))
+    assert (hints.region, hints.region_code) == ("广东省肇庆市", "441200")
+    assert hints.page.content_selectors == ("div.article-content",)
+    assert hints_for("not-a-body") is None
 
 
 def test_user_file_adds_and_overrides(tmp_path):
