@@ -123,6 +123,20 @@ def _is_layout_table(table: Any) -> bool:
     return bool(_LAYOUT_TABLE_XPATH(table))
 
 
+#: Inline tags (neither block, <br> nor skipped): below a cell's one block, text runs on unbroken.
+_INLINE_TAGS = ("span", "font", "b", "strong", "i", "em", "u", "a", "sub", "sup", "small", "big", "s", "strike")
+_INLINE_TEST = " or ".join(f"self::{t}" for t in _INLINE_TAGS)
+#: Data-table cells holding one block of inline markup (a Word table's ``td > p > span``) and no
+#: other text than whitespace beside it: ``_inline_text`` would only add spaces around that
+#: block, next to whitespace, which ``normalise_line`` collapses and strips, so the cell's line is
+#: ``normalise_line(text_content())``, read in C. (XPath whitespace is a subset of ``str.isspace``.)
+_ONE_BLOCK_CELLS_XPATH = etree.XPath(
+    ".//tr/*[self::td or self::th][count(*) = 1][not(text()[normalize-space()])]"
+    "[*[self::p or self::div]][not(*/descendant::*[not(" + _INLINE_TEST + ")])]"
+)
+_STRING_XPATH = etree.XPath("string()", smart_strings=False)
+
+
 def _inline_text(el: Any, parts: list[str], raw: list[str] | None = None) -> bool:
     """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces.
 
@@ -199,11 +213,17 @@ class _LineBuilder:
 
     def _table(self, table: Any) -> None:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
+        one_block = set(_ONE_BLOCK_CELLS_XPATH(table))
         for row in table.iter("tr"):
             cells = []
             texts = self.cell_texts
             for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
-                if len(cell):
+                if cell in one_block:
+                    text = _STRING_XPATH(cell)
+                    if texts is not None:
+                        texts[cell] = text
+                    cells.append(normalise_line(text))
+                elif len(cell):
                     parts: list[str] = []
                     raw: list[str] | None = [] if texts is not None else None
                     if _inline_text(cell, parts, raw) and texts is not None:
