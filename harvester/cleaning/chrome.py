@@ -143,10 +143,12 @@ class LineVerdicts:
         return seen
 
 
-def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any, str]:
-    """The report container and how it was found (a CSS selector or ``density``/``body``)."""
+def select_container(root: Any, site_selectors: Sequence[str] = (), names: "PageNames | None" = None) -> tuple[Any, str]:
+    """The report container and how it was found (a CSS selector or ``density``/``body``).
+    ``names``: the root's :class:`PageNames`, where the caller keeps them for later questions."""
     empty_match: tuple[Any, str] | None = None
-    names = _PageNames(root)
+    if names is None:
+        names = PageNames(root)
     for selector in (*site_selectors, *GENERIC_CONTENT_SELECTORS):
         matches = names.elements(selector)
         if matches is None:
@@ -188,11 +190,12 @@ _ID_ATTRIBUTES = etree.XPath("descendant-or-self::*/@id")
 _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
 
 
-class _PageNames:
+class PageNames:
     """The class and id attributes of a page, read once (two XPath queries in C). A selector
     ``.name`` or ``#name`` is answered from them instead of a scan of the whole tree with a
     predicate on every element (0.2-0.5 ms each on a 300 KB page, and most of the generic
-    selectors match nothing on a given page)."""
+    selectors match nothing on a given page). The parser asks them again (title candidates):
+    valid while the page's class and id attributes are not changed."""
 
     def __init__(self, root: Any) -> None:
         self._root = root
@@ -200,26 +203,36 @@ class _PageNames:
         self._class_words: set[str] | None = None
         self._ids: list[Any] | None = None
 
+    def classes(self) -> list[Any]:
+        """Every class attribute value (``getparent()``: its element), in document order."""
+        if self._classes is None:
+            self._classes = _CLASS_ATTRIBUTES(self._root)
+        return self._classes
+
+    def ids(self) -> list[Any]:
+        """Every id attribute value (``getparent()``: its element), in document order."""
+        if self._ids is None:
+            self._ids = _ID_ATTRIBUTES(self._root)
+        return self._ids
+
     def elements(self, selector: str) -> list[Any] | None:
         """What ``CSSSelector(selector)(root)`` gives, in document order, for ``.name`` and
         ``#name``; None for any other selector (tags, compound, site ones: run the CSS)."""
         m = _CLASS_SELECTOR_RE.fullmatch(selector)
         if m:
             word = m.group(1)
-            if self._classes is None:
-                self._classes = _CLASS_ATTRIBUTES(self._root)
+            classes = self.classes()
+            if self._class_words is None:
                 # str.split() splits wherever normalize-space() does (and more): a word it does
                 # not yield is in no class attribute for the selector either.
-                self._class_words = set(" ".join(self._classes).split())
-            if word not in self._class_words:  # type: ignore[operator]
+                self._class_words = set(" ".join(classes).split())
+            if word not in self._class_words:
                 return []
-            return [value.getparent() for value in self._classes
+            return [value.getparent() for value in classes
                     if word in value and word in _XML_SPACE_RE.split(value)]
         m = _ID_SELECTOR_RE.fullmatch(selector)
         if m:
-            if self._ids is None:
-                self._ids = _ID_ATTRIBUTES(self._root)
-            return [value.getparent() for value in self._ids if value == m.group(1)]
+            return [value.getparent() for value in self.ids() if value == m.group(1)]
         return None
 
 

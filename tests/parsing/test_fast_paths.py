@@ -185,3 +185,57 @@ def test_cell_texts_of_the_line_builder_are_the_cells_text_content():
     assert len(texts) == len(tds) - 2  # all but the cells holding a script or a style
     for cell, text in texts.items():
         assert text == cell.text_content()
+
+
+ONE_BLOCK_CELLS = [
+    "<p><span>1</span><span>2</span></p>", " \n <p> <span>a b</span> </p>\n ", "\u3000<p>x</p>\u3000",
+    "<p>\u00a0<b>y</b>\u00a0</p>", "t<p>x</p>", "<p>x</p>t", "<p>x</p><p>y</p>", "<p>a<br>b</p>", "<div><i>z</i></div>",
+    "<p><span>1<!-- c -->2</span></p>", "<p><span>\u200bx\uff11</span></p>", "<p><script>s</script>q</p>",
+    "<p><p>n</p></p>", "<div><div>n</div>m</div>", "<p><o:p>w</o:p></p>", " <p>  </p> ",
+]
+
+
+def test_one_block_cells_give_the_lines_and_texts_of_the_walk(monkeypatch):
+    """A cell holding one block of inline markup is read as normalise_line(string()): the same
+    line and text as the recursive walk gives it."""
+    import harvester.cleaning.text as text_module
+
+    rows = "".join(f"<tr><td>label {i}</td><td>{c}</td></tr>" for i, c in enumerate(ONE_BLOCK_CELLS))
+    html = f"<html><body><div><table>{rows}</table></div></body></html>"
+
+    def read() -> tuple[list[str], list[str | None]]:
+        root = _root(html)
+        texts: dict = {}
+        lines = text_module.element_lines(root.find("body"), texts)
+        return [line.text for line in lines], [texts.get(td) for td in root.iter("td")]
+
+    fast = read()
+    root = _root(html)
+    table = root.find(".//table")
+    assert 6 <= len(text_module._ONE_BLOCK_CELLS_XPATH(table)) < len(ONE_BLOCK_CELLS)  # both paths taken
+    monkeypatch.setattr(text_module, "_ONE_BLOCK_CELLS_XPATH", lambda table: [])
+    assert read() == fast
+
+
+TITLED = """<html><body><h2>column</h2><div class="bt title" id="x-title"><h1 class="title">A</h1></div>
+<span id="subtitle">B</span><a class="title">not a holder</a><td class="biaoti">C</td><p class="Title">D</p>
+<h3 id="t">E</h3><div id="ArticleTitle" class="title">F</div><li class="title">G</li></body></html>"""
+
+
+def test_title_elements_from_the_cleaners_names_are_the_xpath_ones():
+    from pathlib import Path
+
+    from harvester.cleaning.chrome import PageNames
+    from harvester.parsing.parse import _title_elements
+
+    pages = [TITLED] + [p.read_bytes() for p in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*"))]
+    for page in pages:
+        root = lxml.html.document_fromstring(page)
+        expected = list(_title_elements(root))
+        assert list(_title_elements(root, PageNames(root))) == expected
+    root = lxml.html.document_fromstring(TITLED)
+    got = [(el.tag, el.text_content()) for el in _title_elements(root, PageNames(root))]
+    # document order, each element once (the div named twice, the h1 both heading and named);
+    # the <a> and <li> are no title holders
+    assert got == [("h2", "column"), ("div", "A"), ("h1", "A"), ("span", "B"), ("td", "C"), ("p", "D"),
+                   ("h3", "E"), ("div", "F")]
