@@ -124,16 +124,30 @@ def _is_layout_table(table: Any) -> bool:
 
 
 #: Inline tags (neither block, <br> nor skipped): below a cell's one block, text runs on unbroken.
-_INLINE_TAGS = ("span", "font", "b", "strong", "i", "em", "u", "a", "sub", "sup", "small", "big", "s", "strike")
-_INLINE_TEST = " or ".join(f"self::{t}" for t in _INLINE_TAGS)
-#: Data-table cells holding one block of inline markup (a Word table's ``td > p > span``) and no
-#: other text than whitespace beside it: ``_inline_text`` would only add spaces around that
-#: block, next to whitespace, which ``normalise_line`` collapses and strips, so the cell's line is
-#: ``normalise_line(text_content())``, read in C. (XPath whitespace is a subset of ``str.isspace``.)
-_ONE_BLOCK_CELLS_XPATH = etree.XPath(
-    ".//tr/*[self::td or self::th][count(*) = 1][not(text()[normalize-space()])]"
-    "[*[self::p or self::div]][not(*/descendant::*[not(" + _INLINE_TEST + ")])]"
-)
+_INLINE_TAGS = frozenset(("span", "font", "b", "strong", "i", "em", "u", "a", "sub", "sup", "small", "big", "s", "strike"))
+_ONE_BLOCK_TAGS = ("p", "div")
+
+
+def _holds_one_block(cell: Any) -> bool:
+    """Whether a data-table cell holds one block of inline markup (a Word table's ``td > p >
+    span``) and no text beside it but whitespace. ``_inline_text`` would only add spaces around
+    that block, next to whitespace, which ``normalise_line`` collapses and strips: the cell's
+    line is ``normalise_line(text_content())``, read in C. (A comment or any other child, a
+    <br>, a nested block or a skipped tag: the walk reads the cell.)"""
+    if len(cell) != 1:
+        return False
+    block = cell[0]
+    if block.tag not in _ONE_BLOCK_TAGS:
+        return False
+    text, tail = cell.text, block.tail
+    if text and not text.isspace() or tail and not tail.isspace():
+        return False
+    for el in block.iterdescendants():
+        if el.tag not in _INLINE_TAGS:
+            return False
+    return True
+
+
 _STRING_XPATH = etree.XPath("string()", smart_strings=False)
 
 
@@ -213,12 +227,11 @@ class _LineBuilder:
 
     def _table(self, table: Any) -> None:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
-        one_block = set(_ONE_BLOCK_CELLS_XPATH(table))
         for row in table.iter("tr"):
             cells = []
             texts = self.cell_texts
             for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
-                if cell in one_block:
+                if _holds_one_block(cell):
                     text = _STRING_XPATH(cell)
                     if texts is not None:
                         texts[cell] = text

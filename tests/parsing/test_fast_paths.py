@@ -210,10 +210,9 @@ def test_one_block_cells_give_the_lines_and_texts_of_the_walk(monkeypatch):
         return [line.text for line in lines], [texts.get(td) for td in root.iter("td")]
 
     fast = read()
-    root = _root(html)
-    table = root.find(".//table")
-    assert 6 <= len(text_module._ONE_BLOCK_CELLS_XPATH(table)) < len(ONE_BLOCK_CELLS)  # both paths taken
-    monkeypatch.setattr(text_module, "_ONE_BLOCK_CELLS_XPATH", lambda table: [])
+    one_block = sum(map(text_module._holds_one_block, _root(html).iter("td")))
+    assert 6 <= one_block < len(ONE_BLOCK_CELLS)  # both paths taken
+    monkeypatch.setattr(text_module, "_holds_one_block", lambda cell: False)
     assert read() == fast
 
 
