@@ -238,3 +238,29 @@ def test_title_elements_from_the_cleaners_names_are_the_xpath_ones():
     # the <a> and <li> are no title holders
     assert got == [("h2", "column"), ("div", "A"), ("h1", "A"), ("span", "B"), ("td", "C"), ("p", "D"),
                    ("h3", "E"), ("div", "F")]
+
+
+def test_literal_first_patterns_match_what_the_look_behind_first_ones_match():
+    """``literal_first`` moves leading look-behinds after their literal: every match (span and
+    groups) is the same, at the start of a text, after a guarded prefix, from a scan position."""
+    import re
+
+    from harvester.parsing.stats_text import literal_first
+
+    patterns = [r"(?<!累计)(?<!应)主动公开(?:了)?\d+条", r"(?<!依申请)(?<!累计)(?:公开|公布)(?P<x>信息)\d*",
+                r"(?<!部分)(?<!不)(?<!不予)(?:同意公开|予以公开)(?P<n>\d+)件", r"(?<!废止行政)规范性文件(?!类)\d件"]
+    texts = ["主动公开12条", "累计主动公开12条，应主动公开3条；主动公开了4条", "依申请公开信息5 公布信息6 累计公开信息",
+             "不予以公开2件，部分同意公开3件；同意公开4件，予以公开5件", "废止行政规范性文件2件，行政规范性文件3件 规范性文件类1件",
+             "公开信息", "公开信息7公开信息8"]
+    for pattern in patterns:
+        rewritten = literal_first(pattern)
+        assert rewritten != pattern and not rewritten.startswith("(?<!")
+        old, new = re.compile(pattern), re.compile(rewritten)
+        unguarded = re.compile(re.sub(r"^(?:\(\?<![^)]*\))+", "", pattern))
+        # the texts hold matches, and matches the look-behinds turn down
+        assert 0 < sum(len(old.findall(t)) for t in texts) < sum(len(unguarded.findall(t)) for t in texts)
+        for text in texts:
+            for pos in range(len(text)):
+                got = [(m.span(), m.groupdict()) for m in new.finditer(text, pos)]
+                assert got == [(m.span(), m.groupdict()) for m in old.finditer(text, pos)]
+    assert literal_first(r"\d+(?<!1)条") == r"\d+(?<!1)条"  # nothing to move
