@@ -468,17 +468,6 @@ _CHROME_CANDIDATES_XPATH = etree.XPath(" | ".join(
     + [f"descendant::{tag}" for tag in (*_REMOVED_TAGS, *sorted(_CHROME_TAGS))]))
 
 
-def _chrome_candidates(container: Any) -> Iterable[Any]:
-    """The descendants with a class or an id, and the scripts, styles and chrome tags, once each,
-    in document order."""
-    last = None
-    for node in _CHROME_CANDIDATES_XPATH(container):
-        el = node.getparent() if getattr(node, "is_attribute", False) else node
-        if el is not last and el is not None:
-            last = el
-            yield el
-
-
 def remove_chrome_elements(container: Any) -> list[str]:
     """Drop scripts, styles and chrome-named elements inside ``container`` (in place).
 
@@ -488,22 +477,33 @@ def remove_chrome_elements(container: Any) -> list[str]:
     labels: list[str] = []
     doomed = []
     candidates = []
-    verdicts: dict[tuple[str | None, str | None], bool] = {}  # Word markup repeats class="MsoNormal"
-    for el in _chrome_candidates(container):
-        tag = el.tag.lower()
-        if tag in _REMOVED_TAGS:
-            doomed.append((el, None))
-            continue
-        if tag in _CHROME_TAGS:
-            chrome = True
+    # An element is chrome when a word of its class or of its id names chrome: each attribute
+    # value is judged alone, once per distinct value (Word markup repeats class="MsoNormal"), and
+    # only the elements of a chrome-named value are visited, in document order.
+    hits: dict[str, bool] = {}
+    search = _INNER_CHROME_TOKEN_RE.search
+    last = None
+    for node in _CHROME_CANDIDATES_XPATH(container):
+        if getattr(node, "is_attribute", False):
+            hit = hits.get(node)
+            if hit is None:
+                hit = hits[str(node)] = any(search(name) for name in node.split())
+            if not hit:
+                continue
+            el = node.getparent()
+            if el is None or el is last:
+                continue
         else:
-            names = (el.get("class"), el.get("id"))
-            chrome = verdicts.get(names)  # type: ignore[assignment]
-            if chrome is None:
-                chrome = verdicts[names] = _is_chrome_element(el, _INNER_CHROME_TOKEN_RE)
-        if chrome:
-            doomed.append((el, ""))  # decided below, once the lengths are known
-            candidates.append(el)
+            el = node
+            if el is last:
+                continue
+            if el.tag.lower() in _REMOVED_TAGS:
+                last = el
+                doomed.append((el, None))
+                continue
+        last = el  # an element's attributes follow it: once each
+        doomed.append((el, ""))  # decided below, once the lengths are known
+        candidates.append(el)
     if candidates:
         lengths = TextLengths()
         limit = max(1, lengths(container)) * _WRAPPER_SHARE
