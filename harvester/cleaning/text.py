@@ -113,9 +113,11 @@ def _tag(el: Any) -> str | None:
 
 
 #: A nested table, or a cell whose text (all of it, as ``itertext()`` joined) is longer than
-#: ``_LAYOUT_CELL_CHARS`` characters: one XPath evaluation per table instead of a loop over cells.
+#: ``_LAYOUT_CELL_CHARS`` characters: one XPath evaluation per table instead of a loop over cells
+#: (plain descendant steps; a nested table settles it before any cell's text is measured).
 _LAYOUT_TABLE_XPATH = etree.XPath(
-    f"boolean(.//table | .//td[string-length() > {_LAYOUT_CELL_CHARS}] | .//th[string-length() > {_LAYOUT_CELL_CHARS}])"
+    f"boolean(descendant::table) or boolean(descendant::td[string-length() > {_LAYOUT_CELL_CHARS}]"
+    f" | descendant::th[string-length() > {_LAYOUT_CELL_CHARS}])"
 )
 
 
