@@ -41,6 +41,9 @@ class CleanedPage:
     #: ``text_content()`` of the data-table cells of ``content``, by element, as the line builder
     #: read them: the tables stage takes them instead of reading each cell again.
     cell_texts: dict = field(default_factory=dict)
+    #: The class and id attributes of ``root`` (:class:`.chrome.PageNames`), read once by the
+    #: cleaner; None where the page was built otherwise (the parser then reads them itself).
+    names: Any = None
 
 
 @dataclass(frozen=True)

@@ -143,10 +143,12 @@ class LineVerdicts:
         return seen
 
 
-def select_container(root: Any, site_selectors: Sequence[str] = ()) -> tuple[Any, str]:
-    """The report container and how it was found (a CSS selector or ``density``/``body``)."""
+def select_container(root: Any, site_selectors: Sequence[str] = (), names: "PageNames | None" = None) -> tuple[Any, str]:
+    """The report container and how it was found (a CSS selector or ``density``/``body``).
+    ``names``: the root's :class:`PageNames`, where the caller keeps them for later questions."""
     empty_match: tuple[Any, str] | None = None
-    names = _PageNames(root)
+    if names is None:
+        names = PageNames(root)
     for selector in (*site_selectors, *GENERIC_CONTENT_SELECTORS):
         matches = names.elements(selector)
         if matches is None:
@@ -188,11 +190,12 @@ _ID_ATTRIBUTES = etree.XPath("descendant-or-self::*/@id")
 _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
 
 
-class _PageNames:
+class PageNames:
     """The class and id attributes of a page, read once (two XPath queries in C). A selector
     ``.name`` or ``#name`` is answered from them instead of a scan of the whole tree with a
     predicate on every element (0.2-0.5 ms each on a 300 KB page, and most of the generic
-    selectors match nothing on a given page)."""
+    selectors match nothing on a given page). The parser asks them again (title candidates):
+    valid while the page's class and id attributes are not changed."""
 
     def __init__(self, root: Any) -> None:
         self._root = root
@@ -200,26 +203,36 @@ class _PageNames:
         self._class_words: set[str] | None = None
         self._ids: list[Any] | None = None
 
+    def classes(self) -> list[Any]:
+        """Every class attribute value (``getparent()``: its element), in document order."""
+        if self._classes is None:
+            self._classes = _CLASS_ATTRIBUTES(self._root)
+        return self._classes
+
+    def ids(self) -> list[Any]:
+        """Every id attribute value (``getparent()``: its element), in document order."""
+        if self._ids is None:
+            self._ids = _ID_ATTRIBUTES(self._root)
+        return self._ids
+
     def elements(self, selector: str) -> list[Any] | None:
         """What ``CSSSelector(selector)(root)`` gives, in document order, for ``.name`` and
         ``#name``; None for any other selector (tags, compound, site ones: run the CSS)."""
         m = _CLASS_SELECTOR_RE.fullmatch(selector)
         if m:
             word = m.group(1)
-            if self._classes is None:
-                self._classes = _CLASS_ATTRIBUTES(self._root)
+            classes = self.classes()
+            if self._class_words is None:
                 # str.split() splits wherever normalize-space() does (and more): a word it does
                 # not yield is in no class attribute for the selector either.
-                self._class_words = set(" ".join(self._classes).split())
-            if word not in self._class_words:  # type: ignore[operator]
+                self._class_words = set(" ".join(classes).split())
+            if word not in self._class_words:
                 return []
-            return [value.getparent() for value in self._classes
+            return [value.getparent() for value in classes
                     if word in value and word in _XML_SPACE_RE.split(value)]
         m = _ID_SELECTOR_RE.fullmatch(selector)
         if m:
-            if self._ids is None:
-                self._ids = _ID_ATTRIBUTES(self._root)
-            return [value.getparent() for value in self._ids if value == m.group(1)]
+            return [value.getparent() for value in self.ids() if value == m.group(1)]
         return None
 
 
@@ -450,20 +463,11 @@ _REMOVED_TAGS = ("script", "style", "noscript", "template")
 #: the descendants (an attribute follows its element) and the scripts, styles and chrome tags.
 #: Attribute nodes, not ``*[@class or @id]``: a predicate per element costs more in libxml2 than
 #: a union of plain steps (lxml.html tag names are lower case).
+#: The class and id values alone (plain strings): most containers name no chrome at all.
+_NAME_VALUES_XPATH = etree.XPath("descendant::*/@class | descendant::*/@id", smart_strings=False)
 _CHROME_CANDIDATES_XPATH = etree.XPath(" | ".join(
     ["descendant::*/@class", "descendant::*/@id"]
     + [f"descendant::{tag}" for tag in (*_REMOVED_TAGS, *sorted(_CHROME_TAGS))]))
-
-
-def _chrome_candidates(container: Any) -> Iterable[Any]:
-    """The descendants with a class or an id, and the scripts, styles and chrome tags, once each,
-    in document order."""
-    last = None
-    for node in _CHROME_CANDIDATES_XPATH(container):
-        el = node.getparent() if getattr(node, "is_attribute", False) else node
-        if el is not last and el is not None:
-            last = el
-            yield el
 
 
 def remove_chrome_elements(container: Any) -> list[str]:
@@ -475,22 +479,39 @@ def remove_chrome_elements(container: Any) -> list[str]:
     labels: list[str] = []
     doomed = []
     candidates = []
-    verdicts: dict[tuple[str | None, str | None], bool] = {}  # Word markup repeats class="MsoNormal"
-    for el in _chrome_candidates(container):
-        tag = el.tag.lower()
-        if tag in _REMOVED_TAGS:
-            doomed.append((el, None))
-            continue
-        if tag in _CHROME_TAGS:
-            chrome = True
+    # An element is chrome when a word of its class or of its id names chrome: each attribute
+    # value is judged alone, once per distinct value (Word markup repeats class="MsoNormal"), and
+    # only the elements of a chrome-named value are visited, in document order.
+    hits: dict[str, bool] = {}
+    search = _INNER_CHROME_TOKEN_RE.search
+    for value in set(_NAME_VALUES_XPATH(container)):
+        hits[value] = any(search(name) for name in value.split())
+    if any(hits.values()):
+        nodes: Iterable[Any] = _CHROME_CANDIDATES_XPATH(container)
+    else:  # no chrome-named element (nearly every container): the tags alone, in one C walk
+        nodes = container.iterdescendants(*_REMOVED_TAGS, *_CHROME_TAGS)
+    last = None
+    for node in nodes:
+        if getattr(node, "is_attribute", False):
+            hit = hits.get(node)
+            if hit is None:
+                hit = hits[str(node)] = any(search(name) for name in node.split())
+            if not hit:
+                continue
+            el = node.getparent()
+            if el is None or el is last:
+                continue
         else:
-            names = (el.get("class"), el.get("id"))
-            chrome = verdicts.get(names)  # type: ignore[assignment]
-            if chrome is None:
-                chrome = verdicts[names] = _is_chrome_element(el, _INNER_CHROME_TOKEN_RE)
-        if chrome:
-            doomed.append((el, ""))  # decided below, once the lengths are known
-            candidates.append(el)
+            el = node
+            if el is last:
+                continue
+            if el.tag.lower() in _REMOVED_TAGS:
+                last = el
+                doomed.append((el, None))
+                continue
+        last = el  # an element's attributes follow it: once each
+        doomed.append((el, ""))  # decided below, once the lengths are known
+        candidates.append(el)
     if candidates:
         lengths = TextLengths()
         limit = max(1, lengths(container)) * _WRAPPER_SHARE

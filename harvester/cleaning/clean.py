@@ -18,6 +18,7 @@ from lxml import etree
 from . import CleanedPage, HeadersLike, PageHints
 from .chinese import DOCUMENT_TEXT, TEXT_ATTRIBUTES, document_looks_traditional, to_simplified
 from .chrome import (
+    PageNames,
     drop_element,
     remove_chrome_elements,
     remove_spam_links,
@@ -332,7 +333,8 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
     pinyin_removed, converted = convert_document(root, decoded.text)
 
     extra_patterns = hints.chrome_patterns
-    container, found_by = select_container(root, hints.content_selectors)
+    names = PageNames(root)  # kept for the parser's title candidates
+    container, found_by = select_container(root, hints.content_selectors, names)
     content = copy.deepcopy(container)
     if not content.text_content().strip():
         embedded = _embedded_content(root)
@@ -380,4 +382,5 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
         page_title=_page_title(root),
         cleaning=cleaning,
         cell_texts=cell_texts,
+        names=names,
     )

@@ -113,14 +113,44 @@ def _tag(el: Any) -> str | None:
 
 
 #: A nested table, or a cell whose text (all of it, as ``itertext()`` joined) is longer than
-#: ``_LAYOUT_CELL_CHARS`` characters: one XPath evaluation per table instead of a loop over cells.
+#: ``_LAYOUT_CELL_CHARS`` characters: one XPath evaluation per table instead of a loop over cells
+#: (plain descendant steps; a nested table settles it before any cell's text is measured).
 _LAYOUT_TABLE_XPATH = etree.XPath(
-    f"boolean(.//table | .//td[string-length() > {_LAYOUT_CELL_CHARS}] | .//th[string-length() > {_LAYOUT_CELL_CHARS}])"
+    f"boolean(descendant::table) or boolean(descendant::td[string-length() > {_LAYOUT_CELL_CHARS}]"
+    f" | descendant::th[string-length() > {_LAYOUT_CELL_CHARS}])"
 )
 
 
 def _is_layout_table(table: Any) -> bool:
     return bool(_LAYOUT_TABLE_XPATH(table))
+
+
+#: Inline tags (neither block, <br> nor skipped): below a cell's one block, text runs on unbroken.
+_INLINE_TAGS = frozenset(("span", "font", "b", "strong", "i", "em", "u", "a", "sub", "sup", "small", "big", "s", "strike"))
+_ONE_BLOCK_TAGS = ("p", "div")
+
+
+def _holds_one_block(cell: Any) -> bool:
+    """Whether a data-table cell holds one block of inline markup (a Word table's ``td > p >
+    span``) and no text beside it but whitespace. ``_inline_text`` would only add spaces around
+    that block, next to whitespace, which ``normalise_line`` collapses and strips: the cell's
+    line is ``normalise_line(text_content())``, read in C. (A comment or any other child, a
+    <br>, a nested block or a skipped tag: the walk reads the cell.)"""
+    if len(cell) != 1:
+        return False
+    block = cell[0]
+    if block.tag not in _ONE_BLOCK_TAGS:
+        return False
+    text, tail = cell.text, block.tail
+    if text and not text.isspace() or tail and not tail.isspace():
+        return False
+    for el in block.iterdescendants():
+        if el.tag not in _INLINE_TAGS:
+            return False
+    return True
+
+
+_STRING_XPATH = etree.XPath("string()", smart_strings=False)
 
 
 def _inline_text(el: Any, parts: list[str], raw: list[str] | None = None) -> bool:
@@ -203,7 +233,12 @@ class _LineBuilder:
             cells = []
             texts = self.cell_texts
             for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
-                if len(cell):
+                if _holds_one_block(cell):
+                    text = _STRING_XPATH(cell)
+                    if texts is not None:
+                        texts[cell] = text
+                    cells.append(normalise_line(text))
+                elif len(cell):
                     parts: list[str] = []
                     raw: list[str] | None = [] if texts is not None else None
                     if _inline_text(cell, parts, raw) and texts is not None:

@@ -69,10 +69,14 @@ _HEADINGS_AND_NAMES_XPATH = etree.XPath(" | ".join(
     [f"descendant-or-self::{tag}" for tag in _HEADING_TAGS] + ["descendant-or-self::*/@class", "descendant-or-self::*/@id"]))
 
 
-def _title_elements(root) -> Iterator:
+def _title_elements(root, names=None) -> Iterator:
     """h1-h3 and the div/p/span/td whose class or id names a title, once each, in document
     order. (The pattern cannot match across the space between class and id, so testing each
-    value alone, once per distinct value, is testing both joined.)"""
+    value alone, once per distinct value, is testing both joined.) ``names``: the page's
+    class/id attributes as the cleaner read them (:class:`harvester.cleaning.chrome.PageNames`)."""
+    if names is not None:
+        yield from _title_elements_from(root, names)
+        return
     named: dict[str, bool] = {}
     last = None
     for node in _HEADINGS_AND_NAMES_XPATH(root):
@@ -93,12 +97,36 @@ def _title_elements(root) -> Iterator:
             yield el
 
 
-def _heading_texts(root) -> list[str]:
+#: The union of two node sets is in document order, each node once (libxml2 sorts a union).
+_IN_DOCUMENT_ORDER_XPATH = etree.XPath("$nodes | $nodes")
+
+
+def _title_elements_from(root, names) -> list:
+    """``_title_elements`` from the class/id values already read: the headings and the named
+    elements, put in document order by libxml2 (no second pass over every attribute)."""
+    found = list(root.iter(*_HEADING_TAGS))
+    named: dict[str, bool] = {}
+    search = _TITLE_CLASS_RE.search
+    for values in (names.classes(), names.ids()):
+        for value in values:
+            hit = named.get(value)
+            if hit is None:
+                hit = named[value] = search(value) is not None
+            if hit:
+                el = value.getparent()
+                if el is not None and (el.tag in _TITLE_HOLDER_TAGS or el.tag in _HEADING_TAGS):
+                    found.append(el)
+    if len(found) < 2:
+        return found
+    return _IN_DOCUMENT_ORDER_XPATH(root, nodes=found)
+
+
+def _heading_texts(root, names=None) -> list[str]:
     """Texts of h1-h3 and title-classed elements (a title split by <br> is joined)."""
     out: list[str] = []
     if root is None:
         return out
-    for el in _title_elements(root):
+    for el in _title_elements(root, names):
         text = join_cjk(re.sub(r"\s+", " ", el.text_content()))
         if text and len(text) <= 90:
             out.append(text)
@@ -113,7 +141,7 @@ def choose_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | Non
     A heading counts only when it names a year: column headings (政府信息公开年报) and site
     banners look like report titles but title every page of the column.
     """
-    headings = [h for h in _heading_texts(page.root) if year_of(h)]
+    headings = [h for h in _heading_texts(page.root, page.names) if year_of(h)]
     candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
                   title_quoted_in_opening(lines)]
     for candidate in candidates:

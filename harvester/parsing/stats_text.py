@@ -74,8 +74,35 @@ class ProsePattern:
     needs: tuple[tuple[str, ...], ...] = ()
 
 
+#: Leading negative look-behinds of plain CJK literals, then a literal or a group of literal
+#: alternatives: ``(?<!累计)(?<!应)主动公开`` or ``(?<!部分)(?<!不)(?:同意公开|予以公开)``.
+_LEADING_LOOKBEHINDS_RE = re.compile(
+    r"((?:\(\?<![\u4e00-\u9fff]+\))+)(?:([\u4e00-\u9fff]+)|\(\?:([\u4e00-\u9fff]+(?:\|[\u4e00-\u9fff]+)*)\))")
+
+
+def literal_first(pattern: str) -> str:
+    """``pattern`` with its leading look-behinds moved after the literal they guard:
+    ``(?<!累计)主动公开`` -> ``主动公开(?<!累计主动公开)`` (each alternative of a literal group
+    guarded alike). The same matches: right after literal L, "not preceded by X" at L's start is
+    "not preceded by XL". But a pattern that starts with a literal lets ``re`` skip to it in C,
+    where a leading look-behind is tried at every position."""
+    m = _LEADING_LOOKBEHINDS_RE.match(pattern)
+    if not m:
+        return pattern
+    behind = re.findall(r"\(\?<!([\u4e00-\u9fff]+)\)", m.group(1))
+
+    def guarded(literal: str) -> str:
+        return literal + "".join(f"(?<!{b}{literal})" for b in behind)
+
+    if m.group(2):
+        head = guarded(m.group(2))
+    else:
+        head = "(?:" + "|".join(guarded(alt) for alt in m.group(3).split("|")) + ")"
+    return head + pattern[m.end():]
+
+
 def _p(key: str, pattern: str, clause_needs: str | None = None, reject: str | None = None) -> ProsePattern:
-    regex = re.compile(pattern)
+    regex = re.compile(literal_first(pattern))
     return ProsePattern(key, regex, re.compile(clause_needs) if clause_needs else None,
                         re.compile(reject) if reject else None, required_literals(regex))
 

@@ -282,7 +282,7 @@ def test_class_and_id_selectors_answered_from_attributes_as_css_would() -> None:
     import lxml.html
     from lxml.cssselect import CSSSelector
 
-    from harvester.cleaning.chrome import GENERIC_CONTENT_SELECTORS, _PageNames
+    from harvester.cleaning.chrome import GENERIC_CONTENT_SELECTORS, PageNames
 
     root = lxml.html.document_fromstring(
         "<html><body class='zoom'><div class='a\tTRS_Editor\nb'><p class='TRS_Editor'>x</p></div>"
@@ -290,7 +290,7 @@ def test_class_and_id_selectors_answered_from_attributes_as_css_would() -> None:
         "<div class='x\u3000wzcon'>ideographic</div><div class='wzcon-x wzcon_y'>prefix</div>"
         "<div id='zoom'>id</div><div id=' zoom'>spaced id</div><div id='Zoom'>Zoom</div>"
         "<div class=' article-con '>padded</div><div id='content' class='content'>c</div></body></html>")
-    names = _PageNames(root)
+    names = PageNames(root)
     for selector in (*GENERIC_CONTENT_SELECTORS, ".wzcon", ".zoom", "#missing", ".x", "div.x", "#content p"):
         expected = CSSSelector(selector)(root)
         got = names.elements(selector)

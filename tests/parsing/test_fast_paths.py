@@ -185,3 +185,82 @@ def test_cell_texts_of_the_line_builder_are_the_cells_text_content():
     assert len(texts) == len(tds) - 2  # all but the cells holding a script or a style
     for cell, text in texts.items():
         assert text == cell.text_content()
+
+
+ONE_BLOCK_CELLS = [
+    "<p><span>1</span><span>2</span></p>", " \n <p> <span>a b</span> </p>\n ", "\u3000<p>x</p>\u3000",
+    "<p>\u00a0<b>y</b>\u00a0</p>", "t<p>x</p>", "<p>x</p>t", "<p>x</p><p>y</p>", "<p>a<br>b</p>", "<div><i>z</i></div>",
+    "<p><span>1<!-- c -->2</span></p>", "<p><span>\u200bx\uff11</span></p>", "<p><script>s</script>q</p>",
+    "<p><p>n</p></p>", "<div><div>n</div>m</div>", "<p><o:p>w</o:p></p>", " <p>  </p> ",
+]
+
+
+def test_one_block_cells_give_the_lines_and_texts_of_the_walk(monkeypatch):
+    """A cell holding one block of inline markup is read as normalise_line(string()): the same
+    line and text as the recursive walk gives it."""
+    import harvester.cleaning.text as text_module
+
+    rows = "".join(f"<tr><td>label {i}</td><td>{c}</td></tr>" for i, c in enumerate(ONE_BLOCK_CELLS))
+    html = f"<html><body><div><table>{rows}</table></div></body></html>"
+
+    def read() -> tuple[list[str], list[str | None]]:
+        root = _root(html)
+        texts: dict = {}
+        lines = text_module.element_lines(root.find("body"), texts)
+        return [line.text for line in lines], [texts.get(td) for td in root.iter("td")]
+
+    fast = read()
+    one_block = sum(map(text_module._holds_one_block, _root(html).iter("td")))
+    assert 6 <= one_block < len(ONE_BLOCK_CELLS)  # both paths taken
+    monkeypatch.setattr(text_module, "_holds_one_block", lambda cell: False)
+    assert read() == fast
+
+
+TITLED = """<html><body><h2>column</h2><div class="bt title" id="x-title"><h1 class="title">A</h1></div>
+<span id="subtitle">B</span><a class="title">not a holder</a><td class="biaoti">C</td><p class="Title">D</p>
+<h3 id="t">E</h3><div id="ArticleTitle" class="title">F</div><li class="title">G</li></body></html>"""
+
+
+def test_title_elements_from_the_cleaners_names_are_the_xpath_ones():
+    from pathlib import Path
+
+    from harvester.cleaning.chrome import PageNames
+    from harvester.parsing.parse import _title_elements
+
+    pages = [TITLED] + [p.read_bytes() for p in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*"))]
+    for page in pages:
+        root = lxml.html.document_fromstring(page)
+        expected = list(_title_elements(root))
+        assert list(_title_elements(root, PageNames(root))) == expected
+    root = lxml.html.document_fromstring(TITLED)
+    got = [(el.tag, el.text_content()) for el in _title_elements(root, PageNames(root))]
+    # document order, each element once (the div named twice, the h1 both heading and named);
+    # the <a> and <li> are no title holders
+    assert got == [("h2", "column"), ("div", "A"), ("h1", "A"), ("span", "B"), ("td", "C"), ("p", "D"),
+                   ("h3", "E"), ("div", "F")]
+
+
+def test_literal_first_patterns_match_what_the_look_behind_first_ones_match():
+    """``literal_first`` moves leading look-behinds after their literal: every match (span and
+    groups) is the same, at the start of a text, after a guarded prefix, from a scan position."""
+    import re
+
+    from harvester.parsing.stats_text import literal_first
+
+    patterns = [r"(?<!累计)(?<!应)主动公开(?:了)?\d+条", r"(?<!依申请)(?<!累计)(?:公开|公布)(?P<x>信息)\d*",
+                r"(?<!部分)(?<!不)(?<!不予)(?:同意公开|予以公开)(?P<n>\d+)件", r"(?<!废止行政)规范性文件(?!类)\d件"]
+    texts = ["主动公开12条", "累计主动公开12条，应主动公开3条；主动公开了4条", "依申请公开信息5 公布信息6 累计公开信息",
+             "不予以公开2件，部分同意公开3件；同意公开4件，予以公开5件", "废止行政规范性文件2件，行政规范性文件3件 规范性文件类1件",
+             "公开信息", "公开信息7公开信息8"]
+    for pattern in patterns:
+        rewritten = literal_first(pattern)
+        assert rewritten != pattern and not rewritten.startswith("(?<!")
+        old, new = re.compile(pattern), re.compile(rewritten)
+        unguarded = re.compile(re.sub(r"^(?:\(\?<![^)]*\))+", "", pattern))
+        # the texts hold matches, and matches the look-behinds turn down
+        assert 0 < sum(len(old.findall(t)) for t in texts) < sum(len(unguarded.findall(t)) for t in texts)
+        for text in texts:
+            for pos in range(len(text)):
+                got = [(m.span(), m.groupdict()) for m in new.finditer(text, pos)]
+                assert got == [(m.span(), m.groupdict()) for m in old.finditer(text, pos)]
+    assert literal_first(r"\d+(?<!1)条") == r"\d+(?<!1)条"  # nothing to move
