@@ -240,6 +240,8 @@ class Report(Base):
     #: The rest of the parser output (body_text, sections, stats with labels, tables,
     #: attachments, cleaning) as zlib-compressed UTF-8 JSON (records.pack_output): one blob
     #: instead of ~30 KB of JSON columns and labelled rows per report (docs/data-model.md).
+    #: Since migration 0009 compressed with a preset dictionary that the blob's zlib header
+    #: names (records.OUTPUT_DICTIONARY), statistics as columns.
     output: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: Where agency and region were read (page part or ``registry``).
     field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
@@ -270,9 +272,10 @@ class ReportStat(Base):
     with its key, label and section): numbers instead of repeated strings."""
 
     __tablename__ = "report_stats"
-    # Clustered on (report, position) without a rowid on SQLite: no separate index to keep.
-    __table_args__ = (PrimaryKeyConstraint("report_id", "position"), Index("ix_report_stats_key_id", "key_id"),
-                      {"sqlite_with_rowid": False})
+    # Clustered on (report, position) without a rowid on SQLite: no separate index to keep. No
+    # index on key_id either (migration 0009: ~0.85 KiB per report): rows are read by report;
+    # a query by key scans them.
+    __table_args__ = (PrimaryKeyConstraint("report_id", "position"), {"sqlite_with_rowid": False})
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
     position: Mapped[int]
