@@ -144,8 +144,28 @@ class Page(Base):
     )
 
 
+class BodyDictionary(Base):
+    """A zstd dictionary for the raw pages of one site (migration 0009): the site's first stored
+    page, whose chrome (header, navigation, footer, scripts) its other pages repeat. Rows never
+    change: a body names the dictionary it was compressed with, so a newer dictionary for the
+    site never affects the bodies written before it (harvester.storage.rawpages)."""
+
+    __tablename__ = "body_dictionaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
+    #: "raw": zstd raw-content dictionary (the bytes of a sample page).
+    kind: Mapped[str] = mapped_column(String(16), default="raw", server_default="raw")
+    #: Bytes of the dictionary, uncompressed.
+    size: Mapped[int]
+    #: The dictionary, zstd-compressed (without a dictionary).
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
 class Body(Base):
-    """Raw response bytes, stored once per distinct content (content-addressed), compressed."""
+    """Raw response bytes, stored once per distinct content (content-addressed), compressed:
+    ``zlib``, or ``zstd`` with the site's dictionary ``dictionary_id`` (pages since 0009)."""
 
     __tablename__ = "bodies"
 
@@ -154,6 +174,9 @@ class Body(Base):
     compression: Mapped[str] = mapped_column(String(16), default="zlib", server_default="zlib")
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+    #: The body_dictionaries row a ``zstd`` body needs (no foreign key: migration 0009 adds and
+    #: drops the column in place on SQLite; dictionary rows are never deleted).
+    dictionary_id: Mapped[int | None]
 
 
 class Snapshot(Base):

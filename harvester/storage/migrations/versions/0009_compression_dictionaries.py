@@ -5,6 +5,9 @@
   the blob's own zlib header (DICTID = the dictionary's Adler-32), and statistics are written as
   columns (field names once). Existing blobs are re-packed; downgrade writes them back as plain
   zlib JSON with a list of statistics (what 0004-0005 read).
+- Raw pages: zstd with a dictionary per site (body_dictionaries, the site's first stored page;
+  harvester.storage.rawpages); bodies.dictionary_id names the dictionary a body needs. Bodies
+  stored before stay zlib (readable as they are); downgrade turns zstd bodies back into zlib.
 - The index on report_stats.key_id goes (about 0.85 KiB per report): readers select statistics
   by report (the primary key) or through current_statistics; a query by key scans the rows.
 
@@ -80,8 +83,52 @@ def _repack(convert) -> None:
 def upgrade() -> None:
     op.drop_index('ix_report_stats_key_id', table_name='report_stats')
     _repack(_pack_v1)
+    op.create_table('body_dictionaries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site_key', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), server_default='raw', nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['site_key'], ['sites.key'], name=op.f('fk_body_dictionaries_site_key_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_body_dictionaries'))
+    )
+    op.create_index(op.f('ix_body_dictionaries_site_key'), 'body_dictionaries', ['site_key'], unique=False)
+    # A plain column, no foreign key: SQLite adds and drops it in place (a constraint would make
+    # the downgrade copy the bodies, which other tables reference). Dictionary rows are never
+    # deleted (harvester.storage.rawpages).
+    op.add_column('bodies', sa.Column('dictionary_id', sa.Integer(), nullable=True))
+
+
+def _zstd():
+    try:
+        from compression import zstd
+    except ImportError:
+        from backports import zstd
+    return zstd
 
 
 def downgrade() -> None:
+    bind = op.get_bind()
+    zstd = _zstd()
+    dictionaries = {}
+    last = ""
+    while True:  # zstd bodies back to zlib, in batches (memory stays flat)
+        rows = bind.execute(sa.text("SELECT sha256, data, dictionary_id FROM bodies WHERE compression = 'zstd' "
+                                    "AND sha256 > :last ORDER BY sha256 LIMIT 200"), {"last": last}).all()
+        if not rows:
+            break
+        for sha, data, dictionary_id in rows:
+            if dictionary_id is not None and dictionary_id not in dictionaries:
+                stored = bind.execute(sa.text("SELECT data FROM body_dictionaries WHERE id = :id"),
+                                      {"id": dictionary_id}).scalar_one()
+                dictionaries[dictionary_id] = zstd.ZstdDict(zstd.decompress(bytes(stored)), is_raw=True)
+            raw = zstd.decompress(bytes(data), zstd_dict=dictionaries.get(dictionary_id))
+            bind.execute(sa.text("UPDATE bodies SET compression = 'zlib', data = :data WHERE sha256 = :sha"),
+                         {"data": zlib.compress(raw, 6), "sha": sha})
+        last = rows[-1][0]
+    op.drop_column('bodies', 'dictionary_id')
+    op.drop_index(op.f('ix_body_dictionaries_site_key'), table_name='body_dictionaries')
+    op.drop_table('body_dictionaries')
     _repack(lambda data: zlib.compress(_dump(data), 9))
     op.create_index('ix_report_stats_key_id', 'report_stats', ['key_id'], unique=False)
