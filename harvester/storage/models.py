@@ -146,7 +146,8 @@ class Page(Base):
 
 class BodyDictionary(Base):
     """A zstd dictionary for the raw pages of one site (migration 0009): the site's first stored
-    page, whose chrome (header, navigation, footer, scripts) its other pages repeat. Rows never
+    page, whose chrome (header, navigation, footer, scripts) its other pages repeat, later one
+    trained on 50 of its pages. Rows never
     change: a body names the dictionary it was compressed with, so a newer dictionary for the
     site never affects the bodies written before it (harvester.storage.rawpages)."""
 
@@ -154,7 +155,8 @@ class BodyDictionary(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
-    #: "raw": zstd raw-content dictionary (the bytes of a sample page).
+    #: "raw": zstd raw-content dictionary (the bytes of a sample page); "trained": made by
+    #: zstd's trainer from pages of the site.
     kind: Mapped[str] = mapped_column(String(16), default="raw", server_default="raw")
     #: Bytes of the dictionary, uncompressed.
     size: Mapped[int]

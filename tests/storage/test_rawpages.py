@@ -46,3 +46,22 @@ def test_bodies_of_before_the_dictionaries_still_read(db_url, make_item):
             connection.execute(text("UPDATE bodies SET compression = 'zlib', data = :d, dictionary_id = NULL "
                                     "WHERE sha256 = :s"), {"d": zlib.compress(body, 6), "s": sha})
         assert store.body(sha) == body
+
+
+def test_a_site_gets_a_trained_dictionary_and_every_body_still_reads(db_url, make_item, monkeypatch):
+    from harvester.storage import rawpages
+
+    monkeypatch.setattr(rawpages, "TRAIN_AFTER", 30)
+    pages = [report_html(year=2000 + n % 25, proactive=1000 + 37 * n, agency=f"肇庆市第{n}局",
+                         extra=f"<p>第{n}号附注：本年度共办理{n * 3}件。</p>") for n in range(45)]
+    with Store(db_url) as store:
+        for n, body in enumerate(pages):
+            store.save_page(make_item(ZQ.format(100 + n), body))
+        with store.session() as session:
+            kinds = session.execute(select(BodyDictionary.id, BodyDictionary.kind).order_by(BodyDictionary.id)).all()
+            used = dict(session.execute(select(Body.sha256, Body.dictionary_id)).all())
+    assert [k for _, k in kinds] == ["raw", "trained"]
+    trained_id = kinds[1][0]
+    assert sum(1 for d in used.values() if d == trained_id) == 45 - 30 + 1  # the 30th page on
+    with Store(db_url) as store:
+        assert [store.body(hashlib.sha256(b).hexdigest()) for b in pages] == pages

@@ -5,7 +5,7 @@
   the blob's own zlib header (DICTID = the dictionary's Adler-32), and statistics are written as
   columns (field names once). Existing blobs are re-packed; downgrade writes them back as plain
   zlib JSON with a list of statistics (what 0004-0005 read).
-- Raw pages: zstd with a dictionary per site (body_dictionaries, the site's first stored page;
+- Raw pages: zstd with a dictionary per site (body_dictionaries: the site's first stored page, then one trained on 50 of its pages;
   harvester.storage.rawpages); bodies.dictionary_id names the dictionary a body needs. Bodies
   stored before stay zlib (readable as they are); downgrade turns zstd bodies back into zlib.
 - The index on report_stats.key_id goes (about 0.85 KiB per report): readers select statistics
@@ -120,9 +120,9 @@ def downgrade() -> None:
             break
         for sha, data, dictionary_id in rows:
             if dictionary_id is not None and dictionary_id not in dictionaries:
-                stored = bind.execute(sa.text("SELECT data FROM body_dictionaries WHERE id = :id"),
-                                      {"id": dictionary_id}).scalar_one()
-                dictionaries[dictionary_id] = zstd.ZstdDict(zstd.decompress(bytes(stored)), is_raw=True)
+                kind, stored = bind.execute(sa.text("SELECT kind, data FROM body_dictionaries WHERE id = :id"),
+                                            {"id": dictionary_id}).one()
+                dictionaries[dictionary_id] = zstd.ZstdDict(zstd.decompress(bytes(stored)), is_raw=(kind == "raw"))
             raw = zstd.decompress(bytes(data), zstd_dict=dictionaries.get(dictionary_id))
             bind.execute(sa.text("UPDATE bodies SET compression = 'zlib', data = :data WHERE sha256 = :sha"),
                          {"data": zlib.compress(raw, 6), "sha": sha})
