@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..items import ReportItem
+from .engine import StorageError
 from .models import Report, Snapshot
 
 #: Fields filled from the fetch, not by the parser: they do not make a new report version.
@@ -180,8 +181,9 @@ _DICTIONARY_DIR = Path(__file__).parent / "dictionaries"
 
 @lru_cache(maxsize=None)
 def output_dictionary(number: int) -> bytes:
-    """Preset dictionary ``number`` of the output blob: the JSON skeleton of a parser output and
-    the canonical statistic keys (DESIGN.md vocabulary), which every report repeats."""
+    """Preset dictionary ``number`` of the output blob: what every report repeats, the canonical
+    statistic keys (DESIGN.md vocabulary), the JSON skeleton of a parser output, then the labels
+    and section titles of the national standard format (国办公开办函〔2019〕60号 / 〔2021〕30号)."""
     return (_DICTIONARY_DIR / f"output-{number}.txt").read_bytes()
 
 
@@ -229,8 +231,8 @@ def decompress_output(blob: bytes) -> bytes:
         dictid = int.from_bytes(blob[2:6], "big")
         zdict = _dictionaries_by_id().get(dictid)
         if zdict is None:
-            raise ValueError(f"report output needs preset dictionary {dictid:08x}, unknown to this "
-                             "version of harvester (upgrade harvester)")
+            raise StorageError(f"a report output needs preset dictionary {dictid:08x}, unknown to this "
+                               "version of harvester (upgrade harvester)")
         decompressor = zlib.decompressobj(zdict=zdict)
         return decompressor.decompress(blob) + decompressor.flush()
     return zlib.decompress(blob)

@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 
+from harvester.storage import StorageError
 from harvester.storage.records import (
     OUTPUT_DICTIONARY,
     output_dictionary,
@@ -51,5 +52,5 @@ def test_blobs_of_before_the_dictionary_still_read():
 def test_a_blob_needing_an_unknown_dictionary_is_a_clear_error():
     compressor = zlib.compressobj(9, zdict=b"some future dictionary")
     blob = compressor.compress(json.dumps(OUTPUT).encode()) + compressor.flush()
-    with pytest.raises(ValueError, match="preset dictionary .* unknown"):
+    with pytest.raises(StorageError, match="preset dictionary .* unknown"):
         unpack_output(blob)

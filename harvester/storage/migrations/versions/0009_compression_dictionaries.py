@@ -1,7 +1,8 @@
 """Smaller parsed output on disk (issue 15, bytes per report):
 
 - reports.output is compressed with a preset zlib dictionary (harvester/storage/dictionaries/
-  output-1.txt: the JSON skeleton of a parser output and the canonical statistic keys), named by
+  output-1.txt: the canonical statistic keys, the JSON skeleton of a parser output, the labels and
+  section titles of the national standard format), named by
   the blob's own zlib header (DICTID = the dictionary's Adler-32), and statistics are written as
   columns (field names once). Existing blobs are re-packed; downgrade writes them back as plain
   zlib JSON with a list of statistics (what 0004-0005 read).
