@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - depends on the Python version
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .engine import StorageError
 from .models import BodyDictionary
 
 #: zstd level of pages: as fast as zlib level 6 was, smaller with the dictionary.
@@ -64,7 +65,7 @@ def decompress(compression: str, data: bytes, dictionary: Any = None) -> bytes:
         return zstd.decompress(bytes(data), zstd_dict=dictionary) if dictionary is not None else zstd.decompress(bytes(data))
     if compression in ("", "none", None):
         return bytes(data)
-    raise ValueError(f"body compressed as {compression!r}, unknown to this version of harvester")
+    raise StorageError(f"a body compressed as {compression!r}, unknown to this version of harvester")
 
 
 class Dictionaries:
@@ -87,7 +88,7 @@ class Dictionaries:
             row = session.execute(select(BodyDictionary.kind, BodyDictionary.data)
                                   .where(BodyDictionary.id == dictionary_id)).first()
             if row is None:
-                raise ValueError(f"body dictionary {dictionary_id} is missing from the database")
+                raise StorageError(f"body dictionary {dictionary_id} is missing from the database")
             found = _load(*row)
         self._remember(self._by_id, dictionary_id, found)
         return found
