@@ -3,7 +3,10 @@
 Every worker runs the same spiders with ``HARVESTER_REDIS_URL`` set (``harvester harvest
 --distributed``); they share, per site, in one Redis:
 
-* the **scheduler queue and dupefilter** (scrapy-redis' ``Scheduler`` and ``RFPDupeFilter``) -
+* the **scheduler queue and dupefilter** (scrapy-redis' ``Scheduler`` and ``RFPDupeFilter``),
+  seeded by every worker (a start request enters the queue once per run, claimed by its
+  fingerprint in the same Redis step; no worker sees an empty queue before the run is seeded);
+  a detail page is queued once per run by its canonical URL, whichever worker listed it;
   with a leased queue (:class:`LeasedQueue`): a popped request stays in ``<queue>:leases`` until
   the worker is done with it (its item stored, its callback finished). A worker killed mid-run
   loses nothing: its leases expire (``HARVESTER_LEASE_SECONDS``) and go back to the queue for
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 
 LEASE_META = "harvester_lease"
 STATE_META = "harvester_spider_state"
+SEED_META = "harvester_seed"
 
 # Pop the best request and lease it in one step (no window in which a crash loses it).
 _POP = """
@@ -66,6 +70,16 @@ for _, member in ipairs(expired) do
 end
 return {back, dropped}
 """
+# A request that enters the queue once per run, whichever worker gets there first (a start
+# request, a detail page): claim it and queue it in one step (a worker killed in between cannot
+# lose it).
+_PUSH_ONCE = """
+if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  return 1
+end
+return 0
+"""
 
 
 class LeasedQueue(RedisQueueBase):
@@ -81,7 +95,11 @@ class LeasedQueue(RedisQueueBase):
         self.max_attempts = settings.getint("HARVESTER_LEASE_ATTEMPTS", self.max_attempts)
         self.leases_key = f"{key}:leases"
         self.attempts_key = f"{key}:attempts"
+        self.seeds_key = f"{key}:seeds"
+        #: canonical URLs of the detail pages requested in this run, by any worker
+        self.pages_key = f"{key}:pages"
         self._pop = server.register_script(_POP)
+        self._push_once = server.register_script(_PUSH_ONCE)
         #: url -> lease of the requests this worker holds (acks of errback items, which do not
         #: pass through spider middlewares)
         self.inflight: dict[str, bytes] = {}
@@ -102,6 +120,12 @@ class LeasedQueue(RedisQueueBase):
             pipe.zrem(self.leases_key, lease)
             pipe.hdel(self.attempts_key, lease)
         pipe.execute()
+
+    def push_once(self, request, claim_key: str, claim: str) -> bool:
+        """Queue ``request`` unless a worker of this run already added ``claim`` to the set
+        ``claim_key``, in one Redis step; True if queued here."""
+        data = self._encode_request(request)
+        return bool(self._push_once(keys=[self.key, claim_key], args=[claim, -request.priority, data]))
 
     def pop(self, timeout: int = 0):
         data = self._pop(keys=[self.key, self.leases_key], args=[time.time() + self.lease_seconds])
@@ -134,7 +158,7 @@ class LeasedQueue(RedisQueueBase):
         return int(back), int(dropped)
 
     def clear(self) -> None:
-        self.server.delete(self.key, self.leases_key, self.attempts_key)
+        self.server.delete(self.key, self.leases_key, self.attempts_key, self.seeds_key, self.pages_key)
 
 
 class DistributedScheduler(RedisScheduler):
@@ -157,6 +181,18 @@ class DistributedScheduler(RedisScheduler):
         return super().close(reason)
 
     def enqueue_request(self, request):
+        if request.meta.pop(SEED_META, False):
+            return self.seed(request)
+        page = request.meta.get("harvester_page_url")
+        if page and LEASE_META not in request.meta:
+            # A detail page found on a listing (the spider dedupes those by canonical URL, not
+            # by Scrapy's dupefilter): once per run across all workers, claimed as it is queued.
+            # (A retry or redirect carries its lease: it continues a claimed request.)
+            if self.queue.push_once(request, self.queue.pages_key, page):
+                self.stats.inc_value("scheduler/enqueued/redis")
+                return True
+            self.stats.inc_value("harvester/duplicate_listing_entries")
+            return False
         # as scrapy-redis', without the deprecated spider argument of the stats calls
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
@@ -164,6 +200,17 @@ class DistributedScheduler(RedisScheduler):
         self.stats.inc_value("scheduler/enqueued/redis")
         self.queue.push(request)
         return True
+
+    def seed(self, request) -> bool:
+        """A start request: queued once per run by whichever worker comes first, in one Redis
+        step (no window in which a worker killed at the start loses it). A filtered request is
+        claimed in the shared dupefilter, as enqueue_request would; a ``dont_filter`` one in the
+        queue's seeds set."""
+        claim_key = self.queue.seeds_key if request.dont_filter else self.df.key
+        queued = self.queue.push_once(request, claim_key, self.df.request_fingerprint(request))
+        if queued:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return queued
 
     def next_request(self):
         back, dropped = self.queue.reclaim()
@@ -184,11 +231,12 @@ class DistributedScheduler(RedisScheduler):
 
 
 class LeaseAckMiddleware:
-    """Spider middleware of a distributed worker. Start requests only from the worker that opened
-    the run; requests carry the spider state their callbacks need; and a request's lease is released once the worker is done with it - when
-    the items its callback produced are stored (item_scraped/dropped/error), or when its callback
-    ended without items. A page whose store batch was lost in a crash was not acknowledged, so
-    another worker fetches it again."""
+    """Spider middleware of a distributed worker. Start requests go into the shared queue once per
+    run, whoever comes first; requests carry the spider state their callbacks need; and a
+    request's lease is released once the worker is done with it - when the items its callback
+    produced are stored (item_scraped/dropped/error), or when its callback ended without items.
+    A page whose store batch was lost in a crash was not acknowledged, so another worker fetches
+    it again."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -204,11 +252,17 @@ class LeaseAckMiddleware:
         return cls(crawler)
 
     async def process_start(self, start):
-        """The run is seeded once: only the worker that opened it sends the start requests (the
-        others take theirs from the shared queue)."""
+        """The run is seeded once, by every worker: each start request is marked a seed, and the
+        scheduler queues it unless another worker did already (DistributedScheduler.seed). So
+        no worker finds the queue empty and closes while the run is still unseeded (its engine
+        asks the scheduler only after its own seeds went in), and the seeds of a worker killed
+        at the start are queued by the others."""
+        from scrapy import Request
+
         async for value in start:
-            if getattr(self.crawler, "harvester_seeds", True):
-                yield value
+            if isinstance(value, Request):
+                value.meta[SEED_META] = True  # DistributedScheduler.enqueue_request seeds it
+            yield value
 
     def process_spider_input(self, response) -> None:
         """Restore what the spider learned on pages another worker crawled (see _carry)."""
@@ -371,32 +425,45 @@ class DistributedRun:
                 try:
                     # A new run: nothing of an earlier, killed run may linger in the shared queue.
                     spider = self.crawler.spider
-                    self.server.delete(*self.site_keys(spider.name))
+                    self.server.delete(*self.site_keys(spider.name), f"{self.prefix}:closing")
                     run_id, token = open_run()
                 except BaseException:
                     self.server.delete(info_key)
                     raise
-                self.server.set(info_key, json.dumps({"state": "open", "run_id": run_id, "token": token}))
+                # the opener's heartbeat and the news in one step: a joiner never sees an open
+                # run without a live worker (which would mean a dead run, below)
+                pipe = self.server.pipeline(transaction=True)
+                pipe.hset(f"{self.prefix}:workers", self.worker, time.time())
+                pipe.set(info_key, json.dumps({"state": "open", "run_id": run_id, "token": token}))
+                pipe.execute()
                 self.run_id, self.lock_token = run_id, token
-                self.crawler.harvester_seeds = True
-                self.beat()
                 return run_id, token, True
             raw = self.server.get(info_key)
             info = json.loads(raw) if raw else {}
+            if info.get("state") == "open" and not self.others()[0]:
+                # Every worker of that run was killed (or it is closing): do not adopt a dead
+                # run; open a new one (its lock tells whether the old one is really over).
+                if self._drop_info(info_key, raw):
+                    log.warning("%s: run %s has no live worker left; opening a new run", self.site, info.get("run_id"))
+                continue
             if info.get("state") == "open":
                 self.run_id, self.lock_token = int(info["run_id"]), info.get("token")
-                self.crawler.harvester_seeds = False
                 self.beat()
                 return self.run_id, self.lock_token, False
             if time.time() > deadline:
                 raise RuntimeError(f"{self.site}: no run opened by the first worker within 120 s")
             time.sleep(0.2)
 
+    def _drop_info(self, info_key: str, raw: bytes) -> bool:
+        """Delete the run's info if it still is ``raw`` (another worker may have replaced it)."""
+        script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
+        return bool(self.server.eval(script, 1, info_key, raw))
+
     def site_keys(self, spider_name: str) -> list[str]:
         settings = self.crawler.settings
         queue = settings.get("SCHEDULER_QUEUE_KEY", "%(spider)s:requests") % {"spider": spider_name}
         dupes = settings.get("SCHEDULER_DUPEFILTER_KEY", "%(spider)s:dupefilter") % {"spider": spider_name}
-        return [queue, f"{queue}:leases", f"{queue}:attempts", dupes, f"{self.prefix}:workers",
+        return [queue, f"{queue}:leases", f"{queue}:attempts", f"{queue}:seeds", f"{queue}:pages", dupes, f"{self.prefix}:workers",
                 f"{self.prefix}:stats", f"{self.prefix}:seen", f"{self.prefix}:skipped", f"{self.prefix}:partial"]
 
     def beat(self) -> None:
