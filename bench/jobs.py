@@ -221,18 +221,21 @@ def job_floor(args: dict) -> None:
     from sqlalchemy import select
 
     from harvester.cleaning.chinese import converter
-    from harvester.storage import Store
+    from harvester.storage import Store, rawpages
     from harvester.storage.models import Body, Page, Snapshot
 
     store = Store(args["db"])
     cc = converter()
-    query = (select(Body.data, Snapshot.encoding).join(Snapshot, Snapshot.content_sha256 == Body.sha256)
+    query = (select(Body.compression, Body.data, Body.dictionary_id, Snapshot.encoding)
+             .join(Snapshot, Snapshot.content_sha256 == Body.sha256)
              .join(Page, Page.current_snapshot_id == Snapshot.id).execution_options(yield_per=200))
     n = chars = 0
     started = time.perf_counter()
-    with store.session() as session:
-        for data, encoding in session.execute(query):
-            text = zlib.decompress(data).decode(encoding or "utf-8", "replace")
+    with store.session() as session, store.session() as lookups:
+        dictionaries = rawpages.Dictionaries()
+        for compression, data, dictionary_id, encoding in session.execute(query):
+            dictionary = dictionaries.get(lookups, dictionary_id) if dictionary_id is not None else None
+            text = rawpages.decompress(compression, data, dictionary).decode(encoding or "utf-8", "replace")
             root = lxml.html.document_fromstring(text)
             chars += len(cc.convert(root.text_content()))
             n += 1

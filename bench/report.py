@@ -87,8 +87,10 @@ def render(r: dict) -> str:
             f"### 5. Storage of {f['reports']} reports (SQLite)", "",
             f"- **{f['bytes_per_report'] / 1024:.1f} KiB on disk per report** ({f['file_bytes'] / 2**20:.0f} MiB file): "
             + ", ".join(f"{k} {v / 1024:.1f} KiB" for k, v in sorted(per.items(), key=lambda kv: -kv[1])),
-            f"- raw pages {f['raw_uncompressed_bytes'] / f['reports'] / 1024:.1f} KiB each, stored zlib-compressed as "
-            f"{f['raw_compressed_bytes'] / f['reports'] / 1024:.1f} KiB",
+            f"- raw pages {f['raw_uncompressed_bytes'] / f['reports'] / 1024:.1f} KiB each, "
+            f"{f['raw_compressed_bytes'] / f['reports'] / 1024:.1f} KiB zlib-compressed alone"
+            + (f", stored as {f['raw_stored_bytes'] / f['reports'] / 1024:.1f} KiB (zstd, site dictionaries); on disk / "
+               f"compressed raw page **{f['ratio_to_compressed_raw']}x** (target <= 2x)" if "raw_stored_bytes" in f else ""),
             f"- export of {e['jsonl_reports']} reports: JSONL **{e['jsonl_seconds']} s** ({e['jsonl_bytes'] / 2**20:.0f} MiB), "
             f"CSV **{e['csv_seconds']} s** ({e['csv_stats']} statistics rows); peak RSS {e['peak_rss_mb']} MB", "",
         ]

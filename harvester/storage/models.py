@@ -144,8 +144,30 @@ class Page(Base):
     )
 
 
+class BodyDictionary(Base):
+    """A zstd dictionary for the raw pages of one site (migration 0009): the site's first stored
+    page, whose chrome (header, navigation, footer, scripts) its other pages repeat, later one
+    trained on 50 of its pages. Rows never
+    change: a body names the dictionary it was compressed with, so a newer dictionary for the
+    site never affects the bodies written before it (harvester.storage.rawpages)."""
+
+    __tablename__ = "body_dictionaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_key: Mapped[str] = mapped_column(ForeignKey("sites.key"), index=True)
+    #: "raw": zstd raw-content dictionary (the bytes of a sample page); "trained": made by
+    #: zstd's trainer from pages of the site.
+    kind: Mapped[str] = mapped_column(String(16), default="raw", server_default="raw")
+    #: Bytes of the dictionary, uncompressed.
+    size: Mapped[int]
+    #: The dictionary, zstd-compressed (without a dictionary).
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
 class Body(Base):
-    """Raw response bytes, stored once per distinct content (content-addressed), compressed."""
+    """Raw response bytes, stored once per distinct content (content-addressed), compressed:
+    ``zlib``, or ``zstd`` with the site's dictionary ``dictionary_id`` (pages since 0009)."""
 
     __tablename__ = "bodies"
 
@@ -154,6 +176,9 @@ class Body(Base):
     compression: Mapped[str] = mapped_column(String(16), default="zlib", server_default="zlib")
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+    #: The body_dictionaries row a ``zstd`` body needs (no foreign key: migration 0009 adds and
+    #: drops the column in place on SQLite; dictionary rows are never deleted).
+    dictionary_id: Mapped[int | None]
 
 
 class Snapshot(Base):
@@ -240,6 +265,8 @@ class Report(Base):
     #: The rest of the parser output (body_text, sections, stats with labels, tables,
     #: attachments, cleaning) as zlib-compressed UTF-8 JSON (records.pack_output): one blob
     #: instead of ~30 KB of JSON columns and labelled rows per report (docs/data-model.md).
+    #: Since migration 0009 compressed with a preset dictionary that the blob's zlib header
+    #: names (records.OUTPUT_DICTIONARY), statistics as columns.
     output: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: Where agency and region were read (page part or ``registry``).
     field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
@@ -270,9 +297,10 @@ class ReportStat(Base):
     with its key, label and section): numbers instead of repeated strings."""
 
     __tablename__ = "report_stats"
-    # Clustered on (report, position) without a rowid on SQLite: no separate index to keep.
-    __table_args__ = (PrimaryKeyConstraint("report_id", "position"), Index("ix_report_stats_key_id", "key_id"),
-                      {"sqlite_with_rowid": False})
+    # Clustered on (report, position) without a rowid on SQLite: no separate index to keep. No
+    # index on key_id either (migration 0009: ~0.85 KiB per report): rows are read by report;
+    # a query by key scans them.
+    __table_args__ = (PrimaryKeyConstraint("report_id", "position"), {"sqlite_with_rowid": False})
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
     position: Mapped[int]

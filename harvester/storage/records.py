@@ -8,9 +8,12 @@ import math
 import zlib
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 from ..items import ReportItem
+from .engine import StorageError
 from .models import Report, Snapshot
 
 #: Fields filled from the fetch, not by the parser: they do not make a new report version.
@@ -168,17 +171,77 @@ def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
     return sorted(n for n in names if old.get(n) != new.get(n))
 
 
+#: The preset zlib dictionary new output blobs are compressed with (dictionaries/output-N.txt).
+#: Never edit a published dictionary: add output-(N+1).txt and point this at it; blobs name the
+#: dictionary they need in their zlib header (RFC 1950 DICTID, the dictionary's Adler-32), so
+#: rows written with any earlier dictionary, or none, keep reading.
+OUTPUT_DICTIONARY = 1
+_DICTIONARY_DIR = Path(__file__).parent / "dictionaries"
+
+
+@lru_cache(maxsize=None)
+def output_dictionary(number: int) -> bytes:
+    """Preset dictionary ``number`` of the output blob: what every report repeats, the canonical
+    statistic keys (DESIGN.md vocabulary), the JSON skeleton of a parser output, then the labels
+    and section titles of the national standard format (国办公开办函〔2019〕60号 / 〔2021〕30号)."""
+    return (_DICTIONARY_DIR / f"output-{number}.txt").read_bytes()
+
+
+@lru_cache(maxsize=None)
+def _dictionaries_by_id() -> dict[int, bytes]:
+    found = {}
+    for path in _DICTIONARY_DIR.glob("output-*.txt"):
+        data = output_dictionary(int(path.stem.split("-")[1]))
+        found[zlib.adler32(data)] = data
+    return found
+
+
 def pack_output(output: dict[str, Any]) -> bytes:
-    """The long part of a parser output (PACKED_FIELDS) as zlib-compressed compact UTF-8 JSON.
-    body_text and sections repeat the same text and tables/statistics repeat their labels:
-    compressed together they take a few KB, about the size of the compressed raw page."""
+    """The long part of a parser output (PACKED_FIELDS) as zlib-compressed compact UTF-8 JSON,
+    with preset dictionary OUTPUT_DICTIONARY. body_text and sections repeat the same text and
+    tables/statistics repeat their labels: compressed together they take a few KB. Statistics
+    are written as columns (``{"fields": [...], "rows": [[...], ...]}``) when they all have the
+    same fields: their names are not repeated 70 times."""
     payload = {name: output.get(name) for name in PACKED_FIELDS}
+    payload["stats"] = _stats_columns(payload["stats"])
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return zlib.compress(data, 9)
+    compressor = zlib.compressobj(9, zdict=output_dictionary(OUTPUT_DICTIONARY))
+    return compressor.compress(data) + compressor.flush()
+
+
+def _stats_columns(stats: Any) -> Any:
+    if not stats or not isinstance(stats, list) or not all(isinstance(s, dict) for s in stats):
+        return stats
+    fields_ = list(stats[0])
+    if any(list(s) != fields_ for s in stats):
+        return stats
+    return {"fields": fields_, "rows": [list(s.values()) for s in stats]}
+
+
+def _stats_rows(stats: Any) -> Any:
+    if isinstance(stats, dict) and "fields" in stats:
+        return [dict(zip(stats["fields"], row)) for row in stats["rows"]]
+    return stats
+
+
+def decompress_output(blob: bytes) -> bytes:
+    """The JSON of an output blob: plain zlib (before migration 0009) or zlib with the preset
+    dictionary its header names."""
+    if len(blob) >= 6 and blob[1] & 0x20:  # FDICT: a DICTID follows the two header bytes
+        dictid = int.from_bytes(blob[2:6], "big")
+        zdict = _dictionaries_by_id().get(dictid)
+        if zdict is None:
+            raise StorageError(f"a report output needs preset dictionary {dictid:08x}, unknown to this "
+                               "version of harvester (upgrade harvester)")
+        decompressor = zlib.decompressobj(zdict=zdict)
+        return decompressor.decompress(blob) + decompressor.flush()
+    return zlib.decompress(blob)
 
 
 def unpack_output(blob: bytes | None) -> dict[str, Any]:
-    data = json.loads(zlib.decompress(blob)) if blob else {}
+    data = json.loads(decompress_output(blob)) if blob else {}
+    if "stats" in data:
+        data["stats"] = _stats_rows(data["stats"])
     return {name: data.get(name) if data.get(name) is not None else _empty(name) for name in PACKED_FIELDS}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
@@ -13,6 +12,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import StorageUnavailable, database_fault, database_url, display_url, make_engine, upgrade
+from . import rawpages
 from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot, StatKey, StatText
 from .records import (
     attachment_rows,
@@ -128,6 +128,7 @@ class Store:
         self._known_sites: set[str] = set()
         self._key_ids: dict[str, int] = {}
         self._text_ids: dict[str, int] = {}
+        self._dictionaries = rawpages.Dictionaries()
 
     def __repr__(self) -> str:
         return f"Store({display_url(self.url)!r})"
@@ -149,6 +150,7 @@ class Store:
         self._known_sites.clear()
         self._key_ids.clear()
         self._text_ids.clear()
+        self._dictionaries.clear()
 
     # --- runs -------------------------------------------------------------------------------
 
@@ -405,7 +407,7 @@ class Store:
             # Same bytes as the current snapshot: a new version can only come from a newer parser.
             reason = "new_snapshot" if outcome == "changed" else "parser_update"
         else:
-            self._store_body(session, sha, body)
+            self._store_body(session, sha, body, page.site_key)
             headers = normalise_headers(item.headers)
             snapshot = Snapshot(
                 page_id=page.id,
@@ -458,15 +460,19 @@ class Store:
         snapshot.last_run_id = item.harvest_run
         return "unchanged"
 
-    def _store_body(self, session: Session, sha: str, body: bytes) -> None:
+    def _store_body(self, session: Session, sha: str, body: bytes, site_key: str) -> None:
         # Called for a new snapshot only, whose bytes are almost always new: no select first,
-        # the INSERT ... ON CONFLICT DO NOTHING keeps the body stored once.
+        # the INSERT ... ON CONFLICT DO NOTHING keeps the body stored once. zstd with the
+        # site's dictionary (harvester.storage.rawpages): its chrome is stored once per site.
+        now = utcnow()
+        dictionary_id, dictionary = self._dictionaries.for_site(session, site_key, body, now)
         values = {
             "sha256": sha,
             "size": len(body),
-            "compression": "zlib",
-            "data": zlib.compress(body, 6),
-            "created_at": utcnow(),
+            "compression": "zstd",
+            "data": rawpages.compress(body, dictionary),
+            "dictionary_id": dictionary_id,
+            "created_at": now,
         }
         _insert_ignore(session, Body, values, ["sha256"])
 
@@ -731,8 +737,9 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def load_body(session: Session, sha256: str) -> bytes | None:
-    row = session.execute(select(Body.compression, Body.data).where(Body.sha256 == sha256)).first()
+    row = session.execute(select(Body.compression, Body.data, Body.dictionary_id).where(Body.sha256 == sha256)).first()
     if row is None:
         return None
-    compression, data = row
-    return zlib.decompress(data) if compression == "zlib" else bytes(data)
+    compression, data, dictionary_id = row
+    dictionary = rawpages.session_dictionaries(session).get(session, dictionary_id) if dictionary_id is not None else None
+    return rawpages.decompress(compression, data, dictionary)

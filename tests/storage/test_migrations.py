@@ -184,3 +184,61 @@ def test_compact_output_migration_converts_stored_reports_both_ways(db_url, make
         keyed = session.execute(text("SELECT count(*) FROM current_statistics WHERE label IS NOT NULL")).scalar()
     assert after == before
     assert keyed == sum(len(o["stats"]) for o in before)
+
+
+def test_output_dictionary_migration_repacks_stored_reports_both_ways(db_url, make_item):
+    """0009 re-packs reports.output with the preset dictionary (statistics as columns) and drops
+    the report_stats.key_id index; its downgrade writes plain zlib JSON again (what 0005 reads)
+    and restores the index; raw pages stored with a site dictionary go back to zlib. The parser
+    output and the raw bytes read the same at 0005 and after the upgrade again."""
+    import hashlib
+    import json
+    import zlib
+
+    from alembic import command
+    from sqlalchemy import select
+
+    from harvester.storage.models import Report
+    from harvester.storage.records import report_output
+
+    pages = [report_html(year=year) for year in (2016, 2022)]
+    with Store(db_url) as store:
+        for year, body in zip((2016, 2022), pages):
+            store.save_page(make_item(URL.replace("post_1", f"post_{year}"), body))
+        with store.session() as session:
+            before = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+    assert all(o["stats"] for o in before)
+    shas = [hashlib.sha256(body).hexdigest() for body in pages]
+    engine = make_engine(db_url)
+    try:
+        config = alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0005")
+        with engine.connect() as connection:
+            blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
+            indexes = {i["name"] for i in inspect(connection).get_indexes("report_stats")}
+        # 0005's format: plain zlib, statistics as a list of objects
+        assert [json.loads(zlib.decompress(b))["stats"] for b in blobs] == [
+            [dict(s, value=s["value"]) for s in o["stats"]] for o in before]
+        assert "ix_report_stats_key_id" in indexes
+        with engine.connect() as connection:  # raw pages back to zlib, byte for byte
+            raw = dict(connection.execute(text("SELECT sha256, data FROM bodies WHERE compression = 'zlib'")).all())
+        assert [zlib.decompress(raw[sha]) for sha in shas] == pages
+        assert "body_dictionaries" not in tables(db_url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
+            indexes = {i["name"] for i in inspect(connection).get_indexes("report_stats")}
+        assert all(b[1] & 0x20 for b in blobs)  # zlib header: a preset dictionary is named
+        assert "ix_report_stats_key_id" not in indexes
+    finally:
+        engine.dispose()
+    with Store(db_url) as store, store.session() as session:
+        after = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+        keyed = session.execute(text("SELECT count(*) FROM current_statistics")).scalar()
+        assert [store.body(sha) for sha in shas] == pages  # zlib bodies of 0005 read as they are
+    assert after == before
+    assert keyed == sum(len(o["stats"]) for o in before)
