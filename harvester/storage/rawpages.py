@@ -7,7 +7,7 @@ dictionary. Measured: the scaled replica's pages 5.7 KB -> 3.3 KB each; the real
 /work/shared/corpus/pingtan (different years, two site designs) 17.9 KB -> 6.0 KB with three of
 its pages as dictionary.
 
-The first dictionary of a site is its first stored page (``body_dictionaries``, kind ``raw``,
+The first dictionary of a site is its first stored page of MIN_SAMPLE bytes or more (``body_dictionaries``, kind ``raw``,
 compressed itself). Once a process has stored TRAIN_AFTER more pages of the site, it trains a
 zstd dictionary on them (kind ``trained``, 64 KiB; measured on the scaled replica: 3.3 KB ->
 2.2-2.7 KB per page) and the site's later pages use that one. Each body row names the dictionary it needs (``bodies.dictionary_id``), and dictionary rows
@@ -37,6 +37,10 @@ LEVEL = 6
 #: A dictionary holds at most this many bytes of its sample page (zstd reads the whole
 #: dictionary at every compression: bigger costs time for little gain).
 MAX_DICTIONARY = 128 * 1024
+#: A page shorter than this (an empty answer, an error stub) never becomes a site's first
+#: dictionary (zstd refuses one under 8 bytes; a stub would be a useless one): it is stored
+#: without a dictionary, and the site's first longer page makes it.
+MIN_SAMPLE = 1024
 #: Dictionaries kept in memory per cache (a few sites harvested at once; memory stays flat).
 CACHED = 32
 #: Pages of a site (stored by this process) a trained dictionary is made from, the first
@@ -93,16 +97,19 @@ class Dictionaries:
         self._remember(self._by_id, dictionary_id, found)
         return found
 
-    def for_site(self, session: Session, site_key: str, sample: bytes, now: Any) -> tuple[int, Any]:
+    def for_site(self, session: Session, site_key: str, sample: bytes, now: Any) -> tuple[int | None, Any]:
         """The site's latest dictionary, made from ``sample`` (the page being stored) when the
-        site has none yet. Two workers may both make one for a new site: each body names its
-        own, both stay valid."""
+        site has none yet; (None, None) while the site has none and ``sample`` is too short to
+        be one. Two workers may both make one for a new site: each body names its own, both
+        stay valid."""
         found = self._by_site.get(site_key)
         if found is None:
             row = session.execute(select(BodyDictionary.id, BodyDictionary.kind, BodyDictionary.data)
                                   .where(BodyDictionary.site_key == site_key)
                                   .order_by(BodyDictionary.id.desc()).limit(1)).first()
             if row is None:
+                if len(sample) < MIN_SAMPLE:
+                    return None, None
                 size, data = make_dictionary(sample)
                 row = (self._add(session, site_key, "raw", size, data, now), "raw", data)
             found = (row[0], _load(row[1], row[2]))

@@ -65,3 +65,20 @@ def test_a_site_gets_a_trained_dictionary_and_every_body_still_reads(db_url, mak
     assert sum(1 for d in used.values() if d == trained_id) == 45 - 30 + 1  # the 30th page on
     with Store(db_url) as store:
         assert [store.body(hashlib.sha256(b).hexdigest()) for b in pages] == pages
+
+
+def test_a_short_first_page_is_stored_without_making_the_sites_dictionary(db_url, make_item):
+    """An empty answer or an error stub first (zstd refuses a dictionary under 8 bytes; a stub
+    would be a useless one): stored without a dictionary; the first real page makes it."""
+    bodies = [b"", b"<html>404</html>", report_html(year=2020), report_html(year=2021)]
+    with Store(db_url) as store:
+        for n, body in enumerate(bodies):
+            store.save_page(make_item(ZQ.format(200 + n), body))
+        with store.session() as session:
+            used = dict(session.execute(select(Body.sha256, Body.dictionary_id)).all())
+            dictionaries = session.execute(select(BodyDictionary.id)).scalars().all()
+    sha = [hashlib.sha256(b).hexdigest() for b in bodies]
+    assert used[sha[0]] is None and used[sha[1]] is None
+    assert len(dictionaries) == 1 and used[sha[2]] == used[sha[3]] == dictionaries[0]
+    with Store(db_url) as store:
+        assert [store.body(s) for s in sha] == bodies
