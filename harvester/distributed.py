@@ -423,10 +423,10 @@ class DistributedRun:
         while True:
             if self.server.set(info_key, json.dumps({"state": "opening", "by": self.worker}), nx=True, ex=300):
                 try:
-                    # A new run: nothing of an earlier, killed run may linger in the shared queue.
-                    spider = self.crawler.spider
-                    self.server.delete(*self.site_keys(spider.name), f"{self.prefix}:closing")
+                    # The lock first: a run still alive keeps it, and its keys with it.
                     run_id, token = open_run()
+                    # A new run: nothing of an earlier, killed run may linger in the shared queue.
+                    self.server.delete(*self.site_keys(self.crawler.spider.name), f"{self.prefix}:closing")
                 except BaseException:
                     self.server.delete(info_key)
                     raise
@@ -440,9 +440,10 @@ class DistributedRun:
                 return run_id, token, True
             raw = self.server.get(info_key)
             info = json.loads(raw) if raw else {}
-            if info.get("state") == "open" and not self.others()[0]:
-                # Every worker of that run was killed (or it is closing): do not adopt a dead
-                # run; open a new one (its lock tells whether the old one is really over).
+            if info.get("state") == "open" and self._dead():
+                # Every worker of that run was killed long ago: do not adopt a dead run (its
+                # queue and claims would make this harvest skip everything); open a new one. The
+                # site lock decides whether the old run is really over (open_run above).
                 if self._drop_info(info_key, raw):
                     log.warning("%s: run %s has no live worker left; opening a new run", self.site, info.get("run_id"))
                 continue
@@ -483,6 +484,12 @@ class DistributedRun:
             pipe.set(f"{self.prefix}:partial", 1)
         pipe.hdel(f"{self.prefix}:workers", self.worker)
         pipe.execute()
+
+    def _dead(self) -> bool:
+        """No worker of the run has beaten for three leases (a worker that only starts late
+        must not take a live run whose opener just died for a dead one)."""
+        beats = [float(t) for t in self.server.hvals(f"{self.prefix}:workers")]
+        return not beats or time.time() - max(beats) > 3 * self.lease_seconds
 
     def others(self) -> tuple[int, int]:
         """(workers still beating, workers gone silent without leaving: killed)."""

@@ -121,3 +121,65 @@ def test_platforms_declare_the_state_their_callbacks_learn():
                    for target in node.targets for t in ast.walk(target)
                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"}
         assert learned and learned <= set(cls.shared_state), (cls.__name__, learned - set(cls.shared_state))
+
+
+def test_push_once_queues_a_claimed_request_once(redis_url):
+    """Seeds and detail pages: whichever worker comes first queues it, in one Redis step."""
+    queue = make_queue(redis_url, "t5")
+    redis_client(redis_url).delete("t5:pages")
+    assert queue.push_once(Request("http://a.example/report"), "t5:pages", "http://a.example/report")
+    assert not queue.push_once(Request("http://a.example/report"), "t5:pages", "http://a.example/report")
+    assert len(queue) == 1 and queue.pop().url == "http://a.example/report"
+
+
+def make_run(redis_url: str, site: str):
+    from harvester.distributed import DistributedRun
+
+    crawler = get_crawler(QueueSpider, {"HARVESTER_LEASE_SECONDS": 10})
+    crawler.spider = QueueSpider.from_crawler(crawler)
+    run = DistributedRun(crawler, site, redis_url)
+    run.server.delete(f"{run.prefix}:info", f"{run.prefix}:workers", *run.site_keys(QueueSpider.name))
+    return run
+
+
+def test_a_run_whose_opener_just_died_is_adopted_a_long_dead_one_is_not(redis_url):
+    import json
+
+    run = make_run(redis_url, "t-site")
+    server, info_key, workers = run.server, f"{run.prefix}:info", f"{run.prefix}:workers"
+    queue_key = f"{QueueSpider.name}:requests"
+
+    def opened_by(beat_age: float) -> tuple[int, bool]:
+        server.set(info_key, json.dumps({"state": "open", "run_id": 7, "token": "old"}))
+        server.delete(workers)
+        server.hset(workers, "host:1:dead", time.time() - beat_age)
+        server.zadd(f"{queue_key}:leases", {b"the dead opener's request": 1})
+        run_id, _, opened = run.join(lambda: (8, "new"))
+        return run_id, opened
+
+    # silent for one lease: a late joiner must not take the live run for a dead one
+    assert opened_by(10) == (7, False)
+    assert server.zcard(f"{queue_key}:leases") == 1  # its requests stay for the reclaim
+    # silent for more than three leases: a new run, the old run's keys cleared
+    assert opened_by(31) == (8, True)
+    assert server.zcard(f"{queue_key}:leases") == 0
+
+
+def test_a_new_run_refused_its_lock_clears_nothing(redis_url):
+    import json
+
+    run = make_run(redis_url, "t-site2")
+    server, info_key = run.server, f"{run.prefix}:info"
+    server.set(info_key, json.dumps({"state": "open", "run_id": 7, "token": "old"}))  # no worker left
+    server.zadd(f"{QueueSpider.name}:requests:leases", {b"in flight": 1})
+
+    def locked():
+        raise RuntimeError("another harvest holds the lock")
+
+    try:
+        run.join(locked)
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("join must raise when the lock is refused")
+    assert server.zcard(f"{QueueSpider.name}:requests:leases") == 1
