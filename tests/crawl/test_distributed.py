@@ -45,7 +45,7 @@ def replica():
 def worker(db: str, redis: str, server: ReplicaServer, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "harvester", "harvest", *SITES, "--distributed", "--redis", redis, "--db", db,
            "--concurrency", "4", "--progress", "off", "-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "AUTOTHROTTLE_ENABLED=0",
-           "-s", "RANDOMIZE_DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+           "-s", "DOWNLOAD_DELAY_JITTER=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
            "-s", "HARVESTER_LEASE_SECONDS=4", "-s", "HARVESTER_STORE_FLUSH_SECONDS=0.5", *extra]
     for site in SITES:
         cmd += ["--base-url", f"{site}={server.base_urls[site]}"]
@@ -133,11 +133,18 @@ def test_a_worker_killed_mid_run_loses_nothing(pg_url, redis_url, replica):
             break
         time.sleep(0.05)
     victim.send_signal(signal.SIGKILL)
-    victim.communicate(timeout=30)
+    _, victim_err = victim.communicate(timeout=30)
+    errs = []
     for w in (workers[0], workers[2]):
         out, err = w.communicate(timeout=600)
         assert w.returncode == 0, out[-2000:] + err[-3000:]
-    check_archive(pg_url, replica)
+        errs.append(err)
+    try:
+        check_archive(pg_url, replica)
+    except AssertionError as exc:  # what every worker said, the killed one included
+        failures = query(pg_url, "select url, error from fetch_failures")
+        raise AssertionError(f"{exc}\nfailures recorded: {failures}\nkilled worker: {victim_err[-3000:]}\n"
+                             + "\n".join(f"worker: {e[-2000:]}" for e in errs)) from None
     # a killed worker's share is partial: nothing may be marked gone on its account
     sweeps = query(pg_url, "select distinct sweep from harvest_runs where kind = 'crawl'")
     assert ("complete",) not in sweeps or query(pg_url, "select count(*) from pages where gone_at is not null") == [(0,)]

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 #: Slow enough to kill in the middle and to outlast a second harvest process: one request at a
 #: time, 0.6 s apart (storing no longer slows the crawl: it runs off the reactor thread; the
 #: columns' notices and news are not fetched any more).
-SLOW = ["-s", "DOWNLOAD_DELAY=0.6", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "RANDOMIZE_DOWNLOAD_DELAY=0"]
+SLOW = ["-s", "DOWNLOAD_DELAY=0.6", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY_JITTER=0"]
 
 
 def wait_for(condition, what: str, timeout: float = 120.0, proc: subprocess.Popen | None = None):
