@@ -54,14 +54,7 @@ def _time(fn, runs: int = 3):
 def main() -> int:
     doc = next(d for d in corpus.documents("zhaoqing") if d.is_report and d.report_year == 2021)
     paragraphs, tables = filegen.document_content(doc)
-    files = {
-        "pdf": filegen.report_pdf(doc.title, paragraphs, tables),
-        "docx": filegen.report_docx(doc.title, paragraphs, tables),
-        "xls": filegen.table_xls(doc.title, tables),
-        "xlsx": filegen.table_xlsx(doc.title, tables),
-    }
-    if shutil.which("soffice"):
-        files["doc"] = filegen.report_doc(doc.title, paragraphs, tables)
+    files = filegen.report_files(doc.title, paragraphs, tables)
     rows: list[tuple[str, str, float, str, str]] = []
 
     def add(fmt, lib, seconds, text=None, cells=None):

@@ -329,6 +329,22 @@ def report_doc(title: str, paragraphs: list[str], tables: list = ()) -> bytes:
     return convert_with_soffice(report_docx(title, paragraphs, tables), "docx", "doc")
 
 
+def report_files(title: str, paragraphs: list[str], tables: list = ()) -> dict[str, bytes]:
+    """One report in every format the file extractors read, by extension: PDF, DOCX, XLS, XLSX,
+    and DOC where LibreOffice is installed (it writes the DOC)."""
+    from ..files.office import soffice_path
+
+    files = {
+        "pdf": report_pdf(title, paragraphs, tables),
+        "docx": report_docx(title, paragraphs, tables),
+        "xls": table_xls(title, tables),
+        "xlsx": table_xlsx(title, tables),
+    }
+    if soffice_path():
+        files["doc"] = report_doc(title, paragraphs, tables)
+    return files
+
+
 # ----------------------------------------------------------------------------------- Excel
 
 def table_xls(title: str, grids: list[Grid]) -> bytes:

@@ -4,7 +4,6 @@ python-docx, LibreOffice, xlwt, openpyxl, Pillow with the WenQuanYi CJK font).""
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 
@@ -37,15 +36,7 @@ def files(modern_doc) -> dict[str, bytes]:
     except filegen.FileGenerationError as exc:
         pytest.skip(str(exc))
     paragraphs, tables = filegen.document_content(modern_doc)
-    out = {
-        "pdf": filegen.report_pdf(modern_doc.title, paragraphs, tables),
-        "docx": filegen.report_docx(modern_doc.title, paragraphs, tables),
-        "xls": filegen.table_xls(modern_doc.title, tables),
-        "xlsx": filegen.table_xlsx(modern_doc.title, tables),
-    }
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        out["doc"] = filegen.report_doc(modern_doc.title, paragraphs, tables)
-    return out
+    return filegen.report_files(modern_doc.title, paragraphs, tables)
 
 
 def encrypt_ooxml(data: bytes, password: str = "secret") -> bytes:
