@@ -181,17 +181,16 @@ class DistributedScheduler(RedisScheduler):
         return super().close(reason)
 
     def enqueue_request(self, request):
-        if request.meta.pop(SEED_META, False):
-            return self.seed(request)
-        page = request.meta.get("harvester_page_url")
-        if page and LEASE_META not in request.meta:
-            # A detail page found on a listing (the spider dedupes those by canonical URL, not
-            # by Scrapy's dupefilter): once per run across all workers, claimed as it is queued.
-            # (A retry or redirect carries its lease: it continues a claimed request.)
-            if self.queue.push_once(request, self.queue.pages_key, page):
+        claim = self._claim(request)
+        if claim is not None:
+            # Queued once per run across all workers, claimed in the Redis step that queues it
+            # (no window in which a worker killed in between loses it).
+            key, value = claim
+            if self.queue.push_once(request, key, value):
                 self.stats.inc_value("scheduler/enqueued/redis")
                 return True
-            self.stats.inc_value("harvester/duplicate_listing_entries")
+            if key == self.queue.pages_key:
+                self.stats.inc_value("harvester/duplicate_listing_entries")
             return False
         # as scrapy-redis', without the deprecated spider argument of the stats calls
         if not request.dont_filter and self.df.request_seen(request):
@@ -201,16 +200,20 @@ class DistributedScheduler(RedisScheduler):
         self.queue.push(request)
         return True
 
-    def seed(self, request) -> bool:
-        """A start request: queued once per run by whichever worker comes first, in one Redis
-        step (no window in which a worker killed at the start loses it). A filtered request is
-        claimed in the shared dupefilter, as enqueue_request would; a ``dont_filter`` one in the
-        queue's seeds set."""
-        claim_key = self.queue.seeds_key if request.dont_filter else self.df.key
-        queued = self.queue.push_once(request, claim_key, self.df.request_fingerprint(request))
-        if queued:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        return queued
+    def _claim(self, request) -> tuple[str, str] | None:
+        """(set, member) that makes ``request`` once per run, or None for a plain request.
+        A start request (marked a seed) is claimed by its fingerprint: in the shared dupefilter
+        as enqueue_request would, or, ``dont_filter``, in the queue's seeds set. A detail page
+        found on a listing (the spiders dedupe those by canonical URL, not by Scrapy's
+        dupefilter) by that URL; a retry or redirect carries its lease: it continues a claimed
+        request."""
+        if request.meta.pop(SEED_META, False):
+            key = self.queue.seeds_key if request.dont_filter else self.df.key
+            return key, self.df.request_fingerprint(request)
+        page = request.meta.get("harvester_page_url")
+        if page and LEASE_META not in request.meta:
+            return self.queue.pages_key, page
+        return None
 
     def next_request(self):
         back, dropped = self.queue.reclaim()
