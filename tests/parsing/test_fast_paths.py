@@ -264,3 +264,33 @@ def test_literal_first_patterns_match_what_the_look_behind_first_ones_match():
                 got = [(m.span(), m.groupdict()) for m in new.finditer(text, pos)]
                 assert got == [(m.span(), m.groupdict()) for m in old.finditer(text, pos)]
     assert literal_first(r"\d+(?<!1)条") == r"\d+(?<!1)条"  # nothing to move
+
+
+def test_pair_pattern_grouped_by_first_character_matches_the_plain_one():
+    """``_PAIR_RE`` (labels grouped by first character, the look-behind after it) finds every
+    ``label:`` the plain ``PAIR_PATTERN`` finds, same spans and labels: spaced labels, labels
+    inside longer ones (时间 in 发布时间), after Chinese and other characters, at the start, from
+    every scan position, and on every line of the parsing fixtures."""
+    import re
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.metadata import _PAIR_RE, PAIR_PATTERN
+    from harvester.parsing.textutil import halfwidth
+
+    plain = re.compile(PAIR_PATTERN)
+    assert _PAIR_RE.pattern != PAIR_PATTERN and not _PAIR_RE.pattern.startswith("(?<!")
+    texts = ["发布时间:2021-01-24 来源:某市 时间:x", "文 号 ：无|发 布 机 构:某局", "的时间:1 本文号:2 a时间:3",
+             "时间", "时间时间:", "发布于:2020 发布 :", "信息来源：办公室 文章来源:网", "成文日期:主题分类：分类:",
+             "x发布日期 : 2020-01-01发文日期:", " 索 引 号:  123", "浏览次数:12 打印 关闭：", ":：时间::"]
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in sorted(fixtures.glob("**/*.html"))[::3]:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/x.html")
+        texts += list(page.removed_lines or []) + page.text.split("\n")[:40]
+    found = 0
+    for text in map(halfwidth, texts):
+        for start in range(0, min(len(text), 12)):
+            got = [(m.span(), m.group("label")) for m in _PAIR_RE.finditer(text, start)]
+            assert got == [(m.span(), m.group("label")) for m in plain.finditer(text, start)], text
+            found += len(got)
+    assert found > 100
