@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .text import SKIP_TAGS, Line
+from .text import SKIP_TAGS, Line, text_content
 
 GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
     ".TRS_UEDITOR",
@@ -391,14 +391,14 @@ def _densest_block(root: Any) -> Any:
     in_chrome = _ChromeAncestry(_INNER_CHROME_TOKEN_RE)
     blocks = _PROSE_BLOCKS_XPATH(root)
     for block in [*blocks, *_loose_text_owners(root, set(blocks))]:
-        text = block.text_content() if not isinstance(block, _LooseText) else block.text
+        text = text_content(block) if not isinstance(block, _LooseText) else block.text
         length = len(text.strip())
         if length < _MIN_PROSE_BLOCK or not _PROSE_PUNCTUATION_RE.search(text):
             continue
         if isinstance(block, _LooseText):
             block, link_text = block.owner, 0
         else:
-            link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
+            link_text = sum(len(text_content(a).strip()) for a in block.iter("a"))
         if link_text * 2 > length:
             continue
         if in_chrome(block):

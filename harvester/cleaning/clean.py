@@ -28,7 +28,7 @@ from .chrome import (
 from .decode import decode_body
 from .filetype import sniff_file_type
 from .pinyin import has_pinyin, remove_pinyin
-from .text import element_lines, normalise_line, strip_controls_utf8
+from .text import element_lines, normalise_line, strip_controls_utf8, text_content
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ def _page_title(root: Any) -> str | None:
     title = root.find(".//title")
     if title is None:
         return None
-    return normalise_line(title.text_content()) or None
+    return normalise_line(text_content(title)) or None
 
 
 def _carries_attachment(el: Any) -> bool:
@@ -336,7 +336,7 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
     names = PageNames(root)  # kept for the parser's title candidates
     container, found_by = select_container(root, hints.content_selectors, names)
     content = copy.deepcopy(container)
-    if not content.text_content().strip():
+    if not text_content(content).strip():
         embedded = _embedded_content(root)
         if embedded is not None:
             convert_document(embedded)

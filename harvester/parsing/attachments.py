@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+from ..cleaning.text import text_content
 from ..items import Attachment
 
 _KIND_BY_EXT = {
@@ -70,7 +71,7 @@ def extract_attachments(root, content, base_url: str) -> list[Attachment]:
         href = a.get("href")
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             return
-        text = a.text_content() if len(a) else a.text or ""  # a bare link: its text is all there is
+        text = text_content(a) if len(a) else a.text or ""  # a bare link: its text is all there is
         if _HREF_HINT_RE.search(href) is None and _TEXT_HINT_RE.search(text) is None:
             return
         name = _WS_RE.sub(" ", text).strip()

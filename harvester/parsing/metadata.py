@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..cleaning.text import text_content
 from .dates import find_dates, parse_date
 from .textutil import halfwidth, squash
 
@@ -147,7 +148,7 @@ def _table_pairs(root, collector: _Collector) -> None:
                     break
         if halfwidth(first) not in _LABEL_FIRST_CHARS:
             continue  # squash() of the text cannot be a label: no need to build it
-        label = squash(cell.text_content()).rstrip(":：")
+        label = squash(text_content(cell)).rstrip(":：")
         fieldname = _LABEL_TO_FIELD.get(label)
         if fieldname is None:
             continue
@@ -156,7 +157,7 @@ def _table_pairs(root, collector: _Collector) -> None:
             value_el = value_el.getnext()
         if value_el is None:
             continue
-        value = value_el.text_content()
+        value = text_content(value_el)
         if squash(value).rstrip(":：") in _LABEL_TO_FIELD:
             continue  # the next cell is another label: this one is empty
         collector.offer(fieldname, re.sub(r"\s+", " ", value), "table")

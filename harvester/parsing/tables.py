@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping
 
+from ..cleaning.text import text_content
 from .stats_text import LabelledStats
 from .textutil import halfwidth, parse_squashed_number, starts_like_number
 from .textutil import squash as _squash_uncached
@@ -26,10 +27,10 @@ MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 def cell_text(cell, texts: Mapping | None = None) -> str:
     """The cell's text, whitespace collapsed. ``texts``: ``text_content()`` of cells already read
     (by the cleaner's line builder), by element. A cell without children: its text is all there
-    is (text_content() would run an XPath)."""
+    is."""
     raw = texts.get(cell) if texts else None
     if raw is None:
-        raw = cell.text_content() if len(cell) else cell.text or ""
+        raw = text_content(cell) if len(cell) else cell.text or ""
     return _collapse_spaces(raw)
 
 

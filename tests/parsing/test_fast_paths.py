@@ -294,3 +294,26 @@ def test_pair_pattern_grouped_by_first_character_matches_the_plain_one():
             assert got == [(m.span(), m.group("label")) for m in plain.finditer(text, start)], text
             found += len(got)
     assert found > 100
+
+
+def test_text_content_helper_is_lxmls_text_content():
+    """``text_content(el)`` (libxml2's content walk) is ``el.text_content()`` (an XPath
+    ``string()``) for every element: comments, processing instructions, scripts, entities,
+    tails inside and the element's own tail outside, on crafted markup and every parsing fixture."""
+    from pathlib import Path
+
+    from harvester.cleaning.clean import parse_html
+    from harvester.cleaning.text import text_content
+
+    crafted = ("<html><body><div>a<!-- note -->b<?pi x?>c<span>d&amp;e&#x4e00;</span>tail "
+               "<script>var x = '<p>';</script><p>文号<b>：</b>无</p>after</div>outer<br/>end"
+               "<table><tr><td> <p><span>1</span> 2</p> </td><td></td></tr></table></body></html>")
+    roots = [lxml.html.fromstring(crafted), parse_html(crafted)]
+    fixtures = Path(__file__).parent / "fixtures"
+    roots += [parse_html(path.read_text("utf-8", "replace")) for path in sorted(fixtures.glob("**/*.html"))[::4]]
+    checked = 0
+    for root in roots:
+        for el in root.iter(lxml.etree.Element):
+            assert text_content(el) == el.text_content()
+            checked += 1
+    assert checked > 1000
