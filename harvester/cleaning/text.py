@@ -58,7 +58,10 @@ def strip_controls_utf8(text: str, encoded: bytes | None = None) -> tuple[str, b
             raw = encoded if encoded is not None else text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: the plain way
             return _CONTROL_RE.sub("", text), None
-        if len(raw.translate(None, _CONTROL_BYTES)) == len(raw) and _C1_UTF8_RE.search(raw) is None:
+        # C1 is "\xc2" + a byte: a page without that byte (no U+0080-U+00BF at all) needs no
+        # regex scan (memchr in C; the scan steps every byte, ~0.1 ms on a 300 KB page).
+        if (len(raw.translate(None, _CONTROL_BYTES)) == len(raw)
+                and (b"\xc2" not in raw or _C1_UTF8_RE.search(raw) is None)):
             return text, raw  # nearly every page: nothing to drop
     return _CONTROL_RE.sub("", text), None
 
