@@ -202,7 +202,7 @@ def profile(path: Path, runs: int, top: int) -> str:
 
 #: The cleaner's steps, timed by wrapping the names ``harvester.cleaning.clean._clean`` calls.
 _CLEAN_STEPS = ("sniff_file_type", "decode_body", "parse_html", "convert_document", "select_container",
-                "remove_chrome_elements", "remove_spam_links", "element_lines", "strip_chrome_lines",
+                "chrome_elements", "drop_chrome", "spam_links", "element_lines", "strip_chrome_lines",
                 "_prune_removed_elements", "_meta_tags", "_page_title")
 
 
