@@ -230,13 +230,27 @@ def block_lines(root, limit: int = 300) -> list[str]:
     ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container). A block's
     text is its ``itertext()`` joined by spaces (keeping cell/element boundaries: ``文号:无 |
     发布日期:…``); only blocks holding a colon are read, a block longer than ``limit`` is skipped
-    after its first pieces."""
-    out: list[str] = []
-    for el in _COLON_BLOCKS(root):
+    after its first pieces, and so are its ancestors (their text holds its text) without reading
+    them: the blocks are read innermost first (reverse document order)."""
+    blocks = _COLON_BLOCKS(root)
+    texts: dict = {}
+    too_long: set = set()
+    for el in reversed(blocks):  # every descendant before its ancestors
+        if el in too_long:
+            continue
         pieces = _pieces(el, limit)
         if pieces is None:
+            parent = el.getparent()
+            while parent is not None and parent not in too_long:
+                too_long.add(parent)
+                parent = parent.getparent()
             continue
-        text = " ".join(pieces)
+        texts[el] = " ".join(pieces)
+    out: list[str] = []
+    for el in blocks:
+        text = texts.get(el)
+        if text is None:
+            continue
         if _PAIR_RE.search(halfwidth(text)):
             out.append(_LINE_SPACE_RE.sub(" ", text).strip())
             if len(out) >= 60:
