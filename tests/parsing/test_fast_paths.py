@@ -317,3 +317,15 @@ def test_text_content_helper_is_lxmls_text_content():
             assert text_content(el) == el.text_content()
             checked += 1
     assert checked > 1000
+
+
+def test_halfwidth_remembered_or_not_is_the_translation():
+    """``halfwidth`` (remembered for lines up to ``_MEMO_CHARS``, computed for longer texts) is
+    the plain character mapping, asked once or many times."""
+    from harvester.parsing.textutil import _HALFWIDTH, _MEMO_CHARS, halfwidth
+
+    texts = ["", "（一）主动公开１２３条：ＡＢ　ｃ", "无全角", "\u00a0x\u3000"]
+    texts += [t * (_MEMO_CHARS // max(1, len(t)) + 2) for t in texts if t]
+    for _ in range(3):
+        for text in texts:
+            assert halfwidth(text) == text.translate(_HALFWIDTH)
