@@ -145,8 +145,21 @@ def required_literals(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
     return tuple(needs(_parser.parse(regex.pattern, regex.flags)))
 
 
-def _has_needs(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
-    return all(any(literal in text for literal in options) for options in needs)
+def _has_needs(needs: tuple[tuple[str, ...], ...], text: str, present: dict[str, bool] | None = None) -> bool:
+    """Whether ``text`` holds one literal of every tuple of ``needs``. ``present``: literals
+    already looked up in this text (the patterns share many: 件, 申请, 公开...)."""
+    if present is None:
+        return all(any(literal in text for literal in options) for options in needs)
+    for options in needs:
+        for literal in options:
+            found = present.get(literal)
+            if found is None:
+                found = present[literal] = literal in text
+            if found:
+                break
+        else:
+            return False
+    return True
 
 
 def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[re.Match]:
@@ -353,8 +366,9 @@ def prose_stats(lines: list[str]) -> list[Found]:
         starts.append(offset)
         offset += len(norms[i]) + 1
     found: dict[str, Found] = {}
+    present: dict[str, bool] = {}
     for pattern in PROSE_PATTERNS:
-        if pattern.key in found or not _has_needs(pattern.needs, joined):
+        if pattern.key in found or not _has_needs(pattern.needs, joined, present):
             continue
         for m in _matches(pattern, joined, starts):
             if not _acceptable(pattern, joined, m):
