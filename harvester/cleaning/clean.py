@@ -39,11 +39,14 @@ _TEXT_ATTRIBUTES = ("title", "alt", "content")
 _NOT_TEXT_TAGS = frozenset({"script", "style"})
 _ATTACHMENT_HREF_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|jpe?g|png|gif|bmp)(?:$|[?#])|downfile|download", re.I)
 # huge_tree lifts libxml2's nesting limit (256 levels): a page of 600 nested <span><font> or 50
-# unclosed tables otherwise loses its body ("empty body", issue 14).
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True)
+# unclosed tables otherwise loses its body ("empty body", issue 14). collect_ids=False: libxml2
+# need not hash every id attribute (~3 % of the parse): nothing here uses XPath's id() (CSS #x
+# selectors compare @id).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True,
+                               collect_ids=False)
 #: The same for the text's UTF-8 bytes: the encoding is given, so no <meta charset> switches it.
 _UTF8_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=True,
-                                    encoding="utf-8")
+                                    collect_ids=False, encoding="utf-8")
 # Every element an HtmlElement, chosen in C: lxml.html's default lookup calls Python for each
 # element proxy (form/input/label classes this project never uses) and cost ~15 % of a parse.
 for _parser in (_PARSER, _UTF8_PARSER):
