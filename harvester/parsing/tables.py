@@ -439,13 +439,14 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         if problem:
             warnings.append(f"request table: row {row_key}: {problem}")
         cells: dict[str, int | float] = {}
+        label = " ".join(_dedupe(labels))
         for col_key in REQUEST_COLUMN_ORDER:
             text = cells_text.get(col_key)
             number = _number(text) if text is not None and not _is_blank(text) else None
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
-            stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], " ".join(_dedupe(labels))))
+            stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], label))
         values[row_key] = cells
     state.group = group
     return values, stats, warnings
