@@ -329,3 +329,25 @@ def test_halfwidth_remembered_or_not_is_the_translation():
     for _ in range(3):
         for text in texts:
             assert halfwidth(text) == text.translate(_HALFWIDTH)
+
+
+def test_href_hint_in_two_scans_is_the_case_insensitive_pattern():
+    """The attachment prefilter's href test (for an ASCII href a character class, then the words
+    in the lower-cased href) says what the one case-insensitive pattern says, on crafted hrefs
+    (upper case, Unicode case folds such as the Kelvin sign and long s, escapes, brackets) and
+    every fixture link."""
+    from pathlib import Path
+
+    from harvester.parsing.attachments import _HREF_HINT_RE, href_hints
+
+    hrefs = ["/a/B.PDF", "/x/DownLoad.do?id=1", "/FileDown/1", "/x.XlSx", "/x.\u212aey", "/x.xl\u017f", "/a%20b.htm",
+             "/a\tb", "/a[1]", "/附件.htm", "/plain/page.html", "/attachment/", "/ATTACHMENT/", "/getFILE?x", "", "x.7Z",
+             "/a.et", "/a.etc", "/docs/index.shtml", "/\u0130ndex.PDF"]
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in sorted(fixtures.glob("**/*.html")):
+        hrefs += [a.get("href") or "" for a in lxml.html.fromstring(path.read_bytes()).iter("a")]
+    hits = 0
+    for href in hrefs:
+        assert href_hints(href) == (_HREF_HINT_RE.search(href) is not None), href
+        hits += href_hints(href)
+    assert 10 < hits < len(hrefs) and sum(not h.isascii() for h in hrefs) >= 4
