@@ -89,6 +89,14 @@ def expand_table(table, texts: Mapping | None = None) -> Grid:
             text = cell_text(cell, texts)
             rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
             cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
+            if rs == 1 and cs == 1:  # most cells: the loops below for one position
+                row[c] = text
+                c += 1
+                if ends[r] < c:
+                    ends[r] = c
+                if c > width:
+                    width = c
+                continue
             for dr in range(rs):
                 if r + dr >= len(rows):
                     break
