@@ -4,6 +4,8 @@ joined prose search."""
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 import pytest
@@ -351,3 +353,35 @@ def test_href_hint_in_two_scans_is_the_case_insensitive_pattern():
         assert href_hints(href) == (_HREF_HINT_RE.search(href) is not None), href
         hits += href_hints(href)
     assert 10 < hits < len(hrefs) and sum(not h.isascii() for h in hrefs) >= 4
+
+
+def test_prose_patterns_scanned_whole_or_by_candidate_lines_find_the_same_matches():
+    """A prose pattern that opens with a literal scans the joined text whole; the others scan
+    only the lines holding their rarest literal (``_matches``). Both give every match of the
+    pattern over the joined text, in order: checked for every pattern on the prose of every
+    parsing fixture (and the choice: number-led patterns go by lines, literal-led ones whole)."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.stats_text import PROSE_PATTERNS, _matches, opens_with_literal
+    from harvester.parsing.textutil import halfwidth
+
+    assert opens_with_literal(re.compile("主动公开(?<!累计主动公开)")) and opens_with_literal(re.compile("(?:网站|政府网)x"))
+    assert not opens_with_literal(re.compile(r"(?<![\d.])\d+件")) and not opens_with_literal(re.compile(r"(?:ab|\d+)c"))
+    assert any(p.scans_whole for p in PROSE_PATTERNS) and not all(p.scans_whole for p in PROSE_PATTERNS)
+    fixtures = Path(__file__).parent / "fixtures"
+    found = 0
+    for path in sorted(fixtures.glob("**/*.html"))[::2]:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/x.html")
+        norms = [halfwidth(line) for line in page.text.split("\n") if "\t" not in line]
+        joined = "\n".join(norms)
+        starts, offset = [], 0
+        for norm in norms:
+            starts.append(offset)
+            offset += len(norm) + 1
+        for pattern in PROSE_PATTERNS:
+            whole = [(m.span(), m.groupdict()) for m in pattern.regex.finditer(joined)]
+            if pattern.needs:
+                assert [(m.span(), m.groupdict()) for m in _matches(pattern, joined, starts)] == whole
+            found += len(whole)
+    assert found > 50
