@@ -69,9 +69,11 @@ MAX_TAG_RUN = 1000
 _TAG_RUN_RE = re.compile(r"(?:<[a-zA-Z][^<>]{0,200}>\s*){%d,}" % (MAX_TAG_RUN + 1))
 #: Cheap necessary condition of a run: MAX_TAG_RUN + 1 '<' without a closing tag ('</') between
 #: them, from the start of the text or from a '</' (each stretch scanned once; the run regex
-#: itself tries every '<' of the page: ~5 ms on a 300 KB page).
-_MAY_RUN_AT_START_RE = re.compile(r"(?:[^<]*<(?!/)){%d}" % (MAX_TAG_RUN + 1))
-_MAY_RUN_RE = re.compile(r"</(?:[^<]*<(?!/)){%d}" % (MAX_TAG_RUN + 1))
+#: itself tries every '<' of the page: ~5 ms on a 300 KB page). ``[^<]*+`` is possessive: giving
+#: characters back could never produce the '<' that follows, and re keeps no state to do so
+#: (0.49 -> 0.34 ms on a 300 KB page).
+_MAY_RUN_AT_START_RE = re.compile(r"(?:[^<]*+<(?!/)){%d}" % (MAX_TAG_RUN + 1))
+_MAY_RUN_RE = re.compile(r"</(?:[^<]*+<(?!/)){%d}" % (MAX_TAG_RUN + 1))
 #: Characters XML cannot hold that a decoded body may still carry (a BOM-sniffed UTF-16 misread,
 #: lone surrogates): lxml refuses to write them back into the tree.
 _NON_XML_CHARS_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")

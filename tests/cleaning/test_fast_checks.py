@@ -93,3 +93,18 @@ def test_long_text_control_check_with_and_without_the_c1_lead_byte(extra: str, d
     stripped, raw = strip_controls_utf8(text)
     assert stripped == _CONTROL_RE.sub("", text)
     assert (raw is None) == dropped and (raw is None or raw == text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("html", [
+    "<b>" * 1001 + "x", "<b>" * 1000 + "x", "</p>" + "<i>" * 1001, "</p>" + "<i>" * 1000 + "</i>" + "<i>" * 1000,
+    "a<<" * 600, "</x>" + "<a href='/x'>t" * 1001, "</x>" + "<a>t</a>" * 1200, "x" * 30 + "<" * 1001 + "/",
+])
+def test_possessive_run_regexes_match_as_the_plain_ones(html: str) -> None:
+    """``[^<]*+`` (possessive) in the cheap run tests gives what ``[^<]*`` gave: the character
+    after it is a '<', which no character given back could be."""
+    plain_start = re.compile(r"(?:[^<]*<(?!/)){%d}" % (clean.MAX_TAG_RUN + 1))
+    plain = re.compile(r"</(?:[^<]*<(?!/)){%d}" % (clean.MAX_TAG_RUN + 1))
+    for text in (html, "</y>" + html, html + "</z>" + html):
+        assert bool(clean._MAY_RUN_AT_START_RE.match(text)) == bool(plain_start.match(text))
+        found, expected = clean._MAY_RUN_RE.search(text), plain.search(text)
+        assert (found and found.span()) == (expected and expected.span())
