@@ -147,8 +147,15 @@ def _holds_one_block(cell: Any) -> bool:
     text, tail = cell.text, block.tail
     if text and not text.isspace() or tail and not tail.isspace():
         return False
-    for el in block.iterdescendants():
-        if el.tag not in _INLINE_TAGS:
+    return _inline_only(block)
+
+
+def _inline_only(el: Any) -> bool:
+    """Whether every node below ``el`` is an inline element (no comment, <br>, block...).
+    Children listed by ``getchildren()``: setting up an lxml iterator (``iterdescendants()``)
+    costs more than the one or two spans of a Word cell's block (0.24 -> 0.15 ms for 295 cells)."""
+    for child in el.getchildren():
+        if child.tag not in _INLINE_TAGS or len(child) and not _inline_only(child):
             return False
     return True
 

@@ -194,7 +194,19 @@ ONE_BLOCK_CELLS = [
     "<p>\u00a0<b>y</b>\u00a0</p>", "t<p>x</p>", "<p>x</p>t", "<p>x</p><p>y</p>", "<p>a<br>b</p>", "<div><i>z</i></div>",
     "<p><span>1<!-- c -->2</span></p>", "<p><span>\u200bx\uff11</span></p>", "<p><script>s</script>q</p>",
     "<p><p>n</p></p>", "<div><div>n</div>m</div>", "<p><o:p>w</o:p></p>", " <p>  </p> ",
+    "<p><span><font><b>d</b>e</font></span><i>f</i></p>", "<p><span><b>n<br>e</b></span></p>",
+    "<p><span>g<b><!-- c --></b></span></p>", "<p><span><i><div>h</div></i></span></p>",
 ]
+
+
+def test_inline_only_as_every_descendant_inline():
+    """``_inline_only`` (children lists, recursion) says what the check of every descendant said."""
+    import harvester.cleaning.text as text_module
+
+    blocks = [el for c in ONE_BLOCK_CELLS for el in _root(f"<html><body><table><tr><td>{c}</td></tr></table></body></html>").iter("p", "div")]
+    verdicts = [text_module._inline_only(b) for b in blocks]
+    assert verdicts == [all(el.tag in text_module._INLINE_TAGS for el in b.iterdescendants()) for b in blocks]
+    assert True in verdicts and False in verdicts
 
 
 def test_one_block_cells_give_the_lines_and_texts_of_the_walk(monkeypatch):
