@@ -397,3 +397,71 @@ def test_prose_patterns_scanned_whole_or_by_candidate_lines_find_the_same_matche
                 assert [(m.span(), m.groupdict()) for m in _matches(pattern, joined, starts)] == whole
             found += len(whole)
     assert found > 50
+
+
+TEXT_NODE_PAGES = [NESTED, """<html><body><div><p>a:</p>b:<span>主办</span></div><h2>c：-</h2>
+<div><span>x</span>主办单位：某市人民政府办公室</div><p>主办单位<span>：</span>某县人民政府 版权</p>
+<td>主办：某区政府</td><div>主办:<b>某镇</b>人民政府 承办</div>主办</body></html>""",
+    # 主办 in a span's tail (not its .text) and in a <b> (no host tag): no host from either
+    "<html><body><p><span><b>主办单位：某县人民政府</b></span>主办</p></body></html>"]
+
+
+def _text_node_pages():
+    from pathlib import Path
+
+    pages = [lxml.html.document_fromstring(page) for page in TEXT_NODE_PAGES]
+    for path in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*")):
+        pages.append(lxml.html.document_fromstring(path.read_bytes()))
+    return pages
+
+
+def test_text_nodes_answer_as_the_contains_xpaths():
+    """``TextNodes.holding``/``parents`` give what ``descendant::text()[contains(...)]`` (and its
+    ``/..``) give, from the page root and from a subtree (tails of its children included)."""
+    from harvester.parsing.textnodes import TextNodes
+
+    for root in _text_node_pages():
+        for scope in (root, root.find("body")):
+            if scope is None:  # a page without <body> (frameset)
+                continue
+            nodes = TextNodes(scope)
+            for needles in ((":", "："), ("-",), ("主办",), ("年", "报告", "）")):
+                test = " or ".join(f"contains(., '{n}')" for n in needles)
+                texts = scope.xpath(f"descendant::text()[{test}]")
+                got = nodes.holding(needles)
+                assert [(s, s.getparent(), s.is_tail) for s in got] == [(s, s.getparent(), s.is_tail) for s in texts]
+                assert nodes.parents(needles) == scope.xpath(f"descendant::text()[{test}]/..")
+
+
+def _footer_host_by_walk(page):
+    from harvester.parsing.parse import _HOST_RE
+
+    for line in page.removed_lines or []:
+        m = _HOST_RE.search(line)
+        if m:
+            return m.group(1)
+    for el in page.root.iter("div", "p", "td", "span"):
+        if "主办" in (el.text or ""):
+            m = _HOST_RE.search(el.text_content())
+            if m:
+                return m.group(1)
+    return None
+
+
+def test_footer_host_from_the_text_nodes_is_the_element_walks():
+    """The 主办单位 found among the text nodes holding 主办 is the one the walk over every div, p,
+    td and span (their .text) found first, or none where it found none."""
+    from harvester.cleaning import CleanedPage
+    from harvester.parsing.parse import _footer_host
+    from harvester.parsing.textnodes import TextNodes
+
+    found = 0
+    for root in _text_node_pages():
+        page = CleanedPage(url="http://x.gov.cn/", site=None, encoding="utf-8", root=root, content=root, text="")
+        expected = _footer_host_by_walk(page)
+        assert _footer_host(page) == expected == _footer_host(page, TextNodes(root))
+        found += expected is not None
+        for el in list(root.iter("div", "p", "td", "span"))[:1]:  # each other first candidate
+            el.getparent().remove(el)
+            assert _footer_host(page) == _footer_host_by_walk(page)
+    assert found >= 2
