@@ -148,3 +148,39 @@ def test_real_pages_need_no_tag_run_scan() -> None:
         text = path.read_bytes().decode("utf-8", "replace")
         assert not clean._TAG_RUN_RE.search(text)
         assert not clean._may_hold_tag_run(text), path.name
+
+
+def _has_pinyin_by_scans(text: str) -> bool:
+    """``has_pinyin`` as it was: the candidate regexes scanned over the whole text."""
+    from harvester.cleaning import pinyin
+
+    for candidate in pinyin._PAREN_RE.finditer(text):
+        start = candidate.start()
+        if start and (pinyin._CJK_CHAR_RE.match(text, start - 1) or text[start - 1] in pinyin._LOST):
+            match = pinyin._ANNOTATION_RE.match(text, start)
+            if match and pinyin._is_annotation(match.group(1) or match.group(2), match.group(1) is None):
+                return True
+    for candidate in pinyin._LOST_RE.finditer(text):
+        match = pinyin._ANNOTATION_RE.match(text, candidate.start() + 1)
+        if match and match.group(2) and pinyin._is_annotation(match.group(2), True):
+            return True
+    return False
+
+
+def test_has_pinyin_at_the_candidate_characters_as_by_the_scans() -> None:
+    """Trying the patterns only where '(', '（' or a lost character is gives the verdict of the
+    regex scans over the whole text, on annotated, lost-character and plain texts."""
+    import random
+    from pathlib import Path
+
+    from harvester.cleaning.pinyin import has_pinyin
+
+    pieces = ["关", "(guān)", "（bào）", "(de)", "(a)", "?", "？", "\ufffd", "jī)", "(", "（", ")", "）",
+              "(GDP)", "（一）", " ", "网站（www", "x?type=1", "(ma ", "de)", "報告", "ǎ"]
+    rnd = random.Random(10)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 30))) for _ in range(3000)]
+    pages = Path(__file__).resolve().parents[1] / "parsing" / "fixtures"
+    texts += [lxml.html.document_fromstring(p.read_bytes()).text_content() for p in sorted(pages.rglob("*.htm*"))]
+    verdicts = [_has_pinyin_by_scans(text) for text in texts]
+    assert [has_pinyin(text) for text in texts] == verdicts
+    assert True in verdicts and False in verdicts
