@@ -49,6 +49,17 @@ _HEADING_TAGS = ("h1", "h2", "h3")
 #: derive one from the registry's name.
 NO_TITLE_WARNING = "no title on the page"
 _TITLE_CLASS_RE = re.compile(r"title|biaoti|bt\b", re.I)
+_BT_WORD_RE = re.compile(r"bt\b")
+
+
+def _names_title(value: str) -> bool:
+    """``_TITLE_CLASS_RE.search(value)``: for an ASCII value (nearly every class or id) its
+    lower-cased form searched for the words in C, which is what re.I does for ASCII text (a
+    case-insensitive pattern tries each alternative at every character, ~0.6 µs a value)."""
+    if not value.isascii():
+        return _TITLE_CLASS_RE.search(value) is not None
+    low = value.lower()
+    return "title" in low or "biaoti" in low or "bt" in low and _BT_WORD_RE.search(low) is not None
 
 
 def _guard(warnings: list[str], stage: str, fn: Callable[[], T], default: T) -> T:
@@ -86,7 +97,7 @@ def _title_elements(root, names=None) -> Iterator:
             value = str(node)
             hit = named.get(value)
             if hit is None:
-                hit = named[value] = _TITLE_CLASS_RE.search(value) is not None
+                hit = named[value] = _names_title(value)
             if not hit:
                 continue
             el = node.getparent()
@@ -104,12 +115,11 @@ def _title_elements_from(root, names) -> list:
     elements, put in document order by libxml2 (no second pass over every attribute)."""
     found = list(root.iter(*_HEADING_TAGS))
     named: dict[str, bool] = {}
-    search = _TITLE_CLASS_RE.search
     for values in (names.classes(), names.ids()):
         for value in values:
             hit = named.get(value)
             if hit is None:
-                hit = named[value] = search(value) is not None
+                hit = named[value] = _names_title(value)
             if hit:
                 el = value.getparent()
                 if el is not None and (el.tag in _TITLE_HOLDER_TAGS or el.tag in _HEADING_TAGS):

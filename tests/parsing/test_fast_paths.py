@@ -465,3 +465,20 @@ def test_footer_host_from_the_text_nodes_is_the_element_walks():
             el.getparent().remove(el)
             assert _footer_host(page) == _footer_host_by_walk(page)
     assert found >= 2
+
+
+def test_names_title_as_the_case_insensitive_pattern():
+    """A class or id names a title (``_names_title``) where ``_TITLE_CLASS_RE`` finds one: ASCII
+    values lower-cased and searched for the words, others by the pattern itself."""
+    from pathlib import Path
+
+    from harvester.parsing.parse import _TITLE_CLASS_RE, _names_title
+
+    values = ["Title", "TITLE", "sub-title", "BiaoTi", "bt", "BT", "bt-x", "bt_x", "xbt", "bt1", "bt.x", "a bt",
+              "tit le", "title2", "biaot", "tİtle", "TİTLE", "btİ", "标题bt", "bt标题", "ﬁtle", "", " "]
+    for path in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*")):
+        root = lxml.html.document_fromstring(path.read_bytes())
+        values += [str(v) for v in root.xpath("//@class | //@id")]
+    verdicts = [_TITLE_CLASS_RE.search(v) is not None for v in values]
+    assert [_names_title(v) for v in values] == verdicts
+    assert True in verdicts and False in verdicts
