@@ -105,10 +105,14 @@ _NON_XML_CHARS_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _CHAR_REF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 #: Every reference ``_drop_bad_char_ref`` drops matches this (and a few it keeps): C0 controls
 #: but tab/LF/CR, surrogates, U+FFFE/U+FFFF, and any longer digit run than _CHAR_REF_RE reads.
-_BAD_CHAR_REF_RE = re.compile(
-    r"&#(?:\d{11}|[xX][0-9a-fA-F]{9}"
+_BAD_CHAR_REF_BODY = (
+    r"(?:\d{11}|[xX][0-9a-fA-F]{9}"
     r"|0*(?:[1-8]|1[124-9]|2\d|3[01]|5529[6-9]|55[3-9]\d\d|56\d\d\d|57[0-2]\d\d|573[0-3]\d|5734[0-3]|6553[45])(?!\d)"
     r"|[xX]0*(?:[1-8bBcCeEfF]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])(?![0-9a-fA-F]))")
+#: The look-ahead turns away at once the references escaped quotes and symbols come as (&#39;
+#: &#34; &#160; &#8220;: 32-9999 and a ';'), which the body cannot match: a page may carry a
+#: thousand &#39;, each of which the body's alternatives were all tried on (0.21 -> 0.12 ms).
+_BAD_CHAR_REF_RE = re.compile(r"&#(?!(?:3[2-9]|[4-9]\d|[1-9]\d\d|[1-9]\d\d\d);)" + _BAD_CHAR_REF_BODY)
 #: gkmlpt detail pages may ship the body only as JSON in ``window._CONFIG.DETAIL`` (rendered by JS).
 _EMBEDDED_CONTENT_RE = re.compile(r'DETAIL\s*[:=][\s\S]*?"content"\s*:\s*"((?:[^"\\]|\\.)*)"')
 

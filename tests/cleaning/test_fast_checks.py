@@ -184,3 +184,19 @@ def test_has_pinyin_at_the_candidate_characters_as_by_the_scans() -> None:
     verdicts = [_has_pinyin_by_scans(text) for text in texts]
     assert [has_pinyin(text) for text in texts] == verdicts
     assert True in verdicts and False in verdicts
+
+
+def test_bad_reference_look_ahead_turns_away_only_what_the_body_cannot_match() -> None:
+    """``_BAD_CHAR_REF_RE`` finds what ``&#`` + its body alone finds, where it finds it: the
+    look-ahead only turns away references the body cannot match (every decimal reference up to
+    70,000, zero-padded, with and without ';', and hex ones)."""
+    plain = re.compile("&#" + clean._BAD_CHAR_REF_BODY)
+    refs = [f"&#{prefix}{n}{end}" for n in range(70000) for prefix in ("", "0") for end in (";", "", "1;", "x")]
+    refs += [f"&#{x}{n:x}{end}" for n in range(0x11000) for x in ("x", "X") for end in (";", "")]
+    refs += ["&#12345678901;", "&#39;&#1;", "a&#39;b&#32;&#31;", "&#39&#9999;&#10000;"]
+    flagged = 0
+    for ref in refs:
+        found, expected = clean._BAD_CHAR_REF_RE.search(ref), plain.search(ref)
+        assert (found and found.span()) == (expected and expected.span()), ref
+        flagged += expected is not None
+    assert 0 < flagged < len(refs)
