@@ -200,3 +200,16 @@ def test_bad_reference_look_ahead_turns_away_only_what_the_body_cannot_match() -
         assert (found and found.span()) == (expected and expected.span()), ref
         flagged += expected is not None
     assert 0 < flagged < len(refs)
+
+
+def test_long_text_keeps_its_bytes_unless_a_control_character_is_there() -> None:
+    """Each ASCII character alone in a long text: the bytes are dropped (the text stripped) exactly
+    for the control characters ``_CONTROL_RE`` strips."""
+    from harvester.cleaning.text import _CONTROL_RE, strip_controls_utf8
+
+    for code in range(128):
+        text = "<p>中文报告（一）</p>" * 400 + chr(code)
+        stripped, raw = strip_controls_utf8(text)
+        control = _CONTROL_RE.search(chr(code)) is not None
+        assert (raw is None) == control, code
+        assert stripped == (text[:-1] if control else text)
