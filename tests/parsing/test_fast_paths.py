@@ -356,7 +356,7 @@ def test_href_hint_in_two_scans_is_the_case_insensitive_pattern():
 
     hrefs = ["/a/B.PDF", "/x/DownLoad.do?id=1", "/FileDown/1", "/x.XlSx", "/x.\u212aey", "/x.xl\u017f", "/a%20b.htm",
              "/a\tb", "/a[1]", "/附件.htm", "/plain/page.html", "/attachment/", "/ATTACHMENT/", "/getFILE?x", "", "x.7Z",
-             "/a.et", "/a.etc", "/docs/index.shtml", "/\u0130ndex.PDF"]
+             "/a.et", "/a.etc", "/docs/index.shtml", "/\u0130ndex.PDF", "/DOWNFILE.aspx", "/dl?down=1", "/x.PdF#p"]
     fixtures = Path(__file__).parent / "fixtures"
     for path in sorted(fixtures.glob("**/*.html")):
         hrefs += [a.get("href") or "" for a in lxml.html.fromstring(path.read_bytes()).iter("a")]
