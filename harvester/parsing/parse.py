@@ -315,7 +315,8 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     head_lines = list(page.removed_lines or []) + lines[:25]
     # the page's text nodes, read once for metadata's colon/dash blocks and the footer host
     text_nodes = TextNodes(page.root) if page.root is not None else None
-    md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}, text_nodes),
+    md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}, text_nodes,
+                                                                 page.cell_texts),
                 Metadata())
     item.index_no, item.publisher, item.category = md.index_no, md.publisher, md.category
     item.doc_no = md.doc_no
