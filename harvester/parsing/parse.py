@@ -149,13 +149,22 @@ def choose_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | Non
     A heading counts only when it names a year: column headings (政府信息公开年报) and site
     banners look like report titles but title every page of the column.
     """
-    headings = [h for h in _heading_texts(page.root, page.names) if year_of(h)]
-    candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
-                  title_quoted_in_opening(lines)]
-    for candidate in candidates:
+    for candidate in _title_candidates(page, md, lines):
         if candidate and looks_like_report_title(candidate):
             return join_cjk(candidate)
     return None
+
+
+def _title_candidates(page: CleanedPage, md: Metadata, lines: list[str]) -> Iterator[str | None]:
+    """``choose_title``'s candidates, best first, each read only when the ones before it are no
+    report title: the metadata name (``ArticleTitle``) of most CMS pages is one, and the
+    headings' texts (every h1-h3 and title-classed element of the page) are then not read
+    (choose_title 0.15 -> 0.03 ms on a 336 KB page)."""
+    yield md.name
+    yield from (h for h in _heading_texts(page.root, page.names) if year_of(h))
+    yield title_from_page_title(page.page_title)
+    yield title_from_lines(lines)
+    yield title_quoted_in_opening(lines)
 
 
 def _fallback_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | None:

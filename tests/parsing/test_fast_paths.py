@@ -525,3 +525,33 @@ def test_names_title_as_the_case_insensitive_pattern():
     verdicts = [_TITLE_CLASS_RE.search(v) is not None for v in values]
     assert [_names_title(v) for v in values] == verdicts
     assert True in verdicts and False in verdicts
+
+
+def test_title_candidates_read_lazily_choose_what_every_candidate_read_chooses():
+    """``choose_title`` reads a candidate only when the ones before it are no report title: the
+    same title as reading them all first, on every parsing fixture and real page."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.metadata import extract_metadata
+    from harvester.parsing.parse import _heading_texts, choose_title
+    from harvester.parsing.title import (join_cjk, looks_like_report_title, title_from_lines, title_from_page_title,
+                                         title_quoted_in_opening, year_of)
+
+    def eager(page, md, lines):
+        headings = [h for h in _heading_texts(page.root, page.names) if year_of(h)]
+        candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
+                      title_quoted_in_opening(lines)]
+        return next((join_cjk(c) for c in candidates if c and looks_like_report_title(c)), None)
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").glob("*/**/*.html"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    chosen = set()
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        lines = page.text.split("\n")
+        md = extract_metadata(page.root, list(page.removed_lines or []) + lines[:25], page.meta or {})
+        title = choose_title(page, md, lines)
+        assert title == eager(page, md, lines), path
+        chosen.add(md.name is not None and title == join_cjk(md.name))
+    assert chosen == {True, False}  # some titles from the metadata name, some from later candidates
