@@ -294,19 +294,24 @@ _FOOTER_HOST_TAGS = frozenset(("div", "p", "td", "span"))
 _HOST_RE = re.compile(r"主办(?:单位)?\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40}?)(?:\s|$|[|｜,，;；]|承办|协办|版权|地址|电话|网站)")
 
 
+def _region_texts(page: CleanedPage, item: ReportItem, md: Metadata,
+                  text_nodes: TextNodes | None = None) -> Iterator[tuple[str, str | None]]:
+    """``region_of``'s (source, text) pairs, most specific first, each read only when the ones
+    before it name no region: the footer host (a search of the page's text nodes and the text of
+    its element) is not looked for where the agency or the title names the place."""
+    yield "agency", item.agency
+    yield "title", item.title
+    yield "publisher", md.publisher
+    meta = {k.lower(): v for k, v in (page.meta or {}).items()}
+    yield "meta SiteName", meta.get("sitename")
+    yield "meta ContentSource", meta.get("contentsource")
+    yield "footer 主办单位", _footer_host(page, text_nodes)
+
+
 def _region(page: CleanedPage, item: ReportItem, md: Metadata, text_nodes: TextNodes | None = None) -> None:
     """The region from the body's name on the page, most specific source first. ``text_nodes``:
     those of ``page.root`` where the caller has them (the footer host is found among them)."""
-    meta = {k.lower(): v for k, v in (page.meta or {}).items()}
-    texts = [
-        ("agency", item.agency),
-        ("title", item.title),
-        ("publisher", md.publisher),
-        ("meta SiteName", meta.get("sitename")),
-        ("meta ContentSource", meta.get("contentsource")),
-        ("footer 主办单位", _footer_host(page, text_nodes)),
-    ]
-    region = region_of(texts)
+    region = region_of(_region_texts(page, item, md, text_nodes))
     if region is None:
         item.region = None
         return

@@ -555,3 +555,34 @@ def test_title_candidates_read_lazily_choose_what_every_candidate_read_chooses()
         assert title == eager(page, md, lines), path
         chosen.add(md.name is not None and title == join_cjk(md.name))
     assert chosen == {True, False}  # some titles from the metadata name, some from later candidates
+
+
+def test_region_texts_read_lazily_give_the_region_every_text_gives():
+    """``_region`` reads the footer host (and the other texts) only while none before names a
+    region: the same region and source as the list of every text, on every parsing fixture and
+    real page."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing import parse_cleaned
+    from harvester.parsing.metadata import extract_metadata
+    from harvester.parsing.parse import _footer_host, _region_texts
+    from harvester.parsing.region import region_of
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").glob("*/**/*.html"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    sources = set()
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        item = parse_cleaned(page).item
+        lines = page.text.split("\n")
+        md = extract_metadata(page.root, list(page.removed_lines or []) + lines[:25], page.meta or {})
+        meta = {k.lower(): v for k, v in (page.meta or {}).items()}
+        every = [("agency", item.agency), ("title", item.title), ("publisher", md.publisher),
+                 ("meta SiteName", meta.get("sitename")), ("meta ContentSource", meta.get("contentsource")),
+                 ("footer 主办单位", _footer_host(page))]
+        assert list(_region_texts(page, item, md)) == every, path
+        expected = region_of(every)
+        assert region_of(_region_texts(page, item, md)) == expected, path
+        sources.add(expected.source if expected else None)
+    assert len(sources) >= 3
