@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import StorageUnavailable, database_fault, database_url, display_url, make_engine, upgrade
@@ -346,11 +346,16 @@ class Store:
                 self._numbers(session, StatKey, StatKey.key, self._key_ids, {s.key for s in stats})
                 self._numbers(session, StatText, StatText.text, self._text_ids,
                               {sanitize(t) for s in stats for t in (s.label, s.section) if t})
+            # A first harvest's batches are new pages only: written with one executemany per
+            # table (Core, no ORM unit of work), the same rows as save_page writes one by one.
+            fresh = self._all_new_pages(session, items)
             for item in items:
                 if getattr(item, "error", None):
                     self._record_failure(session, item.site, item.url, item.harvest_run, item.error,
                                          status=item.status or None, referer=item.referer)
                     outcome = "failed"
+                elif fresh:
+                    outcome = "new"
                 elif int(getattr(item, "status", 0) or 0) == 304:
                     outcome = self._not_modified(session, item)
                 else:
@@ -358,9 +363,121 @@ class Store:
                 outcomes.append(outcome)
                 key = (item.harvest_run, outcome)
                 counts[key] = counts.get(key, 0) + 1
+            if fresh:
+                self._insert_new_pages(session, fresh)
             for (run_id, outcome), amount in sorted(counts.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
                 self._count(session, run_id, outcome, amount)
         return outcomes
+
+    def _all_new_pages(self, session: Session, items: list[Any]) -> list[Any]:
+        """The batch's fetched pages when every one of them is a page not stored yet (and no URL
+        comes twice): they can be inserted in bulk. Empty otherwise (stored item by item)."""
+        pages = [item for item in items if not getattr(item, "error", None)]
+        if not pages or any(int(getattr(item, "status", 0) or 0) == 304 for item in pages):
+            return []
+        urls = [item.url for item in pages]
+        if len(set(urls)) != len(urls):
+            return []
+        for chunk in _chunks(urls):
+            if session.scalar(select(Page.id).where(Page.url.in_(chunk)).limit(1)) is not None:
+                return []
+        return pages
+
+    def _insert_new_pages(self, session: Session, items: list[Any]) -> None:
+        """New pages, their bodies, snapshots and reports in one executemany per table: what
+        ``_save_page`` + ``apply_parse`` write for a page never stored (outcome "new", reason
+        "new_page", report version 1), in the batch's order."""
+        pages, bodies, snapshots, shas = [], [], [], []
+        for item in items:
+            fetched_at = parse_timestamp(item.fetched_at)
+            self._ensure_site(session, item.site)
+            pages.append({
+                "site_key": item.site, "url": item.url, "first_seen_at": fetched_at, "last_seen_at": fetched_at,
+                "last_fetched_at": fetched_at, "fetch_count": 1,
+                "last_listing_title": sanitize(item.listing_title) if item.listing_title else None,
+                "last_listing_date": sanitize(item.listing_date) if item.listing_date else None})
+            body: bytes = item.body or b""
+            sha = getattr(item, "content_sha256", None) or content_sha256(body)
+            shas.append(sha)
+            now = utcnow()
+            dictionary_id, dictionary = self._dictionaries.for_site(session, item.site, body, now)
+            bodies.append({"sha256": sha, "size": len(body), "compression": "zstd",
+                           "data": rawpages.compress(body, dictionary), "dictionary_id": dictionary_id,
+                           "created_at": now})
+        page_ids = self._insert_ids(session, Page, pages, "url")
+        _insert_ignore_many(session, Body, bodies, ["sha256"])
+        versions: list[str | None] = []
+        for item, page_id, sha in zip(items, page_ids, shas):
+            headers = normalise_headers(item.headers)
+            result = item.result
+            version = None
+            if result is not None:
+                from ..parsing import PARSER_VERSION
+
+                version = getattr(result.item, "parser_version", None) or PARSER_VERSION
+            versions.append(version)
+            run_id = item.harvest_run
+            snapshots.append({
+                "page_id": page_id, "content_sha256": sha, "fetched_at": parse_timestamp(item.fetched_at),
+                "last_fetched_at": parse_timestamp(item.fetched_at), "fetch_count": 1, "status": int(item.status),
+                "final_url": sanitize(item.final_url), "headers": headers, "referer": sanitize(item.referer),
+                "etag": first_header(headers, "etag"), "last_modified": first_header(headers, "last-modified"),
+                "encoding": getattr(item, "encoding", None), "listed_url": sanitize(getattr(item, "listed_url", None)),
+                "renderer": item.renderer, "harvest_run_id": run_id, "last_run_id": run_id,
+                "kind": result.kind if result is not None else None,
+                "kind_reason": sanitize(result.reason) if result is not None else None,
+                "parser_version": version})
+        snapshot_ids = self._insert_ids(session, Snapshot, snapshots, "page_id")
+        session.execute(update(Page.__table__).where(Page.__table__.c.id == bindparam("page_id"))
+                        .values(current_snapshot_id=bindparam("snapshot_id")),
+                        [{"page_id": p, "snapshot_id": s} for p, s in zip(page_ids, snapshot_ids)])
+        reports, outputs = [], []
+        for item, page_id, snapshot_id, version in zip(items, page_ids, snapshot_ids, versions):
+            if item.result is None or item.result.kind != "report":
+                continue  # apply_parse: "skipped" / "nonreport" for a new page, no row
+            output = parsed_output(item.result.item)
+            output["parser_version"] = version
+            outputs.append(output)
+            reports.append(dict(
+                page_id=page_id, snapshot_id=snapshot_id, version=1, is_current=True, parser_version=version,
+                checked_parser_version=version, output_sha256=output_digest(output), created_at=utcnow(),
+                created_run_id=item.harvest_run, created_reason="new_page", changed_fields=[],
+                site_key=item.site, url=item.url, **report_row_values(output)))
+        if not reports:
+            return
+        report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
+        stat_values, attachment_values = [], []
+        for report_id, output in zip(report_ids, outputs):
+            stats = stat_rows(output)
+            if stats:
+                key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, {row["key"] for row in stats})
+                texts = {row[name] for row in stats for name in ("label", "section") if row[name]}
+                text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
+                stat_values.extend(
+                    {"report_id": report_id, "position": row["position"], "key_id": key_ids[row["key"]],
+                     "value": row["value"], "unit": row["unit"], "source": row["source"],
+                     "label_id": text_ids.get(row["label"]), "section_id": text_ids.get(row["section"])}
+                    for row in stats)
+            attachment_values.extend(dict(row, report_id=report_id) for row in attachment_rows(output))
+        if stat_values:
+            session.execute(ReportStat.__table__.insert(), stat_values)
+        if attachment_values:
+            session.execute(ReportAttachment.__table__.insert(), attachment_values)
+
+    @staticmethod
+    def _insert_ids(session: Session, model: type, rows: list[dict[str, Any]], by: str,
+                    where: Any = None) -> list[int]:
+        """One executemany INSERT of ``rows``, then their new ids in the rows' order, read back by
+        ``by`` (a column unique among them). Not INSERT ... RETURNING: SQLAlchemy runs that one
+        row at a time on SQLite when the order must be kept."""
+        table = model.__table__
+        session.execute(table.insert(), rows)
+        keys = [row[by] for row in rows]
+        ids: dict[Any, int] = {}
+        for chunk in _chunks(keys):
+            query = select(table.c[by], table.c.id).where(table.c[by].in_(chunk))
+            ids.update(session.execute(query if where is None else query.where(where)).all())
+        return [ids[key] for key in keys]
 
     def _save_page(self, session: Session, item: Any) -> str:
         fetched_at = parse_timestamp(item.fetched_at)
