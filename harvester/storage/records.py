@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 import zlib
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -329,3 +329,36 @@ def report_item(report: Report, snapshot: Snapshot, *_ignored: Any) -> ReportIte
     data = report_output(report)
     data.update(provenance(snapshot))
     return ReportItem.from_dict(data)
+
+
+@dataclass
+class PreparedOutput:
+    """What storing a parse result as a new report version writes, computed from the report item
+    alone (no database): by the store, or ahead of it in a parse worker (harvester.pool) so that
+    the crawl process does not spend its one core (GIL) on JSON, hashing and compression."""
+
+    parser_version: str | None
+    #: output_digest of the parsed output.
+    digest: str
+    #: report_row_values: the scalar columns, warnings, field_sources and the packed output blob.
+    row_values: dict[str, Any]
+    #: stat_rows and attachment_rows of the output.
+    stats: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+
+
+def prepare_output(report: ReportItem) -> PreparedOutput:
+    """The rows of ``report`` as a stored report version (parser_version as ``_classify`` sets it)."""
+    from ..parsing import PARSER_VERSION
+
+    output = parsed_output(report)
+    output["parser_version"] = getattr(report, "parser_version", None) or PARSER_VERSION
+    return PreparedOutput(output["parser_version"], output_digest(output), report_row_values(output),
+                          stat_rows(output), attachment_rows(output))
+
+
+def stat_strings(report: ReportItem | None) -> tuple[set[str], set[str]]:
+    """The statistic keys and the label/section texts ``report`` needs numbered (stat_keys,
+    stat_texts): every statistic's, with or without a value."""
+    stats = getattr(report, "stats", None) or []
+    return ({s.key for s in stats}, {sanitize(t) for s in stats for t in (s.label, s.section) if t})

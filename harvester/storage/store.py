@@ -22,10 +22,12 @@ from .records import (
     output_digest,
     parse_timestamp,
     parsed_output,
+    prepare_output,
     report_output,
     report_row_values,
     sanitize,
     stat_rows,
+    stat_strings,
     utcnow,
 )
 
@@ -100,6 +102,21 @@ def _insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]
     else:
         from sqlalchemy.dialects.sqlite import insert
     session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def _executemany_plain(session: Session, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT ``rows`` (tuples of ints, floats, str, None: no type conversion needed) by the
+    driver's own executemany: SQLAlchemy's per-row parameter processing cost more than the
+    insert itself for a batch's thousands of statistic rows."""
+    connection = session.connection()
+    dialect = connection.dialect
+    marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    if marks is None:
+        session.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
+        return
+    quote = dialect.identifier_preparer.quote
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+                               f"VALUES ({', '.join([marks] * len(columns))})", rows)
 
 
 def _retryable(exc: BaseException) -> str | None:
@@ -341,11 +358,15 @@ class Store:
         with self.session() as session, session.begin():
             # Dictionary strings of the whole batch first, in one sorted order: concurrent writers
             # then lock them in the same order (no deadlock between two workers' batches).
-            stats = [s for item in items for s in (getattr(getattr(item.result, "item", None), "stats", None) or [])]
-            if stats:
-                self._numbers(session, StatKey, StatKey.key, self._key_ids, {s.key for s in stats})
-                self._numbers(session, StatText, StatText.text, self._text_ids,
-                              {sanitize(t) for s in stats for t in (s.label, s.section) if t})
+            keys: set[str] = set()
+            texts: set[str] = set()
+            for item in items:
+                more_keys, more_texts = _stat_strings(item.result)
+                keys |= more_keys
+                texts |= more_texts
+            if keys:
+                self._numbers(session, StatKey, StatKey.key, self._key_ids, keys)
+                self._numbers(session, StatText, StatText.text, self._text_ids, texts)
             # A first harvest's batches are new pages only: written with one executemany per
             # table (Core, no ORM unit of work), the same rows as save_page writes one by one.
             fresh = self._all_new_pages(session, items)
@@ -397,7 +418,7 @@ class Store:
                 "last_listing_title": sanitize(item.listing_title) if item.listing_title else None,
                 "last_listing_date": sanitize(item.listing_date) if item.listing_date else None})
             body: bytes = item.body or b""
-            sha = getattr(item, "content_sha256", None) or content_sha256(body)
+            sha = getattr(item.result, "content_sha256", None) or content_sha256(body)  # a worker's
             shas.append(sha)
             now = utcnow()
             dictionary_id, dictionary = self._dictionaries.for_site(session, item.site, body, now)
@@ -410,11 +431,7 @@ class Store:
         for item, page_id, sha in zip(items, page_ids, shas):
             headers = normalise_headers(item.headers)
             result = item.result
-            version = None
-            if result is not None:
-                from ..parsing import PARSER_VERSION
-
-                version = getattr(result.item, "parser_version", None) or PARSER_VERSION
+            version = _parser_version(result)
             versions.append(version)
             run_id = item.harvest_run
             snapshots.append({
@@ -431,36 +448,37 @@ class Store:
         session.execute(update(Page.__table__).where(Page.__table__.c.id == bindparam("page_id"))
                         .values(current_snapshot_id=bindparam("snapshot_id")),
                         [{"page_id": p, "snapshot_id": s} for p, s in zip(page_ids, snapshot_ids)])
-        reports, outputs = [], []
+        reports, prepared = [], []
         for item, page_id, snapshot_id, version in zip(items, page_ids, snapshot_ids, versions):
             if item.result is None or item.result.kind != "report":
                 continue  # apply_parse: "skipped" / "nonreport" for a new page, no row
-            output = parsed_output(item.result.item)
-            output["parser_version"] = version
-            outputs.append(output)
+            # computed by the parse worker (harvester.pool) unless the result was changed since
+            rows = getattr(item.result, "prepared_output", lambda: None)() or prepare_output(item.result.item)
+            prepared.append(rows)
             reports.append(dict(
-                page_id=page_id, snapshot_id=snapshot_id, version=1, is_current=True, parser_version=version,
-                checked_parser_version=version, output_sha256=output_digest(output), created_at=utcnow(),
-                created_run_id=item.harvest_run, created_reason="new_page", changed_fields=[],
-                site_key=item.site, url=item.url, **report_row_values(output)))
+                page_id=page_id, snapshot_id=snapshot_id, version=1, is_current=True,
+                parser_version=rows.parser_version, checked_parser_version=rows.parser_version,
+                output_sha256=rows.digest, created_at=utcnow(), created_run_id=item.harvest_run,
+                created_reason="new_page", changed_fields=[], site_key=item.site, url=item.url, **rows.row_values))
         if not reports:
             return
         report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
+        # Keys and texts were numbered for the whole batch (_save_batch); rows are plain tuples
+        # written straight by the driver: ~70 statistics per report.
+        keys = {row["key"] for rows in prepared for row in rows.stats}
+        texts = {row[name] for rows in prepared for row in rows.stats for name in ("label", "section") if row[name]}
+        key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, keys)
+        text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
         stat_values, attachment_values = [], []
-        for report_id, output in zip(report_ids, outputs):
-            stats = stat_rows(output)
-            if stats:
-                key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, {row["key"] for row in stats})
-                texts = {row[name] for row in stats for name in ("label", "section") if row[name]}
-                text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
-                stat_values.extend(
-                    {"report_id": report_id, "position": row["position"], "key_id": key_ids[row["key"]],
-                     "value": row["value"], "unit": row["unit"], "source": row["source"],
-                     "label_id": text_ids.get(row["label"]), "section_id": text_ids.get(row["section"])}
-                    for row in stats)
-            attachment_values.extend(dict(row, report_id=report_id) for row in attachment_rows(output))
+        for report_id, rows in zip(report_ids, prepared):
+            stat_values.extend(
+                (report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
+                 text_ids.get(row["label"]), text_ids.get(row["section"]))
+                for row in rows.stats)
+            attachment_values.extend(dict(row, report_id=report_id) for row in rows.attachments)
         if stat_values:
-            session.execute(ReportStat.__table__.insert(), stat_values)
+            _executemany_plain(session, ReportStat.__table__, ("report_id", "position", "key_id", "value", "unit",
+                                                               "source", "label_id", "section_id"), stat_values)
         if attachment_values:
             session.execute(ReportAttachment.__table__.insert(), attachment_values)
 
@@ -813,6 +831,26 @@ class Store:
                 url: KnownPage(etag, last_modified, listing_date, fetched, sha, kind, gone_at is not None)
                 for url, etag, last_modified, listing_date, fetched, sha, kind, gone_at in session.execute(query)
             }
+
+
+def _stat_strings(result: Any) -> tuple[set[str], set[str]]:
+    """Statistic keys and texts a parse result needs numbered (a worker's result carries them)."""
+    known = getattr(result, "stat_strings", None)
+    if known is not None:
+        return known
+    return stat_strings(getattr(result, "item", None))
+
+
+def _parser_version(result: Any) -> str | None:
+    """The parser version ``_classify`` records for ``result`` (None without a result)."""
+    if result is None:
+        return None
+    known = getattr(result, "parser_version", None)
+    if known is not None:
+        return known
+    from ..parsing import PARSER_VERSION
+
+    return getattr(result.item, "parser_version", None) or PARSER_VERSION
 
 
 def _classify(snapshot: Snapshot, result: Any) -> str | None:

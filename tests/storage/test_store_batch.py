@@ -88,3 +88,34 @@ def test_a_batch_with_a_known_page_is_stored_item_by_item(store, make_item):
     items = [make_item(url, report_html(year=2019, proactive=77), run=run, minutes=5),
              make_item(url.replace("post_1", "post_2"), report_html(year=2020), run=run)]
     assert store.save_pages(items) == ["changed", "new"]
+
+
+def test_a_parse_workers_prepared_rows_store_what_the_store_prepares(make_item, db_url, other_url, monkeypatch):
+    """A parse worker's ShippedResult (harvester.pool) carries the report's rows ready to store;
+    storing them gives the rows the store makes from the ParseResult itself."""
+    from harvester.feeds import provenance_of
+    from harvester.pool import ShippedResult, extract_shipped
+
+    with Store(db_url) as shipped, Store(other_url) as plain:
+        monkeypatch.setattr(plain, "_all_new_pages", lambda session, items: [])
+        run = shipped.start_run("zhaoqing", "zhaoqing", {}, "test", "p")
+        assert plain.start_run("zhaoqing", "zhaoqing", {}, "test", "p") == run
+        items = batch_items(make_item, run)
+        for item in items:
+            if item.result is not None:
+                extracted = extract_shipped(item.final_url, item.body, item.headers, item.site)
+                assert isinstance(extracted.result, ShippedResult)
+                extracted.result.set_fields(provenance_of(item, extracted.result.content_sha256))
+                item.result = extracted.result
+        outcomes = shipped.save_pages(items)
+        assert outcomes == plain.save_pages(batch_items(make_item, run))
+        # stored from the worker's rows: no report was unpickled in the crawl process
+        assert all(item.result._result is None for item in items if isinstance(item.result, ShippedResult))
+        shipped_rows, plain_rows = dump(shipped), dump(plain)
+        assert shipped_rows["reports"] and shipped_rows["report_stats"]
+        for table in shipped_rows:
+            assert shipped_rows[table] == plain_rows[table], table
+        # read, the report is the parsed one with the fetch's provenance
+        report = items[0].result.item
+        assert report.content_sha256 == items[0].result.content_sha256 and report.harvest_run == run
+        assert items[0].result.prepared_output() is None  # it may change now: the store prepares it
