@@ -224,6 +224,14 @@ class ParsePool:
                 atexit.register(cls._shared.shutdown)
             return cls._shared
 
+    def start(self) -> None:
+        """Start the workers now (they import the parser, ~0.5 s each): while the crawl fetches
+        robots.txt and its first listing pages, not when its first page waits to be parsed."""
+        if self._executor is None:
+            self._executor = new_executor(self.workers)
+            for _ in range(self.workers):
+                self._executor.submit(os.getpid)
+
     def submit(self, url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Future:
         if self._executor is None:
             self._executor = new_executor(self.workers)

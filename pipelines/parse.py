@@ -30,6 +30,10 @@ class ParsePipeline:
     def from_crawler(cls, crawler) -> "ParsePipeline":
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.start()
+
     async def process_item(self, item: PageItem) -> PageItem:
         if not isinstance(item, PageItem) or item.error or item.status == 304:
             return item

@@ -10,11 +10,12 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..items import ReportItem
-from .engine import StorageError
-from .models import Report, Snapshot
+
+if TYPE_CHECKING:  # no SQLAlchemy import here: parse workers prepare rows with this module
+    from .models import Report, Snapshot
 
 #: Fields filled from the fetch, not by the parser: they do not make a new report version.
 PROVENANCE_FIELDS = ("fetched_at", "content_sha256", "status", "final_url", "harvest_run")
@@ -231,6 +232,8 @@ def decompress_output(blob: bytes) -> bytes:
         dictid = int.from_bytes(blob[2:6], "big")
         zdict = _dictionaries_by_id().get(dictid)
         if zdict is None:
+            from .engine import StorageError
+
             raise StorageError(f"a report output needs preset dictionary {dictid:08x}, unknown to this "
                                "version of harvester (upgrade harvester)")
         decompressor = zlib.decompressobj(zdict=zdict)
