@@ -4,7 +4,9 @@ Cleaning and parsing are CPU work in pure Python/lxml (about 4 ms a page): run i
 reactor thread they cap a crawl at a fraction of the bare spider's rate, and the GIL rules out a
 thread pool. So a page goes to a worker process as plain values (url, bytes, headers dict, site)
 and comes back as an :class:`Extracted` (encoding + ParseResult: dataclasses of str/int/lists):
-no lxml object ever crosses a process boundary.
+no lxml object ever crosses a process boundary. For the crawl (``ParsePool``) the result comes
+back as a :class:`ShippedResult`: the report pickled and its store rows prepared, so that the
+crawl process (one core for the reactor and the store thread) does not pay for them.
 
 Workers are started with ``spawn`` (never ``fork``: the crawl process runs a reactor and
 threads) and import the parser once. One pool per process, shared by every crawler of a
