@@ -408,7 +408,40 @@ def prose_stats(lines: list[str]) -> list[Found]:
             break
     for f in none_happened(norms, lines):
         found.setdefault(f.key, f)
+    for f in all_of_received(norms, lines, found.get("requests.received")):
+        found.setdefault(f.key, f)
     return list(found.values())
+
+
+# 收到申请12件，均为网上申请 / 共3件，均为当面提出，均已办结: what the sentence says of every request
+# it counts (its channel, that all were completed) gives that key the whole count.
+# the rest of the sentence up to those words: no number, nothing that narrows the subject (其中3件均已办结)
+_REST_OF_SENTENCE = r"^(?:(?!其中|其余|另有|另)[^。;!?\n\d]){0,40}?"
+_ALL_OF_RECEIVED = (
+    (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是|均通过|全部通过)(?:网上|网络|在线|互联网)"), "requests.channel.online"),
+    (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是)(?:当面|现场)"), "requests.channel.in_person"),
+    (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是|均通过|全部通过|均以)信函"), "requests.channel.letter"),
+    (re.compile(_REST_OF_SENTENCE + r"(?:均已|全部|已全部|均)(?:按时|按期|依法|如期)?办结"), "requests.completed"),
+)
+
+
+def all_of_received(norms: list[str], lines: list[str], received: Found | None) -> list[Found]:
+    """Keys that take the whole received count from the rest of its sentence (均为网上申请,
+    均已办结). Only an exact count: 30余件，均已办结 says nothing exact about the channel."""
+    if received is None or received.approximate or not received.value or received.line_index < 0:
+        return []
+    norm = norms[received.line_index]
+    at = norm.find(halfwidth(received.label))
+    if at < 0:
+        return []
+    rest = norm[at + len(received.label):]
+    out = []
+    for regex, key in _ALL_OF_RECEIVED:
+        m = regex.search(rest)
+        if m:
+            label = received.label + lines[received.line_index][at + len(received.label): at + len(received.label) + m.end()]
+            out.append(Found(key, received.value, received.unit, label, received.line_index))
+    return out
 
 
 def none_happened(norms: list[str], lines: list[str]) -> list[Found]:

@@ -134,6 +134,23 @@ def test_completed_and_carried_over(sentence, expected):
     assert values(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # what the sentence says of every request it counts gives that key the whole count
+    case("本年度共收到政府信息公开申请十二件，均为网上申请，已全部按期答复。",
+         {"requests.received": 12, "requests.channel.online": 12}),
+    case("我局共收到政府信息公开申请3件，均为当面申请，均已办结，其中同意公开2件。",
+         {"requests.received": 3, "requests.channel.in_person": 3, "requests.completed": 3,
+          "requests.result.disclosed": 2}),
+    case("全年受理信息公开申请5件，全部通过信函提出。", {"requests.received": 5, "requests.channel.letter": 5}),
+    # not when the sentence narrows the subject, names another number, or the count is approximate
+    case("共受理申请5件，其中3件均已办结。", {"requests.received": 5}),
+    case("共收到申请30余件，均为网上申请。", {"requests.received": 30}),
+    case("共收到申请6件。网上申请均为咨询类。", {"requests.received": 6}),
+])
+def test_all_of_the_received_requests(sentence, expected):
+    assert values(sentence) == expected
+
+
 def test_a_hotline_or_mailbox_is_not_a_request():
     text = "县长信箱全年收件812件，均已按规定办结回复。市长热线受理群众来电办结4567件，申请人满意。"
     assert values(text) == {}
