@@ -255,6 +255,8 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{REQ_UNIT}"),
     # 另有7件申请结转至下一年度继续办理
     _p("requests.carried_over", rf"{N}{REQ_UNIT}(?:申请)?(?:结转|转入)(?:至|到)?下一?年度?"),
+    # 其余58件尚在办理中，结转至下一年度 (the clause break between the count and 结转)
+    _p("requests.carried_over", rf"{N}{REQ_UNIT}(?:申请)?(?:尚在|正在|仍在)(?:办理|处理)(?:中|过程中)?,?(?:将|已|均)?(?:结转|转入)(?:至|到)?下一?年度?"),
     _p("requests.channel.online", rf"(?:网上|网络|在线|互联网)[^。;,!?\d\n]{{0,20}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
     _p("requests.channel.in_person", rf"(?:当面|现场)[^。;,!?\d\n]{{0,6}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
     _p("requests.channel.letter", rf"信函(?:方式|形式)?(?:提出|提交)?(?:的)?(?:申请)?{_LINK}{N}{REQ_UNIT}"),

@@ -129,6 +129,9 @@ def test_information_classes_are_no_request_outcomes():
           "requests.result.disclosed": 2}),
     case("共受理申请356件，另有7件申请结转至下一年度继续办理。",
          {"requests.received": 356, "requests.carried_over": 7}),
+    case("全市共收到申请1,376件，其余58件尚在办理中，结转至下一年度。",
+         {"requests.received": 1376, "requests.carried_over": 58}),
+    case("共受理申请40件，另有3件正在办理中。", {"requests.received": 40}),
 ])
 def test_completed_and_carried_over(sentence, expected):
     assert values(sentence) == expected
