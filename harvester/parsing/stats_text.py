@@ -231,7 +231,7 @@ PROSE_PATTERNS: list[ProsePattern] = [
     # 通过政府门户网站共发布信息2345条 / 政府网站公开政府信息数94802条
     # 通过政府门户网站共发布信息2345条: after the verb only a generic object (发布政策文件64件 or
     # 发布财政信息1,643条 count one kind of information, not the channel's total).
-    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新)"
+    _p("proactive.via.website", rf"(?:网站|门户网|公众信息网|信息公开网(?!站)|政务网|政府网){G8}(?:主动)?(?:公开|发布|公布|更新)"
                                 rf"(?:了)?(?:各类|各种)?(?:政府|政务)?(?:信息|内容)?{_LINK}{N}{INFO_UNIT}",
        reject=r"累计|微博|微信|公报|等|(?:和|及|与|、)(?:政务)?(?:微博|微信|新媒体|报刊|报纸|电视|广播|公开栏|客户端|平台)"),
     _p("proactive.via.gazette", rf"公报{G6}(?:公开|发布|刊登|刊发|刊载){G8}{N}{INFO_UNIT}"),

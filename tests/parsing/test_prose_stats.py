@@ -47,6 +47,8 @@ def test_proactive_totals(sentence, expected):
 
 @pytest.mark.parametrize("sentence, expected", [
     case("通过政府门户网站共发布信息2345条。", {"proactive.via.website": 2345}),
+    case("全局共主动公开各类政府信息一百二十六条，其中通过市政府信息公开网发布九十八条。",
+         {"proactive.total": 126, "proactive.via.website": 98}),
     case("通过区政府公众信息网公开18,935条，通过政务微博发布2,107条，通过政务微信发布722条。",
          {"proactive.via.website": 18935, "proactive.via.weibo": 2107, "proactive.via.wechat": 722}),
     case("通过《市人民政府公报》刊登文件86件，通过其他方式公开信息412条。",
