@@ -548,12 +548,16 @@ def reparse_parallel(
     resume: bool = True,
     lease: float = LEASE_SECONDS,
 ) -> ReparseSummary:
-    """Re-parse with ``workers`` processes claiming batches (see above); ``workers=0`` only plans
+    """Re-parse with ``workers`` processes claiming batches (see above), this one and workers-1
+    spawned ones; ``workers=0`` only plans
     the run and returns at once, for workers started elsewhere (`harvester reparse --join RUN`).
     An interrupted parallel run with the same selection and parser version is continued: its
     unfinished batches move to the new run, whose report counts the pages done before as skipped."""
     import multiprocessing
+    import os
+    import socket as _socket
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from contextlib import nullcontext
 
     from .. import __version__
     from .models import ReparseBatch
@@ -578,11 +582,21 @@ def reparse_parallel(
         return run_summary(store, run_id)
     outcome = "failed"
     try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_worker_process, store.url, run_id, lease, n) for n in range(workers)]
+        # This process is worker 0 and starts at once; the other workers-1 are spawned (each
+        # takes ~1 s to start: interpreter, SQLAlchemy, the parser and its OpenCC tables).
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn")) \
+            if workers > 1 else nullcontext()
+        with pool:
+            futures = [pool.submit(_worker_process, store.url, run_id, lease, n) for n in range(1, workers)]
+            reported = [0]
+
+            def follow(_pages: int) -> None:  # after each of this process's batches: everybody's
+                reported[0] = _report_done(store, run_id, progress, reported[0])
+
+            work_batches(store, run_id, f"{_socket.gethostname()}:{os.getpid()}/0", lease,
+                         progress=follow if progress is not None else None)
             if progress is not None:
-                _follow(store, run_id, futures, progress)
+                _follow(store, run_id, futures, progress, reported[0])
             for future in as_completed(futures):
                 future.result()
         outcome = "finished"
@@ -601,21 +615,25 @@ def reparse_parallel(
     return summary
 
 
-def _follow(store: Store, run_id: int, futures: list, progress: Callable[[int], None]) -> None:
-    """Report progress from the done batches while the workers run."""
-    import time
-
+def _report_done(store: Store, run_id: int, progress: Callable[[int], None], reported: int) -> int:
+    """Report the pages of the run's done batches not reported yet; returns pages reported."""
     from .models import ReparseBatch
 
-    reported = 0
+    with store.session() as session:
+        done = session.scalar(select(func.coalesce(func.sum(ReparseBatch.pages), 0)).where(
+            ReparseBatch.run_id == run_id, ReparseBatch.state == "done")) or 0
+    if done > reported:
+        progress(done - reported)
+    return max(done, reported)
+
+
+def _follow(store: Store, run_id: int, futures: list, progress: Callable[[int], None], reported: int = 0) -> None:
+    """Report progress from the done batches while the other workers run."""
+    import time
+
     while True:
         finished = all(f.done() for f in futures)
-        with store.session() as session:
-            done = session.scalar(select(func.coalesce(func.sum(ReparseBatch.pages), 0)).where(
-                ReparseBatch.run_id == run_id, ReparseBatch.state == "done")) or 0
-        if done > reported:
-            progress(done - reported)
-            reported = done
+        reported = _report_done(store, run_id, progress, reported)
         if finished:
             return
         time.sleep(0.5)
