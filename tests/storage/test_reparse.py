@@ -11,7 +11,7 @@ from harvester import parsing
 from harvester.cli import main
 from harvester.storage.models import HarvestRun
 from harvester.storage.queries import page_history
-from harvester.storage.reparse import reparse
+from harvester.storage.reparse import finish_if_complete, reparse, work_batches
 
 from .conftest import notice_html, report_html
 
@@ -228,3 +228,35 @@ def test_reparse_stores_what_the_crawl_stores(db_url, tmp_path, make_item, use_p
     assert sum(len(stats) for _, stats, _, _, _ in expected.values()) > 500  # standard tables among them
     assert any(attachments for _, _, attachments, _, _ in expected.values())
     assert got == expected
+
+
+def refuse_reports_of(store, url: str) -> None:
+    """A database trigger refusing any report row of ``url``: a page the database will not take."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as connection:
+        if store.engine.dialect.name == "sqlite":
+            connection.execute(text(f"CREATE TRIGGER refuse BEFORE INSERT ON reports WHEN NEW.url = '{url}' "
+                                    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"))
+        else:
+            connection.execute(text("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                                    f"IF NEW.url = '{url}' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+                                    "RETURN NEW; END $$ LANGUAGE plpgsql"))
+            connection.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION refuse()"))
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "batches"])
+def test_a_page_the_database_refuses_fails_alone(store, stored_pages, use_parser, monkeypatch, parallel):
+    changed_rule(monkeypatch)  # the 2020 report gets a new version: the insert the database refuses
+    refuse_reports_of(store, URL_2020)
+    if parallel:
+        from harvester.storage.reparse import reparse_parallel
+
+        summary = reparse_parallel(store, batch_size=10, workers=0)  # planned only, worked here:
+        work_batches(store, summary.run_id)
+        summary = finish_if_complete(store, summary.run_id)
+    else:
+        summary = reparse(store, batch_size=10)
+    assert (summary.failed, summary.examined, summary.unchanged, summary.non_reports) == (1, 2, 1, 1)
+    assert page_history(store, URL_2019)["report_versions"][0]["checked_parser_version"] == "9.9.9-test"
+    assert len(page_history(store, URL_2020)["report_versions"]) == 1  # the old version stays current
