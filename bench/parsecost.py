@@ -16,6 +16,7 @@ of the real-format fixtures (``tests/parsing/fixtures``) and of the scaled repli
     python -m bench.parsecost               # the table alone, on stdout
     python -m bench.parsecost --profile     # cProfile of the parse of the 336 KB real page
     python -m bench.parsecost --stages      # CPU ms per cleaning/parsing step of that page
+    python -m bench.parsecost --page ../shared/corpus/pingtan/2020_pingtan.html --rounds 61   # one page
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ def profile(path: Path, runs: int, top: int) -> str:
 
 #: The cleaner's steps, timed by wrapping the names ``harvester.cleaning.clean._clean`` calls.
 _CLEAN_STEPS = ("sniff_file_type", "decode_body", "parse_html", "convert_document", "select_container",
-                "remove_chrome_elements", "remove_spam_links", "element_lines", "strip_chrome_lines",
+                "chrome_elements", "drop_chrome", "spam_links", "element_lines", "strip_chrome_lines",
                 "_prune_removed_elements", "_meta_tags", "_page_title")
 
 
@@ -273,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"profile the parse of PAGE instead (default ../shared/corpus/pingtan/{BIG_PAGE})")
     parser.add_argument("--stages", nargs="?", const=str(SHARED_PINGTAN / BIG_PAGE), metavar="PAGE",
                         help="CPU ms per cleaning/parsing step of PAGE (no profiler; default the 336 KB real page)")
+    parser.add_argument("--page", metavar="PAGE",
+                        help="time this one page only (e.g. ../shared/corpus/pingtan/2020_pingtan.html; with many --rounds)")
     parser.add_argument("--profile-runs", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
@@ -290,7 +293,16 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(profile(path, args.profile_runs, args.top))
         return 0
-    pages, notes = gather_pages(args.replica_pages, args.cache_dir)
+    if args.page:
+        path = Path(args.page)
+        if not path.exists():
+            print(f"{path} is absent: nothing to time")
+            return 1
+        pingtan = path.resolve().parent == SHARED_PINGTAN.resolve()  # the URL the table gives it
+        url = ("https://www.pingtan.gov.cn/zwgk/" if pingtan else "http://fixture.invalid/") + path.name
+        pages, notes = [(f"{'real' if pingtan else 'page'}/{path.parent.name}/{path.name}", url, path.read_bytes())], []
+    else:
+        pages, notes = gather_pages(args.replica_pages, args.cache_dir)
     rows = measure(pages, max(1, args.rounds))
     result = {"rounds": args.rounds, "notes": notes, "rows": rows, **summarise(rows)}
     print("\n".join(render(result)))

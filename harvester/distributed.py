@@ -134,15 +134,33 @@ class LeasedQueue(RedisQueueBase):
         request = self._decode_request(data)
         request.meta[LEASE_META] = data
         self.inflight[request.url] = data
+        # an errback's item names the page by its canonical URL, which may differ from the
+        # URL requested (a listing's link with tracking parameters): both find the lease
+        page = request.meta.get("harvester_page_url")
+        if page:
+            self.inflight[page] = data
         return request
 
     def ack(self, lease: bytes, url: str | None = None) -> None:
-        if url is not None:
-            self.inflight.pop(url, None)
+        self._forget(lease, url)
         pipe = self.server.pipeline()
         pipe.zrem(self.leases_key, lease)
         pipe.hdel(self.attempts_key, lease)
         pipe.execute()
+
+    def release(self, lease: bytes, url: str | None = None) -> None:
+        """Give a lease up unfinished (its page was fetched but not stored): it expires now, so
+        the next reclaim, by any worker, puts the request back in the queue (counting it as an
+        attempt: a page no worker can store is given up after ``max_attempts``)."""
+        self._forget(lease, url)  # no longer renewed
+        self.server.zadd(self.leases_key, {lease: 0}, xx=True)
+
+    def _forget(self, lease: bytes, url: str | None) -> None:
+        if url is not None:
+            self.inflight.pop(url, None)
+        for held_url, held in list(self.inflight.items()):
+            if held == lease:
+                del self.inflight[held_url]
 
     def renew(self) -> None:
         """Extend the leases this worker holds: a lease only runs out when its worker stops
@@ -236,17 +254,21 @@ class DistributedScheduler(RedisScheduler):
 class LeaseAckMiddleware:
     """Spider middleware of a distributed worker. Start requests go into the shared queue once per
     run, whoever comes first; requests carry the spider state their callbacks need; and a
-    request's lease is released once the worker is done with it - when the items its callback
-    produced are stored (item_scraped/dropped/error), or when its callback ended without items.
-    A page whose store batch was lost in a crash was not acknowledged, so another worker fetches
-    it again."""
+    request's lease is acknowledged once the worker is done with it - when the items its
+    callback produced are stored (item_scraped), or when its callback ended without items. A
+    page whose store batch was lost in a crash was not acknowledged, so another worker fetches
+    it again; one whose item was not stored (dropped: storage failed, the lock lost; or a
+    pipeline error) gives its lease up instead, so another worker fetches it again now."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.pending: dict[bytes, int] = {}
         self.closed: set[bytes] = set()
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(self.item_done, signal=signal)
+        #: leases one of whose items was not stored
+        self.unstored: set[bytes] = set()
+        crawler.signals.connect(self.item_done, signal=signals.item_scraped)
+        for signal in (signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self.item_not_stored, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler) -> "LeaseAckMiddleware":
@@ -300,6 +322,12 @@ class LeaseAckMiddleware:
                 self._maybe_ack(lease)
 
     def item_done(self, item, **kwargs) -> None:
+        self._finished(item, stored=True)
+
+    def item_not_stored(self, item, **kwargs) -> None:
+        self._finished(item, stored=False)
+
+    def _finished(self, item: Any, stored: bool) -> None:
         lease = getattr(item, "lease", None)
         queue = getattr(self.crawler, "harvester_queue", None)
         if lease is None:
@@ -307,8 +335,10 @@ class LeaseAckMiddleware:
             if queue is not None and _is_item(item):
                 lease = queue.inflight.get(item.url)
                 if lease is not None:
-                    queue.ack(lease, item.url)
+                    (queue.ack if stored else queue.release)(lease, item.url)
             return
+        if not stored:
+            self.unstored.add(lease)
         self.pending[lease] = self.pending.get(lease, 1) - 1
         self._maybe_ack(lease)
 
@@ -317,12 +347,13 @@ class LeaseAckMiddleware:
             self.closed.discard(lease)
             self.pending.pop(lease, None)
             queue = getattr(self.crawler, "harvester_queue", None)
+            if lease in self.unstored:
+                self.unstored.discard(lease)
+                if queue is not None:
+                    queue.release(lease)
+                return
             if queue is not None:
                 queue.ack(lease)
-                for url, held in list(queue.inflight.items()):
-                    if held == lease:
-                        del queue.inflight[url]
-                        break
 
 
 def _is_item(value: Any) -> bool:

@@ -8,7 +8,8 @@ store pipeline stamps on items) and hand the spider its incremental plan (harves
 While the crawl runs, a heartbeat keeps the lock; a lost lock stops the crawl ("lock_lost").
 ``spider_closed`` (sent after the item pipelines closed, so the store's last batch is
 committed): mark unlinked pages gone (complete sweeps only), close the run, store the checks
-(harvester.monitoring), release the lock.
+(harvester.monitoring), release the lock - in a thread, so the other crawls of the process
+(``harvester harvest`` of many sites) go on while a site's run is closed.
 """
 
 from __future__ import annotations
@@ -179,10 +180,17 @@ class HarvestRunExtension:
         return beat
 
     async def spider_closed(self, spider, reason: str) -> None:
+        self._stop_beats()
         if self.shared is None or self.store is None or self.run_id is None:
-            self._close(spider, reason)
+            await _in_thread(self._close, spider, reason)
         else:
             await self._close_shared(spider, reason)
+
+    def _stop_beats(self) -> None:
+        """On the reactor thread (LoopingCall is not thread-safe), before the run is closed."""
+        for loop in (self._heartbeat, self._shared_beat):
+            if loop is not None and loop.running:
+                loop.stop()
 
     async def _close_shared(self, spider, reason: str) -> None:
         """A distributed worker: add its share; the last one alive closes the run for all
@@ -192,8 +200,6 @@ class HarvestRunExtension:
 
         from scrapy.utils.defer import maybe_deferred_to_future
 
-        if self._shared_beat is not None and self._shared_beat.running:
-            self._shared_beat.stop()
         complete = reason == "finished" and getattr(spider, "sweep_complete", True)
         self.shared.leave(dict(self.crawler.stats.get_stats()), set(getattr(spider, "seen_urls", None) or ()),
                           set(getattr(spider, "skipped_urls", None) or ()), complete)
@@ -212,12 +218,14 @@ class HarvestRunExtension:
             logger.info("%s: worker %s done; the other workers close the run", site_key(spider), self.shared.worker)
             self.lock = None  # the lock stays with the run
             self.crawler.stats.set_value("harvester/run_closed_by_other_worker", True)
-            self._close(spider, reason, skip=True)
+            await _in_thread(self._close, spider, reason, skip=True)
             return
         self.shared.cleanup(spider.name)
-        self._close(spider, reason, merged=merged)
+        await _in_thread(self._close, spider, reason, merged=merged)
 
     def _close(self, spider, reason: str, merged: dict | None = None, skip: bool = False) -> None:
+        """In a thread (the other crawls of the process go on meanwhile): gone pages, the run's
+        counts and checks, the lock released."""
         if self.store is None:
             return
         stats = self.crawler.stats
@@ -263,10 +271,6 @@ class HarvestRunExtension:
             logger.error("ALERT %s: run %s could not be closed in the database (%s); the next harvest marks "
                          "it abandoned and resumes", site_key(spider), self.run_id, fault)
         finally:
-            if self._heartbeat is not None and self._heartbeat.running:
-                self._heartbeat.stop()
-            if self._shared_beat is not None and self._shared_beat.running:
-                self._shared_beat.stop()
             if self.lock is not None:
                 try:
                     self.lock.release()
@@ -301,6 +305,14 @@ class HarvestRunExtension:
                 logger.error("ALERT %s: %s check failed: %s", site, name, check["message"])
             elif check["status"] == "alert":
                 logger.warning("alert %s: %s: %s", site, name, check["message"])
+
+
+async def _in_thread(function, *args, **kwargs) -> Any:
+    from twisted.internet.threads import deferToThread
+
+    from scrapy.utils.defer import maybe_deferred_to_future
+
+    return await maybe_deferred_to_future(deferToThread(function, *args, **kwargs))
 
 
 def runs_enabled(settings) -> bool:

@@ -55,7 +55,10 @@ def looks_traditional(text: str) -> bool:
 _VERSION_LABEL_RE = re.compile(r"\s*(?:繁體|正體)(?:版|中文)?\s*")
 DOCUMENT_TEXT = etree.XPath("string()")
 #: The attributes the cleaner converts like text (shown to readers or read by the parser).
-TEXT_ATTRIBUTES = etree.XPath("//@title | //@alt | //@content", smart_strings=False)
+#: Below the element asked (the page's root: its whole document), as plain steps (``//@x`` walks
+#: every node from the document, text nodes too).
+TEXT_ATTRIBUTES = etree.XPath("descendant-or-self::*/@title | descendant-or-self::*/@alt"
+                              " | descendant-or-self::*/@content", smart_strings=False)
 _UNSHOWN_TAGS = ("script", "style")
 
 

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .text import SKIP_TAGS, Line
+from .text import SKIP_TAGS, Line, text_content
 
 GENERIC_CONTENT_SELECTORS: tuple[str, ...] = (
     ".TRS_UEDITOR",
@@ -391,14 +391,14 @@ def _densest_block(root: Any) -> Any:
     in_chrome = _ChromeAncestry(_INNER_CHROME_TOKEN_RE)
     blocks = _PROSE_BLOCKS_XPATH(root)
     for block in [*blocks, *_loose_text_owners(root, set(blocks))]:
-        text = block.text_content() if not isinstance(block, _LooseText) else block.text
+        text = text_content(block) if not isinstance(block, _LooseText) else block.text
         length = len(text.strip())
         if length < _MIN_PROSE_BLOCK or not _PROSE_PUNCTUATION_RE.search(text):
             continue
         if isinstance(block, _LooseText):
             block, link_text = block.owner, 0
         else:
-            link_text = sum(len(a.text_content().strip()) for a in block.iter("a"))
+            link_text = sum(len(text_content(a).strip()) for a in block.iter("a"))
         if link_text * 2 > length:
             continue
         if in_chrome(block):
@@ -476,7 +476,22 @@ def remove_chrome_elements(container: Any) -> list[str]:
     Returns the labels of what went. An element holding most of the container's text is a
     wrapper with an unlucky class name (``print-area``), never chrome.
     """
+    return drop_chrome(chrome_elements(container))
+
+
+def drop_chrome(doomed: Iterable[tuple[Any, str | None]]) -> list[str]:
+    """Drop the elements ``chrome_elements`` found; return their labels (each once, in order)."""
     labels: list[str] = []
+    for el, label in doomed:
+        drop_element(el)
+        if label and label not in labels:
+            labels.append(label)
+    return labels
+
+
+def chrome_elements(container: Any) -> list[tuple[Any, str | None]]:
+    """What ``remove_chrome_elements`` drops (none inside another), in document order, with its
+    label (None: a script, style... which no label names). Reads ``container`` only."""
     doomed = []
     candidates = []
     # An element is chrome when a word of its class or of its id names chrome: each attribute
@@ -518,13 +533,7 @@ def remove_chrome_elements(container: Any) -> list[str]:
         wrappers = {el for el in candidates if lengths(el) > limit}
         doomed = [(el, chrome_label(el) if label == "" else label) for el, label in doomed if el not in wrappers]
     doomed_ids = {id(d) for d, _ in doomed}
-    for el, label in doomed:
-        if _has_ancestor_in(el, doomed_ids):
-            continue
-        drop_element(el)
-        if label and label not in labels:
-            labels.append(label)
-    return labels
+    return [(el, label) for el, label in doomed if not _has_ancestor_in(el, doomed_ids)]
 
 
 def _has_ancestor_in(el: Any, ids: set[int]) -> bool:
@@ -552,13 +561,16 @@ def drop_element(el: Any) -> None:
 
 def remove_spam_links(container: Any) -> int:
     """Drop links whose text is gambling/lottery spam (in place); return how many."""
-    removed = 0
-    for link in list(container.iter("a")):
-        text = "".join(link.itertext()) + " " + (link.get("title") or "")
-        if SPAM_RE.search(text):
-            drop_element(link)
-            removed += 1
-    return removed
+    links = spam_links(container)
+    for link in links:
+        drop_element(link)
+    return len(links)
+
+
+def spam_links(container: Any) -> list[Any]:
+    """The links ``remove_spam_links`` drops, in document order. Reads ``container`` only."""
+    return [link for link in container.iter("a")
+            if SPAM_RE.search("".join(link.itertext()) + " " + (link.get("title") or ""))]
 
 
 def _line_label(text: str, position: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+from ..cleaning.text import text_content
 from ..items import Attachment
 
 _KIND_BY_EXT = {
@@ -53,6 +54,21 @@ def _is_chrome_link(url: str) -> bool:
 _EXT_ALT = "|".join(sorted(_KIND_BY_EXT, key=len, reverse=True))
 _HREF_HINT_RE = re.compile(
     r"[%\t\r\n\[\]]|[^\x00-\x7f]|\.(?:" + _EXT_ALT + r")|downfile|download|/attachment/|getfile|filedown", re.I)
+#: ``_HREF_HINT_RE`` for an all-ASCII href (nearly every one), in two scans ``re`` runs fast (a
+#: character class; case-sensitive literals in the lower-cased href, which for ASCII text is what
+#: re.I does): the one case-insensitive pattern tries every alternative at every character (~70
+#: ns a character). Non-ASCII hrefs keep the pattern (re.I folds K, ſ... into ASCII letters).
+_HREF_CHARS_RE = re.compile(r"[%\t\r\n\[\]]")
+_HREF_WORDS_RE = re.compile(r"\.(?:" + _EXT_ALT + r")|downfile|download|/attachment/|getfile|filedown")
+
+
+def href_hints(href: str) -> bool:
+    """Whether ``_HREF_HINT_RE`` finds anything in ``href``."""
+    if href.isascii():
+        return _HREF_CHARS_RE.search(href) is not None or _HREF_WORDS_RE.search(href.lower()) is not None
+    return _HREF_HINT_RE.search(href) is not None
+
+
 _TEXT_HINT_RE = re.compile(r"下载|附件|\.(?:" + _EXT_ALT + r")", re.I)
 _WS_RE = re.compile(r"\s+")
 
@@ -70,8 +86,8 @@ def extract_attachments(root, content, base_url: str) -> list[Attachment]:
         href = a.get("href")
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             return
-        text = a.text_content() if len(a) else a.text or ""  # a bare link: its text is all there is
-        if _HREF_HINT_RE.search(href) is None and _TEXT_HINT_RE.search(text) is None:
+        text = text_content(a) if len(a) else a.text or ""  # a bare link: its text is all there is
+        if not href_hints(href) and _TEXT_HINT_RE.search(text) is None:
             return
         name = _WS_RE.sub(" ", text).strip()
         kind = kind_of(href, name)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from ..cleaning.text import text_content
 from .textutil import halfwidth
 
 _NOTICE_TITLE_RE = re.compile(r"通知|通报|公告|公示|函$|意见$|方案$|的批复|报送|编制.{0,6}工作|考核|评估|检查"
@@ -61,11 +62,11 @@ def report_markers(text: str) -> int:
 def _looks_like_list(content, text: str) -> bool:
     if content is None:
         return False
-    links = [a for a in content.iter("a") if a.text_content().strip()]
+    links = [a for a in content.iter("a") if text_content(a).strip()]
     if len(links) < 8:
         return False
-    link_chars = sum(len(a.text_content().strip()) for a in links)
-    dated = sum(1 for a in links if _DATED_LINK_RE.search(a.getparent().text_content() if a.getparent() is not None else ""))
+    link_chars = sum(len(text_content(a).strip()) for a in links)
+    dated = sum(1 for a in links if _DATED_LINK_RE.search(text_content(a.getparent()) if a.getparent() is not None else ""))
     return link_chars >= 0.5 * max(len(text.replace("\n", "")), 1) or dated >= 8
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..cleaning.text import text_content
 from .dates import find_dates, parse_date
 from .textutil import halfwidth, squash
 
@@ -46,8 +47,31 @@ def _spaced(label: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in label)
 
 
-# A label (letters may be spaced out: 文 号) followed by a colon.
-_PAIR_RE = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(_spaced(l) for l in _ALL_LABELS) + r")\s*[:：]")
+#: A label (letters may be spaced out: 文 号) not right after a Chinese character, followed by a
+#: colon: the straightforward form, kept as the reference of ``_PAIR_RE`` (tests).
+PAIR_PATTERN = r"(?<![\u4e00-\u9fff])(?P<label>" + "|".join(_spaced(l) for l in _ALL_LABELS) + r")\s*[:：]"
+
+
+def _pair_pattern_by_first_char() -> str:
+    """``PAIR_PATTERN`` with the labels grouped by their first character, each group opening with
+    that character and the look-behind moved after it (``(?<![一-鿿]发)``: "the character before
+    发 is not Chinese"). The same matches: only the group of the character at a position can
+    match there, and it tries its labels in the same order. But a pattern opening with a set of
+    characters lets ``re`` skip in C to the next one, where a leading look-behind and ~80
+    alternatives were tried at every position (block_lines + text_pairs 0.38 -> 0.11 ms on a
+    336 KB page)."""
+    groups: dict[str, list[str]] = {}
+    for label in _ALL_LABELS:  # longest first, as in PAIR_PATTERN
+        groups.setdefault(label[0], []).append(label[1:])
+    alternatives = []
+    for first, rests in groups.items():
+        head = re.escape(first)
+        alternatives.append(head + rf"(?<![\u4e00-\u9fff]{head})(?:"
+                            + "|".join("".join(r"\s*" + re.escape(ch) for ch in rest) for rest in rests) + ")")
+    return r"(?P<label>" + "|".join(alternatives) + r")\s*[:：]"
+
+
+_PAIR_RE = re.compile(_pair_pattern_by_first_char())
 _EMPTY_VALUES = {"", "无", "暂无", "-", "—", "/", "null", "none"}
 
 
@@ -124,7 +148,7 @@ def _table_pairs(root, collector: _Collector) -> None:
                     break
         if halfwidth(first) not in _LABEL_FIRST_CHARS:
             continue  # squash() of the text cannot be a label: no need to build it
-        label = squash(cell.text_content()).rstrip(":：")
+        label = squash(text_content(cell)).rstrip(":：")
         fieldname = _LABEL_TO_FIELD.get(label)
         if fieldname is None:
             continue
@@ -133,7 +157,7 @@ def _table_pairs(root, collector: _Collector) -> None:
             value_el = value_el.getnext()
         if value_el is None:
             continue
-        value = value_el.text_content()
+        value = text_content(value_el)
         if squash(value).rstrip(":：") in _LABEL_TO_FIELD:
             continue  # the next cell is another label: this one is empty
         collector.offer(fieldname, re.sub(r"\s+", " ", value), "table")
@@ -206,13 +230,27 @@ def block_lines(root, limit: int = 300) -> list[str]:
     ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container). A block's
     text is its ``itertext()`` joined by spaces (keeping cell/element boundaries: ``文号:无 |
     发布日期:…``); only blocks holding a colon are read, a block longer than ``limit`` is skipped
-    after its first pieces."""
-    out: list[str] = []
-    for el in _COLON_BLOCKS(root):
+    after its first pieces, and so are its ancestors (their text holds its text) without reading
+    them: the blocks are read innermost first (reverse document order)."""
+    blocks = _COLON_BLOCKS(root)
+    texts: dict = {}
+    too_long: set = set()
+    for el in reversed(blocks):  # every descendant before its ancestors
+        if el in too_long:
+            continue
         pieces = _pieces(el, limit)
         if pieces is None:
+            parent = el.getparent()
+            while parent is not None and parent not in too_long:
+                too_long.add(parent)
+                parent = parent.getparent()
             continue
-        text = " ".join(pieces)
+        texts[el] = " ".join(pieces)
+    out: list[str] = []
+    for el in blocks:
+        text = texts.get(el)
+        if text is None:
+            continue
         if _PAIR_RE.search(halfwidth(text)):
             out.append(_LINE_SPACE_RE.sub(" ", text).strip())
             if len(out) >= 60:

@@ -13,6 +13,7 @@ from typing import Callable, Iterator, TypeVar
 from lxml import etree
 
 from ..cleaning import CleanedPage
+from ..cleaning.text import text_content
 from ..items import ReportItem, Stat
 from . import PARSER_VERSION, ParseResult
 from .attachments import extract_attachments
@@ -127,7 +128,7 @@ def _heading_texts(root, names=None) -> list[str]:
     if root is None:
         return out
     for el in _title_elements(root, names):
-        text = join_cjk(re.sub(r"\s+", " ", el.text_content()))
+        text = join_cjk(re.sub(r"\s+", " ", text_content(el)))
         if text and len(text) <= 90:
             out.append(text)
         if len(out) >= 40:
@@ -195,7 +196,7 @@ def _content_tables(page: CleanedPage) -> list:
 
 def _table_caption(table) -> str | None:
     cap = table.find("caption")
-    return re.sub(r"\s+", " ", cap.text_content()).strip() if cap is not None else None
+    return re.sub(r"\s+", " ", text_content(cap)).strip() if cap is not None else None
 
 
 _SECTION_KEYWORDS = {"proactive": ("主动公开",), "requests": ("申请",), "appeals": ("复议", "诉讼")}
@@ -264,7 +265,7 @@ def _footer_host(page: CleanedPage) -> str | None:
     for el in page.root.iter("div", "p", "td", "span"):
         text = el.text or ""
         if "主办" in text:
-            m = _HOST_RE.search(el.text_content())
+            m = _HOST_RE.search(text_content(el))
             if m:
                 return m.group(1)
     return None

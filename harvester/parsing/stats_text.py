@@ -72,6 +72,9 @@ class ProsePattern:
     #: A text lacking one cannot match, and is not scanned (a pattern led by a number or a
     #: look-behind tries every position of the text).
     needs: tuple[tuple[str, ...], ...] = ()
+    #: ``regex`` opens with characters ``re`` skips to in C (see ``opens_with_literal``): a scan
+    #: of the whole text costs less than finding its candidate lines first (``_matches``).
+    scans_whole: bool = False
 
 
 #: Leading negative look-behinds of plain CJK literals, then a literal or a group of literal
@@ -104,7 +107,29 @@ def literal_first(pattern: str) -> str:
 def _p(key: str, pattern: str, clause_needs: str | None = None, reject: str | None = None) -> ProsePattern:
     regex = re.compile(literal_first(pattern))
     return ProsePattern(key, regex, re.compile(clause_needs) if clause_needs else None,
-                        re.compile(reject) if reject else None, required_literals(regex))
+                        re.compile(reject) if reject else None, required_literals(regex),
+                        opens_with_literal(regex))
+
+
+def opens_with_literal(regex: re.Pattern) -> bool:
+    """Whether ``re`` can skip to where a match of ``regex`` may start: the pattern opens (inside
+    its groups) with a literal, a character set, or alternatives that each open with a literal,
+    as ``re`` reads a pattern's prefix. Otherwise (a number, a look-behind first) every position
+    is tried."""
+    from re import _constants as c, _parser  # type: ignore[attr-defined]
+
+    items = _parser.parse(regex.pattern, regex.flags)
+    while len(items):
+        op, arg = items[0]
+        if op is c.SUBPATTERN:
+            items = arg[3]
+            continue
+        if op is c.LITERAL or op is c.IN:
+            return True
+        if op is c.BRANCH:
+            return all(len(alternative) and alternative[0][0] is c.LITERAL for alternative in arg[1])
+        return False
+    return False
 
 
 def required_literals(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
@@ -145,8 +170,21 @@ def required_literals(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
     return tuple(needs(_parser.parse(regex.pattern, regex.flags)))
 
 
-def _has_needs(needs: tuple[tuple[str, ...], ...], text: str) -> bool:
-    return all(any(literal in text for literal in options) for options in needs)
+def _has_needs(needs: tuple[tuple[str, ...], ...], text: str, present: dict[str, bool] | None = None) -> bool:
+    """Whether ``text`` holds one literal of every tuple of ``needs``. ``present``: literals
+    already looked up in this text (the patterns share many: 件, 申请, 公开...)."""
+    if present is None:
+        return all(any(literal in text for literal in options) for options in needs)
+    for options in needs:
+        for literal in options:
+            found = present.get(literal)
+            if found is None:
+                found = present[literal] = literal in text
+            if found:
+                break
+        else:
+            return False
+    return True
 
 
 def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[re.Match]:
@@ -353,10 +391,11 @@ def prose_stats(lines: list[str]) -> list[Found]:
         starts.append(offset)
         offset += len(norms[i]) + 1
     found: dict[str, Found] = {}
+    present: dict[str, bool] = {}
     for pattern in PROSE_PATTERNS:
-        if pattern.key in found or not _has_needs(pattern.needs, joined):
+        if pattern.key in found or not _has_needs(pattern.needs, joined, present):
             continue
-        for m in _matches(pattern, joined, starts):
+        for m in pattern.regex.finditer(joined) if pattern.scans_whole else _matches(pattern, joined, starts):
             if not _acceptable(pattern, joined, m):
                 continue
             value = _value(m)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping
 
+from ..cleaning.text import text_content
 from .stats_text import LabelledStats
 from .textutil import halfwidth, parse_squashed_number, starts_like_number
 from .textutil import squash as _squash_uncached
@@ -26,10 +27,10 @@ MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 def cell_text(cell, texts: Mapping | None = None) -> str:
     """The cell's text, whitespace collapsed. ``texts``: ``text_content()`` of cells already read
     (by the cleaner's line builder), by element. A cell without children: its text is all there
-    is (text_content() would run an XPath)."""
+    is."""
     raw = texts.get(cell) if texts else None
     if raw is None:
-        raw = cell.text_content() if len(cell) else cell.text or ""
+        raw = text_content(cell) if len(cell) else cell.text or ""
     return _collapse_spaces(raw)
 
 
@@ -88,6 +89,14 @@ def expand_table(table, texts: Mapping | None = None) -> Grid:
             text = cell_text(cell, texts)
             rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
             cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
+            if rs == 1 and cs == 1:  # most cells: the loops below for one position
+                row[c] = text
+                c += 1
+                if ends[r] < c:
+                    ends[r] = c
+                if c > width:
+                    width = c
+                continue
             for dr in range(rs):
                 if r + dr >= len(rows):
                     break
@@ -438,13 +447,14 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         if problem:
             warnings.append(f"request table: row {row_key}: {problem}")
         cells: dict[str, int | float] = {}
+        label = " ".join(_dedupe(labels))
         for col_key in REQUEST_COLUMN_ORDER:
             text = cells_text.get(col_key)
             number = _number(text) if text is not None and not _is_blank(text) else None
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
-            stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], " ".join(_dedupe(labels))))
+            stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], label))
         values[row_key] = cells
     state.group = group
     return values, stats, warnings

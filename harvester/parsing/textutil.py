@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Full-width ASCII (U+FF01..U+FF5E) -> ASCII and the ideographic space -> space. A 1:1 character
 # mapping, so offsets found in the normalised text are valid in the original.
@@ -15,8 +16,7 @@ _HALFWIDTH_CHARS = {chr(k): chr(v) for k, v in _HALFWIDTH.items()}
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
 
 
-def halfwidth(text: str, _findall=_FULLWIDTH_RE.findall) -> str:
-    """Full-width letters, digits and punctuation as ASCII (（一） -> (一)); same length."""
+def _halfwidth(text: str, _findall=_FULLWIDTH_RE.findall) -> str:
     # The (few) full-width characters found in C, each distinct one replaced in C: not
     # str.translate (it looks every character of a CJK text up in the mapping, ~55 ns each) nor
     # a regex substitution calling back into Python per character.
@@ -26,6 +26,17 @@ def halfwidth(text: str, _findall=_FULLWIDTH_RE.findall) -> str:
     for char in set(found):
         text = text.replace(char, _HALFWIDTH_CHARS[char])
     return text
+
+
+#: Lines up to this length are remembered: the parse stages (sections, closing, title, classify,
+#: metadata, prose) each read the same lines half-width, ~3 times per line of a page.
+_MEMO_CHARS = 512
+_halfwidth_memo = lru_cache(maxsize=4096)(_halfwidth)
+
+
+def halfwidth(text: str) -> str:
+    """Full-width letters, digits and punctuation as ASCII (（一） -> (一)); same length."""
+    return _halfwidth_memo(text) if len(text) <= _MEMO_CHARS else _halfwidth(text)
 
 
 _SPACE_RE = re.compile(r"\s+")

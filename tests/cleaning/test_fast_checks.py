@@ -79,3 +79,32 @@ def test_utf8_body_bytes_reused_only_where_they_are_the_text(prefix: bytes, suff
     page = clean_page(prefix + html.replace(b"</body>", suffix + b"</body>"), None, "http://x.gov.cn/a.html")
     assert page.text.startswith(plain.text) and "\ufeff" not in page.text
     assert lxml.html.tostring(page.root.find("head"), encoding=str) == lxml.html.tostring(plain.root.find("head"), encoding=str)
+
+
+@pytest.mark.parametrize("extra, dropped", [("", False), ("\u00a0\u00b7", False), ("\x85", True), ("\x9f\u00a0", True),
+                                            ("\x07", True), ("\u0100", False)])
+def test_long_text_control_check_with_and_without_the_c1_lead_byte(extra: str, dropped: bool) -> None:
+    """A long text keeps its UTF-8 bytes only when it holds no control character: C1 ones
+    (U+0080-U+009F, UTF-8 ``\\xc2`` + a byte) are found whether or not other ``\\xc2`` characters
+    (nbsp, ·) are there, and a text without any ``\\xc2`` byte is not scanned for them."""
+    from harvester.cleaning.text import _CONTROL_RE, strip_controls_utf8
+
+    text = "<p>中文报告（一）</p>" * 400 + extra
+    stripped, raw = strip_controls_utf8(text)
+    assert stripped == _CONTROL_RE.sub("", text)
+    assert (raw is None) == dropped and (raw is None or raw == text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("html", [
+    "<b>" * 1001 + "x", "<b>" * 1000 + "x", "</p>" + "<i>" * 1001, "</p>" + "<i>" * 1000 + "</i>" + "<i>" * 1000,
+    "a<<" * 600, "</x>" + "<a href='/x'>t" * 1001, "</x>" + "<a>t</a>" * 1200, "x" * 30 + "<" * 1001 + "/",
+])
+def test_possessive_run_regexes_match_as_the_plain_ones(html: str) -> None:
+    """``[^<]*+`` (possessive) in the cheap run tests gives what ``[^<]*`` gave: the character
+    after it is a '<', which no character given back could be."""
+    plain_start = re.compile(r"(?:[^<]*<(?!/)){%d}" % (clean.MAX_TAG_RUN + 1))
+    plain = re.compile(r"</(?:[^<]*<(?!/)){%d}" % (clean.MAX_TAG_RUN + 1))
+    for text in (html, "</y>" + html, html + "</z>" + html):
+        assert bool(clean._MAY_RUN_AT_START_RE.match(text)) == bool(plain_start.match(text))
+        found, expected = clean._MAY_RUN_RE.search(text), plain.search(text)
+        assert (found and found.span()) == (expected and expected.span())

@@ -183,3 +183,80 @@ def test_a_new_run_refused_its_lock_clears_nothing(redis_url):
     else:
         raise AssertionError("join must raise when the lock is refused")
     assert server.zcard(f"{QueueSpider.name}:requests:leases") == 1
+
+
+def _lease_run(redis_url: str, key: str, signal) -> LeasedQueue:
+    """A worker pops a detail page, its callback yields the page's item, and the store pipeline
+    ends with ``signal`` for that item; returns the queue afterwards."""
+    import asyncio
+
+    from scrapy import signals
+    from scrapy.http import HtmlResponse
+
+    from harvester.distributed import LeaseAckMiddleware
+    from harvester.items import PageItem
+
+    queue = make_queue(redis_url, key, HARVESTER_REDIS_URL=redis_url)
+    queue.push(Request("http://a.example/report.html"))
+    request = queue.pop()
+    crawler = queue.spider.crawler
+    crawler.harvester_queue = queue
+    middleware = LeaseAckMiddleware(crawler)
+    item = PageItem(site="t", url=request.url, final_url=request.url, status=200, headers={}, body=b"<p>x</p>",
+                    fetched_at="2026-12-01T00:00:00Z")
+    response = HtmlResponse(request.url, body=item.body, request=request)
+
+    async def callback_output():
+        yield item
+
+    async def run():
+        return [value async for value in middleware.process_spider_output(response, callback_output())]
+
+    assert asyncio.run(run()) == [item]
+    assert queue.leased() == 1  # the item is still in the pipelines: the lease is held
+    crawler.signals.send_catch_log(signal, item=item, response=response, spider=queue.spider,
+                                   exception=RuntimeError("storage failed"), failure=None)
+    return queue
+
+
+def test_a_stored_page_acknowledges_its_lease(redis_url):
+    from scrapy import signals
+
+    queue = _lease_run(redis_url, "t5", signals.item_scraped)
+    assert (len(queue), queue.leased(), queue.reclaim()) == (0, 0, (0, 0))
+    assert not queue.inflight
+
+
+def test_a_page_not_stored_gives_its_lease_back_at_once(redis_url):
+    """Storage failed or the lock was lost (item dropped), or a pipeline raised: the page was
+    fetched but is not in the archive, so its request goes back for another worker now, instead
+    of being acknowledged (lost) or waiting out its lease."""
+    from scrapy import signals
+
+    for key, signal in (("t6", signals.item_dropped), ("t7", signals.item_error)):
+        queue = _lease_run(redis_url, key, signal)
+        assert not queue.inflight  # no longer renewed by this worker
+        queue.renew()
+        assert queue.reclaim() == (1, 0)
+        assert (len(queue), queue.leased()) == (1, 0)
+        assert queue.pop().url == "http://a.example/report.html"
+
+
+def test_a_failed_fetch_finds_its_lease_by_the_canonical_url(redis_url):
+    """An errback's item (a dead link recorded) carries no lease: it is found by the page's URL,
+    which is the canonical one while the request went to the URL as listed."""
+    from scrapy import signals
+
+    from harvester.distributed import LeaseAckMiddleware
+    from harvester.items import PageItem
+
+    queue = make_queue(redis_url, "t8", HARVESTER_REDIS_URL=redis_url)
+    queue.push(Request("http://a.example/r.html?from=list", meta={"harvester_page_url": "http://a.example/r.html"}))
+    request = queue.pop()
+    crawler = queue.spider.crawler
+    crawler.harvester_queue = queue
+    middleware = LeaseAckMiddleware(crawler)  # noqa: F841 (signals hold their receivers weakly)
+    item = PageItem(site="t", url="http://a.example/r.html", final_url=request.url, status=404, headers={}, body=b"",
+                    fetched_at="2026-12-01T00:00:00Z", error="HTTP 404")
+    crawler.signals.send_catch_log(signals.item_scraped, item=item, response=None, spider=queue.spider)
+    assert (len(queue), queue.leased(), queue.inflight) == (0, 0, {})

@@ -4,6 +4,8 @@ joined prose search."""
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 import pytest
@@ -264,3 +266,122 @@ def test_literal_first_patterns_match_what_the_look_behind_first_ones_match():
                 got = [(m.span(), m.groupdict()) for m in new.finditer(text, pos)]
                 assert got == [(m.span(), m.groupdict()) for m in old.finditer(text, pos)]
     assert literal_first(r"\d+(?<!1)条") == r"\d+(?<!1)条"  # nothing to move
+
+
+def test_pair_pattern_grouped_by_first_character_matches_the_plain_one():
+    """``_PAIR_RE`` (labels grouped by first character, the look-behind after it) finds every
+    ``label:`` the plain ``PAIR_PATTERN`` finds, same spans and labels: spaced labels, labels
+    inside longer ones (时间 in 发布时间), after Chinese and other characters, at the start, from
+    every scan position, and on every line of the parsing fixtures."""
+    import re
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.metadata import _PAIR_RE, PAIR_PATTERN
+    from harvester.parsing.textutil import halfwidth
+
+    plain = re.compile(PAIR_PATTERN)
+    assert _PAIR_RE.pattern != PAIR_PATTERN and not _PAIR_RE.pattern.startswith("(?<!")
+    texts = ["发布时间:2021-01-24 来源:某市 时间:x", "文 号 ：无|发 布 机 构:某局", "的时间:1 本文号:2 a时间:3",
+             "时间", "时间时间:", "发布于:2020 发布 :", "信息来源：办公室 文章来源:网", "成文日期:主题分类：分类:",
+             "x发布日期 : 2020-01-01发文日期:", " 索 引 号:  123", "浏览次数:12 打印 关闭：", ":：时间::"]
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in sorted(fixtures.glob("**/*.html"))[::3]:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/x.html")
+        texts += list(page.removed_lines or []) + page.text.split("\n")[:40]
+    found = 0
+    for text in map(halfwidth, texts):
+        for start in range(0, min(len(text), 12)):
+            got = [(m.span(), m.group("label")) for m in _PAIR_RE.finditer(text, start)]
+            assert got == [(m.span(), m.group("label")) for m in plain.finditer(text, start)], text
+            found += len(got)
+    assert found > 100
+
+
+def test_text_content_helper_is_lxmls_text_content():
+    """``text_content(el)`` (libxml2's content walk) is ``el.text_content()`` (an XPath
+    ``string()``) for every element: comments, processing instructions, scripts, entities,
+    tails inside and the element's own tail outside, on crafted markup and every parsing fixture."""
+    from pathlib import Path
+
+    from harvester.cleaning.clean import parse_html
+    from harvester.cleaning.text import text_content
+
+    crafted = ("<html><body><div>a<!-- note -->b<?pi x?>c<span>d&amp;e&#x4e00;</span>tail "
+               "<script>var x = '<p>';</script><p>文号<b>：</b>无</p>after</div>outer<br/>end"
+               "<table><tr><td> <p><span>1</span> 2</p> </td><td></td></tr></table></body></html>")
+    roots = [lxml.html.fromstring(crafted), parse_html(crafted)]
+    fixtures = Path(__file__).parent / "fixtures"
+    roots += [parse_html(path.read_text("utf-8", "replace")) for path in sorted(fixtures.glob("**/*.html"))[::4]]
+    checked = 0
+    for root in roots:
+        for el in root.iter(lxml.etree.Element):
+            assert text_content(el) == el.text_content()
+            checked += 1
+    assert checked > 1000
+
+
+def test_halfwidth_remembered_or_not_is_the_translation():
+    """``halfwidth`` (remembered for lines up to ``_MEMO_CHARS``, computed for longer texts) is
+    the plain character mapping, asked once or many times."""
+    from harvester.parsing.textutil import _HALFWIDTH, _MEMO_CHARS, halfwidth
+
+    texts = ["", "（一）主动公开１２３条：ＡＢ　ｃ", "无全角", "\u00a0x\u3000"]
+    texts += [t * (_MEMO_CHARS // max(1, len(t)) + 2) for t in texts if t]
+    for _ in range(3):
+        for text in texts:
+            assert halfwidth(text) == text.translate(_HALFWIDTH)
+
+
+def test_href_hint_in_two_scans_is_the_case_insensitive_pattern():
+    """The attachment prefilter's href test (for an ASCII href a character class, then the words
+    in the lower-cased href) says what the one case-insensitive pattern says, on crafted hrefs
+    (upper case, Unicode case folds such as the Kelvin sign and long s, escapes, brackets) and
+    every fixture link."""
+    from pathlib import Path
+
+    from harvester.parsing.attachments import _HREF_HINT_RE, href_hints
+
+    hrefs = ["/a/B.PDF", "/x/DownLoad.do?id=1", "/FileDown/1", "/x.XlSx", "/x.\u212aey", "/x.xl\u017f", "/a%20b.htm",
+             "/a\tb", "/a[1]", "/附件.htm", "/plain/page.html", "/attachment/", "/ATTACHMENT/", "/getFILE?x", "", "x.7Z",
+             "/a.et", "/a.etc", "/docs/index.shtml", "/\u0130ndex.PDF"]
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in sorted(fixtures.glob("**/*.html")):
+        hrefs += [a.get("href") or "" for a in lxml.html.fromstring(path.read_bytes()).iter("a")]
+    hits = 0
+    for href in hrefs:
+        assert href_hints(href) == (_HREF_HINT_RE.search(href) is not None), href
+        hits += href_hints(href)
+    assert 10 < hits < len(hrefs) and sum(not h.isascii() for h in hrefs) >= 4
+
+
+def test_prose_patterns_scanned_whole_or_by_candidate_lines_find_the_same_matches():
+    """A prose pattern that opens with a literal scans the joined text whole; the others scan
+    only the lines holding their rarest literal (``_matches``). Both give every match of the
+    pattern over the joined text, in order: checked for every pattern on the prose of every
+    parsing fixture (and the choice: number-led patterns go by lines, literal-led ones whole)."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.stats_text import PROSE_PATTERNS, _matches, opens_with_literal
+    from harvester.parsing.textutil import halfwidth
+
+    assert opens_with_literal(re.compile("主动公开(?<!累计主动公开)")) and opens_with_literal(re.compile("(?:网站|政府网)x"))
+    assert not opens_with_literal(re.compile(r"(?<![\d.])\d+件")) and not opens_with_literal(re.compile(r"(?:ab|\d+)c"))
+    assert any(p.scans_whole for p in PROSE_PATTERNS) and not all(p.scans_whole for p in PROSE_PATTERNS)
+    fixtures = Path(__file__).parent / "fixtures"
+    found = 0
+    for path in sorted(fixtures.glob("**/*.html"))[::2]:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/x.html")
+        norms = [halfwidth(line) for line in page.text.split("\n") if "\t" not in line]
+        joined = "\n".join(norms)
+        starts, offset = [], 0
+        for norm in norms:
+            starts.append(offset)
+            offset += len(norm) + 1
+        for pattern in PROSE_PATTERNS:
+            whole = [(m.span(), m.groupdict()) for m in pattern.regex.finditer(joined)]
+            if pattern.needs:
+                assert [(m.span(), m.groupdict()) for m in _matches(pattern, joined, starts)] == whole
+            found += len(whole)
+    assert found > 50
