@@ -428,29 +428,39 @@ def plan_batches(store: Store, run_id: int, site: str | None, since: datetime | 
 
 
 def _claim(store: Store, run_id: int, worker: str, lease: float):
-    """Claim one pending batch of the run (or one whose lease expired); None when none is left."""
+    """Claim one pending batch of the run (or one whose lease expired); None when none is left.
+
+    The claim is one conditional UPDATE (still pending, or still expired, when it runs): two
+    workers that read the same candidate cannot both have it (SQLite runs the SELECT before
+    its write lock is taken; two workers forked at the same instant did claim the same batch,
+    and one of them parsed it for nothing). PostgreSQL skips rows another claim has locked."""
     from datetime import timedelta
 
     from .models import ReparseBatch
     from .records import utcnow
 
-    now = utcnow()
-    expired = now - timedelta(seconds=lease)
-    with store.session() as session, session.begin():
-        query = (select(ReparseBatch).where(
-            ReparseBatch.run_id == run_id,
-            (ReparseBatch.state == "pending") | ((ReparseBatch.state == "claimed") & (ReparseBatch.claimed_at < expired)))
-            .order_by(ReparseBatch.id).limit(1))
-        if store.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        batch = session.scalar(query)
-        if batch is None:
-            return None
-        if batch.state == "claimed":
-            log.warning("re-parse batch %s of run %s: worker %s let its claim expire; taking it over",
-                        batch.id, run_id, batch.worker)
-        batch.state, batch.worker, batch.claimed_at = "claimed", worker, now
-        return batch.id, batch.first_page_id, batch.last_page_id
+    while True:
+        now = utcnow()
+        expired = now - timedelta(seconds=lease)
+        claimable = (ReparseBatch.state == "pending") | (
+            (ReparseBatch.state == "claimed") & (ReparseBatch.claimed_at < expired))
+        with store.session() as session, session.begin():
+            query = (select(ReparseBatch.id, ReparseBatch.state, ReparseBatch.worker, ReparseBatch.first_page_id,
+                            ReparseBatch.last_page_id)
+                     .where(ReparseBatch.run_id == run_id, claimable).order_by(ReparseBatch.id).limit(1))
+            if store.engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            batch = session.execute(query).first()
+            if batch is None:
+                return None
+            taken = session.execute(update(ReparseBatch).where(ReparseBatch.id == batch.id, claimable)
+                                    .values(state="claimed", worker=worker, claimed_at=now))
+            if taken.rowcount != 1:
+                continue  # another worker claimed it between our read and our write: next one
+            if batch.state == "claimed":
+                log.warning("re-parse batch %s of run %s: worker %s let its claim expire; taking it over",
+                            batch.id, run_id, batch.worker)
+            return batch.id, batch.first_page_id, batch.last_page_id
 
 
 def work_batches(store: Store, run_id: int, worker: str | None = None, lease: float = LEASE_SECONDS,
@@ -510,8 +520,33 @@ def work_batches(store: Store, run_id: int, worker: str | None = None, lease: fl
             progress(len(rows))
 
 
+#: A tiny report page: parsed once before workers are forked, so that they inherit a warm parser.
+_WARM_UP_PAGE = ("<html><head><title>某县2020年政府信息公开工作年度报告</title></head><body><p>一、总体情况</p>"
+                 "<p>主动公开政府信息12条。</p><table><tr><td>收到申请</td><td>3</td></tr></table></body></html>").encode()
+
+
+def _worker_context(store: Store, parsing):
+    """How worker processes start. Fork where the platform has it: a spawned worker needs ~1 s
+    (interpreter, SQLAlchemy, the parser's lazy imports and OpenCC tables) before its first
+    page, a fork ~10 ms, and on a 1,000-page run that second was most of what a second worker
+    could gain (bench/RESULTS.md, issue 15, figure 7a). The parser is warmed up first, so the
+    fork inherits it; no database connection crosses the fork (the parent's pool is emptied;
+    each worker opens its own Store). Spawn elsewhere (macOS, Windows)."""
+    import multiprocessing
+    import sys
+
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    try:
+        _parse_with_files(None, parsing, "http://localhost/warm-up.html", _WARM_UP_PAGE, None, None)
+    except Exception:  # a warm-up only: the workers' own first page would do it
+        log.debug("parser warm-up failed", exc_info=True)
+    store.engine.dispose()
+    return multiprocessing.get_context("fork")
+
+
 def _worker_process(url: str, run_id: int, lease: float, number: int) -> int:
-    """Entry point of a `--workers N` process (spawned: a fresh interpreter)."""
+    """Entry point of a `--workers N` process (forked or spawned; see _worker_context)."""
     import os
     import socket as _socket
 
@@ -553,7 +588,6 @@ def reparse_parallel(
     the run and returns at once, for workers started elsewhere (`harvester reparse --join RUN`).
     An interrupted parallel run with the same selection and parser version is continued: its
     unfinished batches move to the new run, whose report counts the pages done before as skipped."""
-    import multiprocessing
     import os
     import socket as _socket
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -582,9 +616,8 @@ def reparse_parallel(
         return run_summary(store, run_id)
     outcome = "failed"
     try:
-        # This process is worker 0 and starts at once; the other workers-1 are spawned (each
-        # takes ~1 s to start: interpreter, SQLAlchemy, the parser and its OpenCC tables).
-        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn")) \
+        # This process is worker 0 and starts at once; the other workers-1 are started next to it.
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=_worker_context(store, parsing)) \
             if workers > 1 else nullcontext()
         with pool:
             futures = [pool.submit(_worker_process, store.url, run_id, lease, n) for n in range(1, workers)]
