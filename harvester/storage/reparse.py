@@ -369,10 +369,10 @@ def _parse_with_files(session: Session, parsing, url: str, body: bytes, headers:
 #
 # The run's pages are cut into id ranges (reparse_batches). Any number of workers, processes
 # of `harvester reparse --workers N` or `harvester reparse --join RUN` on other machines, claim
-# a pending range (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other's
-# claim; SQLite: its single writer serialises the claims), parse it without holding a
-# transaction, then store the results and mark the range done in ONE transaction that first
-# checks the claim is still theirs. A worker that dies leaves its claim behind; once the lease
+# a pending range with one conditional UPDATE (PostgreSQL: FOR UPDATE SKIP LOCKED first, so
+# workers never wait on each other's claim), parse it without holding a transaction, then
+# store the results and mark the range done in ONE short transaction that first checks the
+# claim is still theirs. A worker that dies leaves its claim behind; once the lease
 # (LEASE_SECONDS) expires another worker takes the range over. The change report is the sum of
 # the done ranges' tallies, so it is the same whatever the number of workers.
 
@@ -584,7 +584,7 @@ def reparse_parallel(
     lease: float = LEASE_SECONDS,
 ) -> ReparseSummary:
     """Re-parse with ``workers`` processes claiming batches (see above), this one and workers-1
-    spawned ones; ``workers=0`` only plans
+    more (_worker_context); ``workers=0`` only plans
     the run and returns at once, for workers started elsewhere (`harvester reparse --join RUN`).
     An interrupted parallel run with the same selection and parser version is continued: its
     unfinished batches move to the new run, whose report counts the pages done before as skipped."""
