@@ -59,13 +59,19 @@ _HREF_HINT_RE = re.compile(
 #: re.I does): the one case-insensitive pattern tries every alternative at every character (~70
 #: ns a character). Non-ASCII hrefs keep the pattern (re.I folds K, ſ... into ASCII letters).
 _HREF_CHARS_RE = re.compile(r"[%\t\r\n\[\]]")
-_HREF_WORDS_RE = re.compile(r"\.(?:" + _EXT_ALT + r")|downfile|download|/attachment/|getfile|filedown")
+#: The extensions after their '.', a literal ``re`` skips to (the words beside them in one
+#: alternation made it try every alternative at every character): the words are ``in`` tests.
+_HREF_EXT_RE = re.compile(r"\.(?:" + _EXT_ALT + r")")
 
 
 def href_hints(href: str) -> bool:
     """Whether ``_HREF_HINT_RE`` finds anything in ``href``."""
     if href.isascii():
-        return _HREF_CHARS_RE.search(href) is not None or _HREF_WORDS_RE.search(href.lower()) is not None
+        if _HREF_CHARS_RE.search(href) is not None:
+            return True
+        low = href.lower()
+        return ("down" in low and ("downfile" in low or "download" in low) or "/attachment/" in low
+                or "getfile" in low or "filedown" in low or _HREF_EXT_RE.search(low) is not None)
     return _HREF_HINT_RE.search(href) is not None
 
 

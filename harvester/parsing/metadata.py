@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..cleaning.text import text_content
 from .dates import find_dates, parse_date
+from .textnodes import TextNodes
 from .textutil import halfwidth, squash
 
 # Canonical field -> labels as printed (compared without spaces, so 文 号 is 文号).
@@ -182,21 +183,22 @@ _LINE_SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 
 
 class _BlocksAroundText:
-    """The block elements (document order) holding a text node that contains one of ``needle``'s
-    characters: the few blocks that can hold a ``label: value`` pair or a date, not every block
-    of the page. The text nodes' parents are chosen in C; their block ancestors are added in
-    Python, top-down per parent and parents in document order, which keeps document order (an
-    ``ancestor::*[self::div or ...]`` step in XPath merges node sets at a quadratic cost)."""
+    """The block elements (document order) holding a text node that contains one of
+    ``needles``: the few blocks that can hold a ``label: value`` pair or a date, not every block
+    of the page. The text nodes' parents come from :class:`TextNodes` (the page's text nodes read
+    once); their block ancestors are added in Python, top-down per parent and parents in document
+    order, which keeps document order (an ``ancestor::*[self::div or ...]`` step in XPath merges
+    node sets at a quadratic cost)."""
 
-    def __init__(self, needle: str) -> None:
-        test = " or ".join(f"contains(., '{ch}')" for ch in needle)
-        self._parents = etree.XPath(f"descendant::text()[{test}]/..")
+    def __init__(self, needles: tuple[str, ...]) -> None:
+        self.needles = needles
 
-    def __call__(self, root) -> list:
+    def __call__(self, root, text_nodes: TextNodes | None = None) -> list:
+        """``text_nodes``: ``TextNodes(root)`` where the caller keeps them for other questions."""
         stop = root.getparent()  # never above ``root``
         seen: set = set()
         out: list = []
-        for el in self._parents(root):
+        for el in (text_nodes or TextNodes(root)).parents(self.needles):
             chain = []
             node = el
             while node is not stop and node not in seen:
@@ -208,8 +210,8 @@ class _BlocksAroundText:
         return out
 
 
-_COLON_BLOCKS = _BlocksAroundText(":：")
-_DASH_BLOCKS = _BlocksAroundText("-")
+_COLON_BLOCKS = _BlocksAroundText((":", "："))
+_DASH_BLOCKS = _BlocksAroundText(("-",))
 
 
 def _pieces(el, limit: int) -> list[str] | None:
@@ -225,14 +227,15 @@ def _pieces(el, limit: int) -> list[str] | None:
     return pieces
 
 
-def block_lines(root, limit: int = 300) -> list[str]:
+def block_lines(root, limit: int = 300, text_nodes: TextNodes | None = None) -> list[str]:
     """Short page blocks holding ``label: value`` text (bylines such as
     ``www.panzhihua.gov.cn 发布时间:2021-01-24 来源:…`` outside the report container). A block's
     text is its ``itertext()`` joined by spaces (keeping cell/element boundaries: ``文号:无 |
     发布日期:…``); only blocks holding a colon are read, a block longer than ``limit`` is skipped
     after its first pieces, and so are its ancestors (their text holds its text) without reading
-    them: the blocks are read innermost first (reverse document order)."""
-    blocks = _COLON_BLOCKS(root)
+    them: the blocks are read innermost first (reverse document order). ``text_nodes``: the
+    text nodes of ``root`` (:class:`TextNodes`), where the caller has them."""
+    blocks = _COLON_BLOCKS(root, text_nodes)
     texts: dict = {}
     too_long: set = set()
     for el in reversed(blocks):  # every descendant before its ancestors
@@ -261,11 +264,11 @@ def block_lines(root, limit: int = 300) -> list[str]:
 _NUMERIC_DATE_RE = re.compile(r"^(?:19|20)\d{2}-\d{1,2}-\d{1,2}$")
 
 
-def _standalone_date(root) -> str | None:
+def _standalone_date(root, text_nodes: TextNodes | None = None) -> str | None:
     """The first block whose whole text is a numeric date and whose row holds no link (a related-
     news list pairs each link with its date: those are other documents' dates). Only blocks of
     three text pieces at most count (a date split over a few tags)."""
-    for el in _DASH_BLOCKS(root):
+    for el in _DASH_BLOCKS(root, text_nodes):
         pieces = []
         for piece in el.itertext():
             pieces.append(piece)
@@ -286,13 +289,16 @@ def _standalone_date(root) -> str | None:
     return None
 
 
-def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metadata:
+def extract_metadata(root, text_lines: list[str], meta: dict[str, str], text_nodes: TextNodes | None = None) -> Metadata:
+    """``text_nodes``: ``TextNodes(root)`` where the caller asks them other questions too."""
     collector = _Collector()
+    if root is not None and text_nodes is None:
+        text_nodes = TextNodes(root)
     lines = list(text_lines)
     if root is not None:
         try:
             _table_pairs(root, collector)
-            lines.extend(block_lines(root))
+            lines.extend(block_lines(root, text_nodes=text_nodes))
         except Exception:  # hostile markup must not stop the text-based sources
             pass
     for line in lines:
@@ -331,7 +337,7 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str]) -> Metad
     if md.published_date is None and root is not None:
         # Metadata values printed without labels (the labels only in CSS: a Henan platform's
         # <li>2022-01-24</li>): a block that is nothing but a numeric date, outside link lists.
-        standalone = _standalone_date(root)
+        standalone = _standalone_date(root, text_nodes)
         if standalone:
             md.published_date = standalone
             md.origin["published_date"] = "unlabelled date"

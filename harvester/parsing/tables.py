@@ -369,8 +369,10 @@ def _group_of(labels: list[str], group: str | None) -> str | None:
     return group
 
 
+@lru_cache(maxsize=8192)
 def _is_group_label(label: str) -> bool:
-    """三、本年度办理结果 or a （三）不予公开-style group cell (not a reason row's own label)."""
+    """三、本年度办理结果 or a （三）不予公开-style group cell (not a reason row's own label).
+    Remembered: a group cell's text comes again on every row its rowspan covers."""
     s = squash(label)
     return "办理结果" in s or any(s.endswith(word) and len(s) <= len(word) + 4 for word, _n, _r in _REASON_GROUPS)
 

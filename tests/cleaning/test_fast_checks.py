@@ -51,12 +51,18 @@ def test_every_dropped_character_reference_is_flagged() -> None:
 ])
 def test_tag_runs_pass_the_cheap_test(html: str) -> None:
     assert clean._TAG_RUN_RE.search(html)
-    assert clean._MAY_RUN_AT_START_RE.match(html) or clean._MAY_RUN_RE.search(html)
+    assert clean._may_hold_tag_run(html)
 
 
-def test_short_runs_and_closed_tags_fail_the_cheap_test() -> None:
-    html = "<div><p>x</p></div>" * 2000
-    assert not (clean._MAY_RUN_AT_START_RE.match(html) or clean._MAY_RUN_RE.search(html))
+@pytest.mark.parametrize("html", [
+    "<div><p>x</p></div>" * 2000,
+    "<script>" + "if (a < b) { c = d; }\n" * 600 + "</script>" + "<p>x</p>" * 500,  # long, few '<'
+    "<p>" + "中文报告" * 5000 + "</p>",  # one long text without closing tags
+    "<br>" * 1000 + "</p>" + "<br>" * 1000,
+])
+def test_short_runs_and_closed_tags_fail_the_cheap_test(html: str) -> None:
+    assert not clean._TAG_RUN_RE.search(html)
+    assert not clean._may_hold_tag_run(html)
 
 
 @pytest.mark.parametrize("extra", ["", "\ufffe", "\x07", "&#11;", "&#xFFFF;"])
@@ -95,16 +101,115 @@ def test_long_text_control_check_with_and_without_the_c1_lead_byte(extra: str, d
     assert (raw is None) == dropped and (raw is None or raw == text.encode("utf-8"))
 
 
-@pytest.mark.parametrize("html", [
-    "<b>" * 1001 + "x", "<b>" * 1000 + "x", "</p>" + "<i>" * 1001, "</p>" + "<i>" * 1000 + "</i>" + "<i>" * 1000,
-    "a<<" * 600, "</x>" + "<a href='/x'>t" * 1001, "</x>" + "<a>t</a>" * 1200, "x" * 30 + "<" * 1001 + "/",
-])
-def test_possessive_run_regexes_match_as_the_plain_ones(html: str) -> None:
-    """``[^<]*+`` (possessive) in the cheap run tests gives what ``[^<]*`` gave: the character
-    after it is a '<', which no character given back could be."""
-    plain_start = re.compile(r"(?:[^<]*<(?!/)){%d}" % (clean.MAX_TAG_RUN + 1))
-    plain = re.compile(r"</(?:[^<]*<(?!/)){%d}" % (clean.MAX_TAG_RUN + 1))
-    for text in (html, "</y>" + html, html + "</z>" + html):
-        assert bool(clean._MAY_RUN_AT_START_RE.match(text)) == bool(plain_start.match(text))
-        found, expected = clean._MAY_RUN_RE.search(text), plain.search(text)
-        assert (found and found.span()) == (expected and expected.span())
+def _runs_around_every_chunk_edge() -> list[str]:
+    """Runs just long enough and one tag short, shifted across a chunk boundary, between
+    closing tags, text, '<' characters of scripts and other runs."""
+    run, short = "<b>" * (clean.MAX_TAG_RUN + 1), "<b>" * clean.MAX_TAG_RUN
+    step = clean._RUN_CHUNK
+    texts = []
+    for shift in (0, 1, 3, step - 2, step - 1, step + 1, 2 * step - 1):
+        for before in ("x" * shift, "</p>" * (shift // 4) + "x" * (shift % 4), "a<" * (shift // 2)):
+            for core in (run, short, "<i class='c'>\n" * 1001, "<span >  " * 1200, "<" * 1001 + "/"):
+                for after in ("", "<<" + "</x>" * 3 + "t" * step):
+                    texts.append(before + core + after)
+                    texts.append("</div>" + before + core + "</p>" + short + after)
+    return texts
+
+
+def test_may_hold_tag_run_says_yes_wherever_the_run_regex_matches() -> None:
+    """The chunk test is a necessary condition of ``_TAG_RUN_RE``: whatever it rules out, the
+    run regex (what cuts the text) finds nothing in either."""
+    import random
+
+    texts = _runs_around_every_chunk_edge()
+    rnd = random.Random(10)
+    pieces = ["<b>", "<i x='1'>", " ", "\n", "</p>", "t", "中文", "<", "a<b", "<br/>", "</"]
+    for _ in range(150):  # random mixtures with long stretches of opening tags
+        tags = rnd.choice([990, 1000, 1001, 1002, 1500])
+        texts.append("".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 4000)))
+                     + "".join(rnd.choice(["<b>", "<i x='1'>", "<p> ", "<br/>\n"]) for _ in range(tags))
+                     + "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 200))))
+    matched = 0
+    for text in texts:
+        if clean._TAG_RUN_RE.search(text):
+            matched += 1
+            assert clean._may_hold_tag_run(text), text[:80]
+    assert 100 < matched < len(texts)  # both kinds were tried
+
+
+def test_real_pages_need_no_tag_run_scan() -> None:
+    from pathlib import Path
+
+    pages = sorted((Path(__file__).parent.parent / "fixtures" / "pages").glob("*.html"))
+    shared = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pingtan"
+    pages += sorted(shared.glob("*.html"))
+    assert pages
+    for path in pages:
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert not clean._TAG_RUN_RE.search(text)
+        assert not clean._may_hold_tag_run(text), path.name
+
+
+def _has_pinyin_by_scans(text: str) -> bool:
+    """``has_pinyin`` as it was: the candidate regexes scanned over the whole text."""
+    from harvester.cleaning import pinyin
+
+    for candidate in pinyin._PAREN_RE.finditer(text):
+        start = candidate.start()
+        if start and (pinyin._CJK_CHAR_RE.match(text, start - 1) or text[start - 1] in pinyin._LOST):
+            match = pinyin._ANNOTATION_RE.match(text, start)
+            if match and pinyin._is_annotation(match.group(1) or match.group(2), match.group(1) is None):
+                return True
+    for candidate in pinyin._LOST_RE.finditer(text):
+        match = pinyin._ANNOTATION_RE.match(text, candidate.start() + 1)
+        if match and match.group(2) and pinyin._is_annotation(match.group(2), True):
+            return True
+    return False
+
+
+def test_has_pinyin_at_the_candidate_characters_as_by_the_scans() -> None:
+    """Trying the patterns only where '(', '（' or a lost character is gives the verdict of the
+    regex scans over the whole text, on annotated, lost-character and plain texts."""
+    import random
+    from pathlib import Path
+
+    from harvester.cleaning.pinyin import has_pinyin
+
+    pieces = ["关", "(guān)", "（bào）", "(de)", "(a)", "?", "？", "\ufffd", "jī)", "(", "（", ")", "）",
+              "(GDP)", "（一）", " ", "网站（www", "x?type=1", "(ma ", "de)", "報告", "ǎ"]
+    rnd = random.Random(10)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 30))) for _ in range(3000)]
+    pages = Path(__file__).resolve().parents[1] / "parsing" / "fixtures"
+    texts += [lxml.html.document_fromstring(p.read_bytes()).text_content() for p in sorted(pages.rglob("*.htm*"))]
+    verdicts = [_has_pinyin_by_scans(text) for text in texts]
+    assert [has_pinyin(text) for text in texts] == verdicts
+    assert True in verdicts and False in verdicts
+
+
+def test_bad_reference_look_ahead_turns_away_only_what_the_body_cannot_match() -> None:
+    """``_BAD_CHAR_REF_RE`` finds what ``&#`` + its body alone finds, where it finds it: the
+    look-ahead only turns away references the body cannot match (every decimal reference up to
+    70,000, zero-padded, with and without ';', and hex ones)."""
+    plain = re.compile("&#" + clean._BAD_CHAR_REF_BODY)
+    refs = [f"&#{prefix}{n}{end}" for n in range(70000) for prefix in ("", "0") for end in (";", "", "1;", "x")]
+    refs += [f"&#{x}{n:x}{end}" for n in range(0x11000) for x in ("x", "X") for end in (";", "")]
+    refs += ["&#12345678901;", "&#39;&#1;", "a&#39;b&#32;&#31;", "&#39&#9999;&#10000;"]
+    flagged = 0
+    for ref in refs:
+        found, expected = clean._BAD_CHAR_REF_RE.search(ref), plain.search(ref)
+        assert (found and found.span()) == (expected and expected.span()), ref
+        flagged += expected is not None
+    assert 0 < flagged < len(refs)
+
+
+def test_long_text_keeps_its_bytes_unless_a_control_character_is_there() -> None:
+    """Each ASCII character alone in a long text: the bytes are dropped (the text stripped) exactly
+    for the control characters ``_CONTROL_RE`` strips."""
+    from harvester.cleaning.text import _CONTROL_RE, strip_controls_utf8
+
+    for code in range(128):
+        text = "<p>中文报告（一）</p>" * 400 + chr(code)
+        stripped, raw = strip_controls_utf8(text)
+        control = _CONTROL_RE.search(chr(code)) is not None
+        assert (raw is None) == control, code
+        assert stripped == (text[:-1] if control else text)

@@ -194,7 +194,19 @@ ONE_BLOCK_CELLS = [
     "<p>\u00a0<b>y</b>\u00a0</p>", "t<p>x</p>", "<p>x</p>t", "<p>x</p><p>y</p>", "<p>a<br>b</p>", "<div><i>z</i></div>",
     "<p><span>1<!-- c -->2</span></p>", "<p><span>\u200bx\uff11</span></p>", "<p><script>s</script>q</p>",
     "<p><p>n</p></p>", "<div><div>n</div>m</div>", "<p><o:p>w</o:p></p>", " <p>  </p> ",
+    "<p><span><font><b>d</b>e</font></span><i>f</i></p>", "<p><span><b>n<br>e</b></span></p>",
+    "<p><span>g<b><!-- c --></b></span></p>", "<p><span><i><div>h</div></i></span></p>",
 ]
+
+
+def test_inline_only_as_every_descendant_inline():
+    """``_inline_only`` (children lists, recursion) says what the check of every descendant said."""
+    import harvester.cleaning.text as text_module
+
+    blocks = [el for c in ONE_BLOCK_CELLS for el in _root(f"<html><body><table><tr><td>{c}</td></tr></table></body></html>").iter("p", "div")]
+    verdicts = [text_module._inline_only(b) for b in blocks]
+    assert verdicts == [all(el.tag in text_module._INLINE_TAGS for el in b.iterdescendants()) for b in blocks]
+    assert True in verdicts and False in verdicts
 
 
 def test_one_block_cells_give_the_lines_and_texts_of_the_walk(monkeypatch):
@@ -344,7 +356,7 @@ def test_href_hint_in_two_scans_is_the_case_insensitive_pattern():
 
     hrefs = ["/a/B.PDF", "/x/DownLoad.do?id=1", "/FileDown/1", "/x.XlSx", "/x.\u212aey", "/x.xl\u017f", "/a%20b.htm",
              "/a\tb", "/a[1]", "/附件.htm", "/plain/page.html", "/attachment/", "/ATTACHMENT/", "/getFILE?x", "", "x.7Z",
-             "/a.et", "/a.etc", "/docs/index.shtml", "/\u0130ndex.PDF"]
+             "/a.et", "/a.etc", "/docs/index.shtml", "/\u0130ndex.PDF", "/DOWNFILE.aspx", "/dl?down=1", "/x.PdF#p"]
     fixtures = Path(__file__).parent / "fixtures"
     for path in sorted(fixtures.glob("**/*.html")):
         hrefs += [a.get("href") or "" for a in lxml.html.fromstring(path.read_bytes()).iter("a")]
@@ -385,3 +397,88 @@ def test_prose_patterns_scanned_whole_or_by_candidate_lines_find_the_same_matche
                 assert [(m.span(), m.groupdict()) for m in _matches(pattern, joined, starts)] == whole
             found += len(whole)
     assert found > 50
+
+
+TEXT_NODE_PAGES = [NESTED, """<html><body><div><p>a:</p>b:<span>主办</span></div><h2>c：-</h2>
+<div><span>x</span>主办单位：某市人民政府办公室</div><p>主办单位<span>：</span>某县人民政府 版权</p>
+<td>主办：某区政府</td><div>主办:<b>某镇</b>人民政府 承办</div>主办</body></html>""",
+    # 主办 in a span's tail (not its .text) and in a <b> (no host tag): no host from either
+    "<html><body><p><span><b>主办单位：某县人民政府</b></span>主办</p></body></html>"]
+
+
+def _text_node_pages():
+    from pathlib import Path
+
+    pages = [lxml.html.document_fromstring(page) for page in TEXT_NODE_PAGES]
+    for path in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*")):
+        pages.append(lxml.html.document_fromstring(path.read_bytes()))
+    return pages
+
+
+def test_text_nodes_answer_as_the_contains_xpaths():
+    """``TextNodes.holding``/``parents`` give what ``descendant::text()[contains(...)]`` (and its
+    ``/..``) give, from the page root and from a subtree (tails of its children included)."""
+    from harvester.parsing.textnodes import TextNodes
+
+    for root in _text_node_pages():
+        for scope in (root, root.find("body")):
+            if scope is None:  # a page without <body> (frameset)
+                continue
+            nodes = TextNodes(scope)
+            for needles in ((":", "："), ("-",), ("主办",), ("年", "报告", "）")):
+                test = " or ".join(f"contains(., '{n}')" for n in needles)
+                texts = scope.xpath(f"descendant::text()[{test}]")
+                got = nodes.holding(needles)
+                assert [(s, s.getparent(), s.is_tail) for s in got] == [(s, s.getparent(), s.is_tail) for s in texts]
+                assert nodes.parents(needles) == scope.xpath(f"descendant::text()[{test}]/..")
+
+
+def _footer_host_by_walk(page):
+    from harvester.parsing.parse import _HOST_RE
+
+    for line in page.removed_lines or []:
+        m = _HOST_RE.search(line)
+        if m:
+            return m.group(1)
+    for el in page.root.iter("div", "p", "td", "span"):
+        if "主办" in (el.text or ""):
+            m = _HOST_RE.search(el.text_content())
+            if m:
+                return m.group(1)
+    return None
+
+
+def test_footer_host_from_the_text_nodes_is_the_element_walks():
+    """The 主办单位 found among the text nodes holding 主办 is the one the walk over every div, p,
+    td and span (their .text) found first, or none where it found none."""
+    from harvester.cleaning import CleanedPage
+    from harvester.parsing.parse import _footer_host
+    from harvester.parsing.textnodes import TextNodes
+
+    found = 0
+    for root in _text_node_pages():
+        page = CleanedPage(url="http://x.gov.cn/", site=None, encoding="utf-8", root=root, content=root, text="")
+        expected = _footer_host_by_walk(page)
+        assert _footer_host(page) == expected == _footer_host(page, TextNodes(root))
+        found += expected is not None
+        for el in list(root.iter("div", "p", "td", "span"))[:1]:  # each other first candidate
+            el.getparent().remove(el)
+            assert _footer_host(page) == _footer_host_by_walk(page)
+    assert found >= 2
+
+
+def test_names_title_as_the_case_insensitive_pattern():
+    """A class or id names a title (``_names_title``) where ``_TITLE_CLASS_RE`` finds one: ASCII
+    values lower-cased and searched for the words, others by the pattern itself."""
+    from pathlib import Path
+
+    from harvester.parsing.parse import _TITLE_CLASS_RE, _names_title
+
+    values = ["Title", "TITLE", "sub-title", "BiaoTi", "bt", "BT", "bt-x", "bt_x", "xbt", "bt1", "bt.x", "a bt",
+              "tit le", "title2", "biaot", "tİtle", "TİTLE", "btİ", "标题bt", "bt标题", "ﬁtle", "", " "]
+    for path in sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*")):
+        root = lxml.html.document_fromstring(path.read_bytes())
+        values += [str(v) for v in root.xpath("//@class | //@id")]
+    verdicts = [_TITLE_CLASS_RE.search(v) is not None for v in values]
+    assert [_names_title(v) for v in values] == verdicts
+    assert True in verdicts and False in verdicts
