@@ -29,11 +29,15 @@ FEED_FIELDS: tuple[str, ...] = ("kind", "site", *BODY_COLUMNS,
 
 def attach_provenance(report: ReportItem, item: PageItem) -> None:
     """The fetch's provenance on the parsed report (fetched_at, content hash, status, ...)."""
-    report.fetched_at = item.fetched_at
-    report.content_sha256 = hashlib.sha256(item.body).hexdigest()
-    report.status = item.status
-    report.final_url = item.final_url
-    report.harvest_run = item.harvest_run
+    for name, value in provenance_of(item).items():
+        setattr(report, name, value)
+
+
+def provenance_of(item: PageItem, content_sha256: str | None = None) -> dict[str, Any]:
+    """The report fields that come from the fetch (``content_sha256``: the body's, if known)."""
+    return {"fetched_at": item.fetched_at,
+            "content_sha256": content_sha256 or hashlib.sha256(item.body).hexdigest(),
+            "status": item.status, "final_url": item.final_url, "harvest_run": item.harvest_run}
 
 
 def parse_page_item(item: PageItem) -> None:

@@ -4,7 +4,9 @@ Cleaning and parsing are CPU work in pure Python/lxml (about 4 ms a page): run i
 reactor thread they cap a crawl at a fraction of the bare spider's rate, and the GIL rules out a
 thread pool. So a page goes to a worker process as plain values (url, bytes, headers dict, site)
 and comes back as an :class:`Extracted` (encoding + ParseResult: dataclasses of str/int/lists):
-no lxml object ever crosses a process boundary.
+no lxml object ever crosses a process boundary. For the crawl (``ParsePool``) the result comes
+back as a :class:`ShippedResult`: the report pickled and its store rows prepared, so that the
+crawl process (one core for the reactor and the store thread) does not pay for them.
 
 Workers are started with ``spawn`` (never ``fork``: the crawl process runs a reactor and
 threads) and import the parser once. One pool per process, shared by every crawler of a
@@ -62,6 +64,121 @@ def extract(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str 
         return Extracted(cleaned.encoding, None, "parse", traceback.format_exc(limit=5))
 
 
+class ShippedResult:
+    """A ParseResult as a parse worker sends it to the crawl process (``extract_shipped``).
+
+    What the pipelines read for every page (kind, reason, report year, warnings, title, the
+    attachments' kinds, the statistics' keys and texts, the body's SHA-256) is plain attributes;
+    the report's rows as the store writes them (records.PreparedOutput) and the ParseResult
+    itself travel pickled, as two bytes objects. The crawl process unpickles the ParseResult only
+    when something reads ``.item`` (the files pipeline for a page linking files, a feed export,
+    storing a page already known): a page in flight is then a handful of objects, not the
+    thousands of a parsed report, so the crawl process's garbage collector and unpickling cost
+    stay near the bare spider's (bench/RESULTS.md, issue 15). Fields set with ``set_fields`` before
+    ``.item`` is read are applied when it is. Once ``.item`` has been read the report may be
+    changed, so ``prepared_output()`` returns None and the store prepares the rows itself.
+    """
+
+    def __init__(self, result: Any, content_sha256: str) -> None:
+        import pickle
+
+        from .parsing import PARSER_VERSION
+        from .storage.records import prepare_output, stat_strings
+
+        report = result.item
+        self._kind: str = result.kind
+        self._reason: str = result.reason
+        self.report_year: int | None = report.report_year
+        self.warnings: int = len(report.warnings)
+        self.title: str | None = report.title
+        self.attachment_kinds: tuple[str, ...] = tuple(a.kind for a in report.attachments)
+        self._stat_strings: tuple[set[str], set[str]] = stat_strings(report)
+        self.content_sha256 = content_sha256
+        self._parser_version: str = report.parser_version or PARSER_VERSION  # as the store records it
+        self._prepared: bytes | None = None
+        if result.kind == "report":
+            self._prepared = pickle.dumps(prepare_output(report), pickle.HIGHEST_PROTOCOL)
+        self._pickled: bytes | None = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        self._result: Any = None
+        self._fields: dict[str, Any] = {}
+
+    @property
+    def kind(self) -> str:
+        return self._result.kind if self._result is not None else self._kind
+
+    @property
+    def reason(self) -> str:
+        return self._result.reason if self._result is not None else self._reason
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind == "report"
+
+    @property
+    def parser_version(self) -> str | None:
+        """The version the store records (None: let it decide, as for a plain ParseResult)."""
+        return None if self._result is not None else self._parser_version
+
+    @property
+    def stat_strings(self) -> tuple[set[str], set[str]] | None:
+        """records.stat_strings of the report as parsed (None once ``.item`` was read)."""
+        return None if self._result is not None else self._stat_strings
+
+    @property
+    def item(self) -> Any:
+        return self.parse_result().item
+
+    def parse_result(self) -> Any:
+        """The ParseResult itself (unpickled on first use, with the fields set so far)."""
+        if self._result is None:
+            import pickle
+
+            self._result = pickle.loads(self._pickled)
+            self._pickled = self._prepared = None
+            for name, value in self._fields.items():
+                setattr(self._result.item, name, value)
+        return self._result
+
+    def set_fields(self, values: dict[str, Any]) -> None:
+        """Set fields of the report item (provenance), now or when it is unpickled."""
+        if self._result is not None:
+            for name, value in values.items():
+                setattr(self._result.item, name, value)
+        else:
+            self._fields.update(values)
+
+    def prepared_output(self) -> Any:
+        """The worker's records.PreparedOutput of the report, None when not a report or when the
+        report may have been changed since (``.item`` was read)."""
+        if self._result is not None or self._prepared is None:
+            return None
+        import pickle
+
+        return pickle.loads(self._prepared)
+
+
+def set_report_fields(result: Any, values: dict[str, Any]) -> None:
+    """Set fields of a parse result's report item: a ParseResult or a ShippedResult."""
+    if isinstance(result, ShippedResult):
+        result.set_fields(values)
+    elif result is not None:
+        for name, value in values.items():
+            setattr(result.item, name, value)
+
+
+def extract_shipped(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Extracted:
+    """``extract`` in a parse worker for the crawl: the result as a ShippedResult."""
+    import hashlib
+
+    extracted = extract(url, body, headers, site)
+    if extracted.result is not None:
+        try:
+            extracted.result = ShippedResult(extracted.result, hashlib.sha256(body).hexdigest())
+        except Exception:  # a report the store could not prepare: it says why when storing it
+            log.exception("could not prepare the rows of %s", url)
+    return extracted
+
+
 def _warm_up() -> None:
     """Worker initializer: import the parser (lxml, OpenCC dictionaries) once per worker, and
     exit when the parent process dies (SIGKILL gives it no chance to shut the pool down; an
@@ -75,6 +192,7 @@ def _warm_up() -> None:
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     import harvester.cleaning.clean  # noqa: F401
     import harvester.parsing.parse  # noqa: F401
+    import harvester.storage.records  # noqa: F401
 
 
 def worker_count(setting: Any) -> int:
@@ -108,17 +226,25 @@ class ParsePool:
                 atexit.register(cls._shared.shutdown)
             return cls._shared
 
+    def start(self) -> None:
+        """Start the workers now (they import the parser, ~0.5 s each): while the crawl fetches
+        robots.txt and its first listing pages, not when its first page waits to be parsed."""
+        if self._executor is None:
+            self._executor = new_executor(self.workers)
+            for _ in range(self.workers):
+                self._executor.submit(os.getpid)
+
     def submit(self, url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Future:
         if self._executor is None:
             self._executor = new_executor(self.workers)
         try:
-            return self._executor.submit(extract, url, body, dict(headers or {}), site)
+            return self._executor.submit(extract_shipped, url, body, dict(headers or {}), site)
         except BrokenProcessPool:
             # A worker died (OOM killer, segfault in a C library): start a fresh pool once.
             log.error("parse worker pool broke; starting a new one")
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = new_executor(self.workers)
-            return self._executor.submit(extract, url, body, dict(headers or {}), site)
+            return self._executor.submit(extract_shipped, url, body, dict(headers or {}), site)
 
     def shutdown(self) -> None:
         if self._executor is not None:

@@ -52,6 +52,13 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.middlewares.RetryAfterMiddleware": 550,
 }
 
+#: Items of one response handled at once. Scrapy starts this many asyncio tasks per response and
+#: keeps them until the response's last item leaves the pipelines; a detail page yields one item,
+#: which waits for its parse worker and its store batch: at Scrapy's default of 100, some 30,000
+#: finished tasks sat in memory and the garbage collector spent a quarter of the crawl process's
+#: CPU walking them (bench/RESULTS.md, issue 15). A listing page's requests are scheduled at once.
+CONCURRENT_ITEMS = 8
+
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -78,6 +78,9 @@ class FilesPipeline:
             item.result = await maybe_deferred_to_future(deferToThread(self._parse_file_page, item))
             return
         result = item.result
+        kinds = getattr(result, "attachment_kinds", None)  # a parse worker's ShippedResult
+        if kinds is not None and not any(kind in FETCHED_KINDS for kind in kinds):
+            return  # nothing to fetch: its report stays unread (pickled) in this process
         attachments = [a for a in result.item.attachments if a.kind in FETCHED_KINDS]
         if not attachments or not (result.is_report or _cover_candidate(result)):
             return

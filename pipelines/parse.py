@@ -11,11 +11,11 @@ import logging
 
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from harvester.feeds import attach_provenance
+from harvester.feeds import attach_provenance, provenance_of
 from harvester.hints import apply_hints, hints_for
 from harvester.items import PageItem
 from harvester.parsing import parse_cleaned
-from harvester.pool import ParsePool, deferred_from_future, worker_count
+from harvester.pool import ParsePool, ShippedResult, deferred_from_future, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ class ParsePipeline:
     @classmethod
     def from_crawler(cls, crawler) -> "ParsePipeline":
         return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.start()
 
     async def process_item(self, item: PageItem) -> PageItem:
         if not isinstance(item, PageItem) or item.error or item.status == 304:
@@ -55,16 +59,22 @@ class ParsePipeline:
                 logger.exception("parsing failed for %s", item.url)
                 stats.inc_value("harvester/parse_errors")
                 return item
-        report = result.item
-        attach_provenance(report, item)
+        if isinstance(result, ShippedResult):
+            # the report stays pickled until something reads it (harvester.pool.ShippedResult)
+            result.set_fields(provenance_of(item, result.content_sha256))
+            year, warnings = result.report_year, result.warnings
+        else:
+            attach_provenance(result.item, item)
+            year, warnings = result.item.report_year, len(result.item.warnings)
         item.result = result
         stats.inc_value(f"harvester/kind/{result.kind}")
         if result.is_report:
             stats.inc_value("harvester/reports")
-            if report.report_year:
-                years = set(stats.get_value("harvester/report_years", []))
-                stats.set_value("harvester/report_years", sorted(years | {report.report_year}))
-            if report.warnings:
+            if year:
+                years = stats.get_value("harvester/report_years", [])
+                if year not in years:
+                    stats.set_value("harvester/report_years", sorted({*years, year}))
+            if warnings:
                 stats.inc_value("harvester/reports_with_warnings")
         else:
             logger.info("not a report (%s: %s): %s", result.kind, result.reason, item.url)

@@ -27,6 +27,7 @@ from twisted.internet.defer import Deferred, DeferredLock
 from twisted.internet.threads import deferToThread
 
 from harvester.items import PageItem
+from harvester.pool import set_report_fields
 from harvester.storage import StorageUnavailable, Store
 from harvester.storage.attachments import save_files
 
@@ -76,9 +77,8 @@ class StorePipeline:
             return item
         if item.harvest_run is None:
             item.harvest_run = self.crawler.stats.get_value("harvester/run_id")
-            report = getattr(item.result, "item", None)
-            if report is not None and report.harvest_run is None:
-                report.harvest_run = item.harvest_run
+            if item.result is not None:  # the parse pipeline ran before the run id was known
+                set_report_fields(item.result, {"harvest_run": item.harvest_run})
         stored: Deferred = Deferred()
         self._batch.append((item, stored))
         if len(self._batch) >= self.batch_size:

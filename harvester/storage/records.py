@@ -6,15 +6,16 @@ import hashlib
 import json
 import math
 import zlib
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..items import ReportItem
-from .engine import StorageError
-from .models import Report, Snapshot
+
+if TYPE_CHECKING:  # no SQLAlchemy import here: parse workers prepare rows with this module
+    from .models import Report, Snapshot
 
 #: Fields filled from the fetch, not by the parser: they do not make a new report version.
 PROVENANCE_FIELDS = ("fetched_at", "content_sha256", "status", "final_url", "harvest_run")
@@ -231,6 +232,8 @@ def decompress_output(blob: bytes) -> bytes:
         dictid = int.from_bytes(blob[2:6], "big")
         zdict = _dictionaries_by_id().get(dictid)
         if zdict is None:
+            from .engine import StorageError
+
             raise StorageError(f"a report output needs preset dictionary {dictid:08x}, unknown to this "
                                "version of harvester (upgrade harvester)")
         decompressor = zlib.decompressobj(zdict=zdict)
@@ -329,3 +332,36 @@ def report_item(report: Report, snapshot: Snapshot, *_ignored: Any) -> ReportIte
     data = report_output(report)
     data.update(provenance(snapshot))
     return ReportItem.from_dict(data)
+
+
+@dataclass
+class PreparedOutput:
+    """What storing a parse result as a new report version writes, computed from the report item
+    alone (no database): by the store, or ahead of it in a parse worker (harvester.pool) so that
+    the crawl process does not spend its one core (GIL) on JSON, hashing and compression."""
+
+    parser_version: str | None
+    #: output_digest of the parsed output.
+    digest: str
+    #: report_row_values: the scalar columns, warnings, field_sources and the packed output blob.
+    row_values: dict[str, Any]
+    #: stat_rows and attachment_rows of the output.
+    stats: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+
+
+def prepare_output(report: ReportItem) -> PreparedOutput:
+    """The rows of ``report`` as a stored report version (parser_version as ``_classify`` sets it)."""
+    from ..parsing import PARSER_VERSION
+
+    output = parsed_output(report)
+    output["parser_version"] = getattr(report, "parser_version", None) or PARSER_VERSION
+    return PreparedOutput(output["parser_version"], output_digest(output), report_row_values(output),
+                          stat_rows(output), attachment_rows(output))
+
+
+def stat_strings(report: ReportItem | None) -> tuple[set[str], set[str]]:
+    """The statistic keys and the label/section texts ``report`` needs numbered (stat_keys,
+    stat_texts): every statistic's, with or without a value."""
+    stats = getattr(report, "stats", None) or []
+    return ({s.key for s in stats}, {sanitize(t) for s in stats for t in (s.label, s.section) if t})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import StorageUnavailable, database_fault, database_url, display_url, make_engine, upgrade
@@ -22,10 +22,12 @@ from .records import (
     output_digest,
     parse_timestamp,
     parsed_output,
+    prepare_output,
     report_output,
     report_row_values,
     sanitize,
     stat_rows,
+    stat_strings,
     utcnow,
 )
 
@@ -100,6 +102,21 @@ def _insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]
     else:
         from sqlalchemy.dialects.sqlite import insert
     session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def _executemany_plain(session: Session, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT ``rows`` (tuples of ints, floats, str, None: no type conversion needed) by the
+    driver's own executemany: SQLAlchemy's per-row parameter processing cost more than the
+    insert itself for a batch's thousands of statistic rows."""
+    connection = session.connection()
+    dialect = connection.dialect
+    marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    if marks is None:
+        session.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
+        return
+    quote = dialect.identifier_preparer.quote
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+                               f"VALUES ({', '.join([marks] * len(columns))})", rows)
 
 
 def _retryable(exc: BaseException) -> str | None:
@@ -341,16 +358,25 @@ class Store:
         with self.session() as session, session.begin():
             # Dictionary strings of the whole batch first, in one sorted order: concurrent writers
             # then lock them in the same order (no deadlock between two workers' batches).
-            stats = [s for item in items for s in (getattr(getattr(item.result, "item", None), "stats", None) or [])]
-            if stats:
-                self._numbers(session, StatKey, StatKey.key, self._key_ids, {s.key for s in stats})
-                self._numbers(session, StatText, StatText.text, self._text_ids,
-                              {sanitize(t) for s in stats for t in (s.label, s.section) if t})
+            keys: set[str] = set()
+            texts: set[str] = set()
+            for item in items:
+                more_keys, more_texts = _stat_strings(item.result)
+                keys |= more_keys
+                texts |= more_texts
+            if keys:
+                self._numbers(session, StatKey, StatKey.key, self._key_ids, keys)
+                self._numbers(session, StatText, StatText.text, self._text_ids, texts)
+            # A first harvest's batches are new pages only: written with one executemany per
+            # table (Core, no ORM unit of work), the same rows as save_page writes one by one.
+            fresh = self._all_new_pages(session, items)
             for item in items:
                 if getattr(item, "error", None):
                     self._record_failure(session, item.site, item.url, item.harvest_run, item.error,
                                          status=item.status or None, referer=item.referer)
                     outcome = "failed"
+                elif fresh:
+                    outcome = "new"
                 elif int(getattr(item, "status", 0) or 0) == 304:
                     outcome = self._not_modified(session, item)
                 else:
@@ -358,9 +384,118 @@ class Store:
                 outcomes.append(outcome)
                 key = (item.harvest_run, outcome)
                 counts[key] = counts.get(key, 0) + 1
+            if fresh:
+                self._insert_new_pages(session, fresh)
             for (run_id, outcome), amount in sorted(counts.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
                 self._count(session, run_id, outcome, amount)
         return outcomes
+
+    def _all_new_pages(self, session: Session, items: list[Any]) -> list[Any]:
+        """The batch's fetched pages when every one of them is a page not stored yet (and no URL
+        comes twice): they can be inserted in bulk. Empty otherwise (stored item by item)."""
+        pages = [item for item in items if not getattr(item, "error", None)]
+        if not pages or any(int(getattr(item, "status", 0) or 0) == 304 for item in pages):
+            return []
+        urls = [item.url for item in pages]
+        if len(set(urls)) != len(urls):
+            return []
+        for chunk in _chunks(urls):
+            if session.scalar(select(Page.id).where(Page.url.in_(chunk)).limit(1)) is not None:
+                return []
+        return pages
+
+    def _insert_new_pages(self, session: Session, items: list[Any]) -> None:
+        """New pages, their bodies, snapshots and reports in one executemany per table: what
+        ``_save_page`` + ``apply_parse`` write for a page never stored (outcome "new", reason
+        "new_page", report version 1), in the batch's order."""
+        pages, bodies, snapshots, shas = [], [], [], []
+        for item in items:
+            fetched_at = parse_timestamp(item.fetched_at)
+            self._ensure_site(session, item.site)
+            pages.append({
+                "site_key": item.site, "url": item.url, "first_seen_at": fetched_at, "last_seen_at": fetched_at,
+                "last_fetched_at": fetched_at, "fetch_count": 1,
+                "last_listing_title": sanitize(item.listing_title) if item.listing_title else None,
+                "last_listing_date": sanitize(item.listing_date) if item.listing_date else None})
+            body: bytes = item.body or b""
+            sha = getattr(item.result, "content_sha256", None) or content_sha256(body)  # a worker's
+            shas.append(sha)
+            now = utcnow()
+            dictionary_id, dictionary = self._dictionaries.for_site(session, item.site, body, now)
+            bodies.append({"sha256": sha, "size": len(body), "compression": "zstd",
+                           "data": rawpages.compress(body, dictionary), "dictionary_id": dictionary_id,
+                           "created_at": now})
+        page_ids = self._insert_ids(session, Page, pages, "url")
+        _insert_ignore_many(session, Body, bodies, ["sha256"])
+        versions: list[str | None] = []
+        for item, page_id, sha in zip(items, page_ids, shas):
+            headers = normalise_headers(item.headers)
+            result = item.result
+            version = _parser_version(result)
+            versions.append(version)
+            run_id = item.harvest_run
+            snapshots.append({
+                "page_id": page_id, "content_sha256": sha, "fetched_at": parse_timestamp(item.fetched_at),
+                "last_fetched_at": parse_timestamp(item.fetched_at), "fetch_count": 1, "status": int(item.status),
+                "final_url": sanitize(item.final_url), "headers": headers, "referer": sanitize(item.referer),
+                "etag": first_header(headers, "etag"), "last_modified": first_header(headers, "last-modified"),
+                "encoding": getattr(item, "encoding", None), "listed_url": sanitize(getattr(item, "listed_url", None)),
+                "renderer": item.renderer, "harvest_run_id": run_id, "last_run_id": run_id,
+                "kind": result.kind if result is not None else None,
+                "kind_reason": sanitize(result.reason) if result is not None else None,
+                "parser_version": version})
+        snapshot_ids = self._insert_ids(session, Snapshot, snapshots, "page_id")
+        session.execute(update(Page.__table__).where(Page.__table__.c.id == bindparam("page_id"))
+                        .values(current_snapshot_id=bindparam("snapshot_id")),
+                        [{"page_id": p, "snapshot_id": s} for p, s in zip(page_ids, snapshot_ids)])
+        reports, prepared = [], []
+        for item, page_id, snapshot_id, version in zip(items, page_ids, snapshot_ids, versions):
+            if item.result is None or item.result.kind != "report":
+                continue  # apply_parse: "skipped" / "nonreport" for a new page, no row
+            # computed by the parse worker (harvester.pool) unless the result was changed since
+            rows = getattr(item.result, "prepared_output", lambda: None)() or prepare_output(item.result.item)
+            prepared.append(rows)
+            reports.append(dict(
+                page_id=page_id, snapshot_id=snapshot_id, version=1, is_current=True,
+                parser_version=rows.parser_version, checked_parser_version=rows.parser_version,
+                output_sha256=rows.digest, created_at=utcnow(), created_run_id=item.harvest_run,
+                created_reason="new_page", changed_fields=[], site_key=item.site, url=item.url, **rows.row_values))
+        if not reports:
+            return
+        report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
+        # Keys and texts were numbered for the whole batch (_save_batch); rows are plain tuples
+        # written straight by the driver: ~70 statistics per report.
+        keys = {row["key"] for rows in prepared for row in rows.stats}
+        texts = {row[name] for rows in prepared for row in rows.stats for name in ("label", "section") if row[name]}
+        key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, keys)
+        text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
+        stat_values, attachment_values = [], []
+        for report_id, rows in zip(report_ids, prepared):
+            stat_values.extend(
+                (report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
+                 text_ids.get(row["label"]), text_ids.get(row["section"]))
+                for row in rows.stats)
+            attachment_values.extend(dict(row, report_id=report_id) for row in rows.attachments)
+        if stat_values:
+            _executemany_plain(session, ReportStat.__table__, ("report_id", "position", "key_id", "value", "unit",
+                                                               "source", "label_id", "section_id"), stat_values)
+        if attachment_values:
+            session.execute(ReportAttachment.__table__.insert(), attachment_values)
+
+    @staticmethod
+    def _insert_ids(session: Session, model: type, rows: list[dict[str, Any]], by: str,
+                    where: Any = None) -> list[int]:
+        """One executemany INSERT of ``rows``, then their new ids in the rows' order, read back by
+        ``by`` (a column unique among them). Not INSERT ... RETURNING: SQLAlchemy runs that one
+        row at a time on SQLite when the order must be kept."""
+        table = model.__table__
+        session.execute(table.insert(), rows)
+        keys = [row[by] for row in rows]
+        ids: dict[Any, int] = {}
+        for chunk in _chunks(keys):
+            query = select(table.c[by], table.c.id).where(table.c[by].in_(chunk))
+            ids.update(session.execute(query if where is None else query.where(where)).all())
+        return [ids[key] for key in keys]
 
     def _save_page(self, session: Session, item: Any) -> str:
         fetched_at = parse_timestamp(item.fetched_at)
@@ -851,6 +986,26 @@ def _version_values(page_id: int, site_key: str, url: str, snapshot_id: int, lat
         url=url,
         **values,
     )
+
+
+def _stat_strings(result: Any) -> tuple[set[str], set[str]]:
+    """Statistic keys and texts a parse result needs numbered (a worker's result carries them)."""
+    known = getattr(result, "stat_strings", None)
+    if known is not None:
+        return known
+    return stat_strings(getattr(result, "item", None))
+
+
+def _parser_version(result: Any) -> str | None:
+    """The parser version ``_classify`` records for ``result`` (None without a result)."""
+    if result is None:
+        return None
+    known = getattr(result, "parser_version", None)
+    if known is not None:
+        return known
+    from ..parsing import PARSER_VERSION
+
+    return getattr(result.item, "parser_version", None) or PARSER_VERSION
 
 
 def _classify(snapshot: Snapshot, result: Any) -> str | None:
