@@ -149,13 +149,22 @@ def choose_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | Non
     A heading counts only when it names a year: column headings (政府信息公开年报) and site
     banners look like report titles but title every page of the column.
     """
-    headings = [h for h in _heading_texts(page.root, page.names) if year_of(h)]
-    candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
-                  title_quoted_in_opening(lines)]
-    for candidate in candidates:
+    for candidate in _title_candidates(page, md, lines):
         if candidate and looks_like_report_title(candidate):
             return join_cjk(candidate)
     return None
+
+
+def _title_candidates(page: CleanedPage, md: Metadata, lines: list[str]) -> Iterator[str | None]:
+    """``choose_title``'s candidates, best first, each read only when the ones before it are no
+    report title: the metadata name (``ArticleTitle``) of most CMS pages is one, and the
+    headings' texts (every h1-h3 and title-classed element of the page) are then not read
+    (choose_title 0.15 -> 0.03 ms on a 336 KB page)."""
+    yield md.name
+    yield from (h for h in _heading_texts(page.root, page.names) if year_of(h))
+    yield title_from_page_title(page.page_title)
+    yield title_from_lines(lines)
+    yield title_quoted_in_opening(lines)
 
 
 def _fallback_title(page: CleanedPage, md: Metadata, lines: list[str]) -> str | None:
@@ -285,19 +294,24 @@ _FOOTER_HOST_TAGS = frozenset(("div", "p", "td", "span"))
 _HOST_RE = re.compile(r"主办(?:单位)?\s*[:：]\s*([\u4e00-\u9fff（）()]{2,40}?)(?:\s|$|[|｜,，;；]|承办|协办|版权|地址|电话|网站)")
 
 
+def _region_texts(page: CleanedPage, item: ReportItem, md: Metadata,
+                  text_nodes: TextNodes | None = None) -> Iterator[tuple[str, str | None]]:
+    """``region_of``'s (source, text) pairs, most specific first, each read only when the ones
+    before it name no region: the footer host (a search of the page's text nodes and the text of
+    its element) is not looked for where the agency or the title names the place."""
+    yield "agency", item.agency
+    yield "title", item.title
+    yield "publisher", md.publisher
+    meta = {k.lower(): v for k, v in (page.meta or {}).items()}
+    yield "meta SiteName", meta.get("sitename")
+    yield "meta ContentSource", meta.get("contentsource")
+    yield "footer 主办单位", _footer_host(page, text_nodes)
+
+
 def _region(page: CleanedPage, item: ReportItem, md: Metadata, text_nodes: TextNodes | None = None) -> None:
     """The region from the body's name on the page, most specific source first. ``text_nodes``:
     those of ``page.root`` where the caller has them (the footer host is found among them)."""
-    meta = {k.lower(): v for k, v in (page.meta or {}).items()}
-    texts = [
-        ("agency", item.agency),
-        ("title", item.title),
-        ("publisher", md.publisher),
-        ("meta SiteName", meta.get("sitename")),
-        ("meta ContentSource", meta.get("contentsource")),
-        ("footer 主办单位", _footer_host(page, text_nodes)),
-    ]
-    region = region_of(texts)
+    region = region_of(_region_texts(page, item, md, text_nodes))
     if region is None:
         item.region = None
         return
@@ -315,7 +329,8 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     head_lines = list(page.removed_lines or []) + lines[:25]
     # the page's text nodes, read once for metadata's colon/dash blocks and the footer host
     text_nodes = TextNodes(page.root) if page.root is not None else None
-    md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}, text_nodes),
+    md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}, text_nodes,
+                                                                 page.cell_texts),
                 Metadata())
     item.index_no, item.publisher, item.category = md.index_no, md.publisher, md.category
     item.doc_no = md.doc_no

@@ -12,6 +12,7 @@ parser never takes a region from the URL or from another body.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,11 +117,12 @@ def _resolve(found: list[tuple[str, ...]]) -> str | None:
     return best
 
 
-def region_of(texts: list[tuple[str, str | None]]) -> Region | None:
+def region_of(texts: Iterable[tuple[str, str | None]]) -> Region | None:
     """The region named by the first text (in order) that names one unambiguously.
 
     ``texts`` are (source label, text) pairs, most trusted first: the body's name from the
-    title or the signature before the site's name or the footer.
+    title or the signature before the site's name or the footer (read no further than the
+    first that names one: they may be a generator).
     """
     full, short = _index()
     for source, text in texts:

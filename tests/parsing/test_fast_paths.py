@@ -154,24 +154,67 @@ def test_prose_first_match_after_table_rows_and_across_lines():
     assert got["proactive.via.website"] == (5, 3)
 
 
-def test_label_cell_candidates_hold_every_cell_that_can_start_a_label():
-    from harvester.parsing.metadata import _CELLS_XPATH, _LABEL_FIRST_CHARS
-    from harvester.parsing.textutil import halfwidth
+def _table_pairs_straightforward(root) -> dict:
+    """Every td/th/dt/label whose whole text squashes to a label, the value from the next element."""
+    from harvester.parsing.metadata import _LABEL_TO_FIELD, _Collector
 
-    cells = ["", " ", "\u00a0", "12", "x发布机构", " 文\u3000号 ：", "\u00a0\u00a0发布机构", "\u3000索引号",
-             "\n\t来源:", "<b>成文</b>日期", "<span> </span><i>主题分类</i>", "\u2003名称"]
-    root = _root("<html><body><table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
-                 "<dl><dt>\u00a0发布时间</dt><dd>2020-01-01</dd></dl><label>x</label></body></html>")
+    collector = _Collector()
+    for cell in root.iter("td", "th", "dt", "label"):
+        fieldname = _LABEL_TO_FIELD.get(squash(cell.text_content()).rstrip(":："))
+        value_el = cell.getnext()
+        while value_el is not None and not isinstance(value_el.tag, str):
+            value_el = value_el.getnext()
+        if fieldname is None or value_el is None:
+            continue
+        value = value_el.text_content()
+        if squash(value).rstrip(":：") not in _LABEL_TO_FIELD:
+            collector.offer(fieldname, re.sub(r"\s+", " ", value), "table")
+    return collector.values
 
-    def first_char(el):
-        return next((p.lstrip()[:1] for p in el.itertext() if p.strip()), "")
 
-    expected = [el for el in root.iter("td", "th", "dt", "label") if halfwidth(first_char(el)) in _LABEL_FIRST_CHARS]
-    got = _CELLS_XPATH(root)
-    assert len(expected) == 8 and all(el in got for el in expected)
-    tds = list(root.iter("td"))
-    assert not any(tds[i] in got for i in (0, 1, 3, 4))  # empty, blank, a number, another word
-    assert root.find(".//label") not in got
+LABEL_CELLS = ["", " ", "\u00a0", "12", "x发布机构", " 文\u3000号 ：", "\u00a0\u00a0发布机构", "\u3000索引号",
+               "\n\t来源:", "<b>成文</b>日期", "<span> </span><i>主题分类</i>", "\u2003名称", "<p><span>发布</span>日期</p>",
+               "无", "<p><span> 信息来源 </span></p>", "<p>生成日期</p>", "2020-01-01", "<!-- c -->组配分类", "名称："]
+
+
+@pytest.mark.parametrize("with_texts", [False, True])
+def test_label_cells_read_from_the_cleaners_cell_texts_are_the_straightforward_ones(with_texts):
+    """``_table_pairs`` takes the text of the cells the line builder read from ``cell_texts``
+    and tests the first character of the others: the pairs every cell's text gives."""
+    from harvester.cleaning.text import element_lines
+    from harvester.parsing.metadata import _Collector, _table_pairs
+
+    pairs = "".join(f"<tr><td>{a}</td><!-- c --><td>{b}</td></tr>" for a, b in zip(LABEL_CELLS, LABEL_CELLS[1:] + ["v"]))
+    html = (f"<html><body><div class='c'><table>{pairs}</table></div><table><tr><td><table><tr><td>发布机构</td>"
+            "<td>某局</td></tr></table></td></tr></table><dl><dt>\u00a0发布时间</dt><dd>2020-01-01</dd></dl>"
+            "<label>x</label><th>索引号</th></body></html>")
+    root = _root(html)
+    texts: dict = {}
+    if with_texts:
+        element_lines(root.find(".//div"), texts)
+        assert len(texts) == 2 * len(LABEL_CELLS)
+    collector = _Collector()
+    _table_pairs(root, collector, texts)
+    expected = _table_pairs_straightforward(root)
+    assert collector.values == expected
+    assert {"publisher", "published", "written", "name"} <= set(expected)
+
+
+def test_label_cells_of_every_fixture_are_the_straightforward_ones():
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.metadata import _Collector, _table_pairs
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").glob("*/**/*.html"))
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan"
+    pages += sorted(shared.glob("*.html"))
+    assert pages
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        collector = _Collector()
+        _table_pairs(page.root, collector, page.cell_texts)
+        assert collector.values == _table_pairs_straightforward(page.root), path
 
 
 def test_cell_texts_of_the_line_builder_are_the_cells_text_content():
@@ -482,3 +525,64 @@ def test_names_title_as_the_case_insensitive_pattern():
     verdicts = [_TITLE_CLASS_RE.search(v) is not None for v in values]
     assert [_names_title(v) for v in values] == verdicts
     assert True in verdicts and False in verdicts
+
+
+def test_title_candidates_read_lazily_choose_what_every_candidate_read_chooses():
+    """``choose_title`` reads a candidate only when the ones before it are no report title: the
+    same title as reading them all first, on every parsing fixture and real page."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.metadata import extract_metadata
+    from harvester.parsing.parse import _heading_texts, choose_title
+    from harvester.parsing.title import (join_cjk, looks_like_report_title, title_from_lines, title_from_page_title,
+                                         title_quoted_in_opening, year_of)
+
+    def eager(page, md, lines):
+        headings = [h for h in _heading_texts(page.root, page.names) if year_of(h)]
+        candidates = [md.name, *headings, title_from_page_title(page.page_title), title_from_lines(lines),
+                      title_quoted_in_opening(lines)]
+        return next((join_cjk(c) for c in candidates if c and looks_like_report_title(c)), None)
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").glob("*/**/*.html"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    chosen = set()
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        lines = page.text.split("\n")
+        md = extract_metadata(page.root, list(page.removed_lines or []) + lines[:25], page.meta or {})
+        title = choose_title(page, md, lines)
+        assert title == eager(page, md, lines), path
+        chosen.add(md.name is not None and title == join_cjk(md.name))
+    assert chosen == {True, False}  # some titles from the metadata name, some from later candidates
+
+
+def test_region_texts_read_lazily_give_the_region_every_text_gives():
+    """``_region`` reads the footer host (and the other texts) only while none before names a
+    region: the same region and source as the list of every text, on every parsing fixture and
+    real page."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing import parse_cleaned
+    from harvester.parsing.metadata import extract_metadata
+    from harvester.parsing.parse import _footer_host, _region_texts
+    from harvester.parsing.region import region_of
+
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").glob("*/**/*.html"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    sources = set()
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        item = parse_cleaned(page).item
+        lines = page.text.split("\n")
+        md = extract_metadata(page.root, list(page.removed_lines or []) + lines[:25], page.meta or {})
+        meta = {k.lower(): v for k, v in (page.meta or {}).items()}
+        every = [("agency", item.agency), ("title", item.title), ("publisher", md.publisher),
+                 ("meta SiteName", meta.get("sitename")), ("meta ContentSource", meta.get("contentsource")),
+                 ("footer 主办单位", _footer_host(page))]
+        assert list(_region_texts(page, item, md)) == every, path
+        expected = region_of(every)
+        assert region_of(_region_texts(page, item, md)) == expected, path
+        sources.add(expected.source if expected else None)
+    assert len(sources) >= 3
