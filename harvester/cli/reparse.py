@@ -26,7 +26,8 @@ def register(sub) -> None:
                    help="start from the first page even if the last re-parse was interrupted")
     p.add_argument("--batch-size", type=int, default=100, help="pages per transaction (default 100)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="worker processes claiming batches of pages (default 1: this process alone); "
+                   help="processes claiming batches of pages: this one and N-1 more (default 1: this "
+                   "process alone); "
                    "0 only plans the run for workers started elsewhere with --join")
     p.add_argument("--join", type=int, default=None, metavar="RUN",
                    help="work on the batches of the parallel re-parse RUN (e.g. on another machine "

@@ -5,6 +5,12 @@ interrupted re-parse keeps every committed batch and a rerun simply goes over th
 (already updated ones come out "unchanged") unless it resumes: an interrupted re-parse records
 the last page it committed, and the next one with the same selection and parser version starts
 after it.
+
+A batch is read in one query (pages, snapshots and stored bodies), parsed, and made ready to
+store (output, digest, packed blob, statistic rows) with no transaction open; only then is it
+stored, in one short transaction of a few bulk statements (Store.apply_parses). SQLite has one
+writer: a worker that kept its transaction open while parsing made the other workers wait, and
+two workers were no faster than one (bench/RESULTS.md, issue 15, figure 7a).
 """
 
 from __future__ import annotations
@@ -12,15 +18,16 @@ from __future__ import annotations
 import importlib
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .models import HarvestRun, Page, Snapshot
-from .store import Store, load_body
+from . import rawpages
+from .models import Body, HarvestRun, Page, Snapshot
+from .store import ParseChange, ParsedPage, Store
 
 log = logging.getLogger(__name__)
 
@@ -92,13 +99,23 @@ class ReparseSummary(Tally):
         }
 
 
-def _pages_query(site: str | None, since: datetime | None):
-    query = select(Page, Snapshot).join(Snapshot, Snapshot.id == Page.current_snapshot_id)
+def _pages_query(site: str | None, since: datetime | None, *columns: Any):
+    query = select(*(columns or (Page, Snapshot))).join(Snapshot, Snapshot.id == Page.current_snapshot_id)
     if site:
         query = query.where(Page.site_key == site)
     if since is not None:
         query = query.where(Snapshot.last_fetched_at >= since)
     return query
+
+
+def _batch_query(site: str | None, since: datetime | None):
+    """Everything a batch needs of each selected page, in one query: the page, its current
+    snapshot and the stored body (outer join: a missing body is a failure, not a lost page)."""
+    return _pages_query(
+        site, since, Page.id.label("page_id"), Page.url, Page.site_key, Snapshot.id.label("snapshot_id"),
+        Snapshot.content_sha256, Snapshot.headers, Snapshot.kind, Snapshot.kind_reason, Snapshot.parser_version,
+        Body.compression, Body.data, Body.dictionary_id,
+    ).outerjoin(Body, Body.sha256 == Snapshot.content_sha256).order_by(Page.id)
 
 
 def count_pages(
@@ -147,18 +164,20 @@ def reparse(
     if progress is not None and summary.pages_skipped:
         progress(summary.pages_skipped)
 
-    base_query = _pages_query(site, since).order_by(Page.id).limit(batch_size)
+    base_query = _batch_query(site, since).limit(batch_size)
+    dictionaries = rawpages.Dictionaries()  # dictionary rows never change: kept across batches
     try:
         while True:
             with store.session() as session:
                 rows = session.execute(base_query.where(Page.id > last_page_id)).all()
                 if not rows:
                     break
-                last_page_id = rows[-1][0].id
-                tally = Tally()
+                parsed, parse_tally = _parse_batch(store, session, parsing, rows, dictionaries)
+            last_page_id = rows[-1].page_id
+            with store.session() as session:
                 try:
-                    for page, snapshot in rows:
-                        _reparse_one(store, session, parsing, page, snapshot, summary.run_id, tally)
+                    changes = store.apply_parses(session, parsed, summary.run_id, "reparse")
+                    tally = _counted(parse_tally, parsed, changes)
                     if dry_run:
                         session.rollback()
                         store.forget_uncommitted()
@@ -170,11 +189,11 @@ def reparse(
                         summary.add(tally)
                         summary.last_page_id = last_page_id
                 except Exception:
-                    # A database error spoils the batch's transaction: redo it one page at a time.
-                    log.exception("re-parse batch failed; retrying its pages one by one")
+                    # A database error spoils the batch's transaction: store it one page at a time.
+                    log.exception("re-parse batch failed; storing its pages one by one")
                     session.rollback()
                     store.forget_uncommitted()
-                    _retry_one_by_one(store, parsing, [page.id for page, _ in rows], summary, dry_run)
+                    summary.add(_store_one_by_one(store, parsed, parse_tally, summary.run_id, dry_run))
                     summary.last_page_id = last_page_id
                     if not dry_run:
                         with store.session() as position_session:
@@ -247,82 +266,113 @@ def _interrupted_position(store: Store, selection: dict, parser_version: str) ->
     return int((latest.stats or {}).get("last_page_id") or 0), latest.id
 
 
-def _retry_one_by_one(store: Store, parsing, page_ids: list[int], summary: ReparseSummary, dry_run: bool) -> None:
-    for page_id in page_ids:
+def _parse_batch(store: Store, session: Session, parsing, rows: list, dictionaries: rawpages.Dictionaries,
+                 ) -> tuple[list[ParsedPage], Tally]:
+    """Parse the pages of a batch (rows of _batch_query) and make them ready to store, with no
+    transaction open (reads only); the tally counts the pages parsed and those that failed."""
+    tally = Tally()
+    parsed: list[ParsedPage] = []
+    for row in rows:
+        if row.data is None:
+            log.error("body %s of %s is missing", row.content_sha256, row.url)
+            tally.failed += 1
+            continue
+        try:
+            dictionary = dictionaries.get(session, row.dictionary_id) if row.dictionary_id is not None else None
+            body = rawpages.decompress(row.compression, row.data, dictionary)
+        except Exception:
+            log.exception("body %s of %s cannot be read", row.content_sha256, row.url)
+            tally.failed += 1
+            continue
+        try:
+            result = _parse_with_files(session, parsing, row.url, body, row.headers, row.site_key)
+        except Exception:  # the parser promises not to raise; a bug must not stop the re-parse
+            log.exception("parser failed on %s", row.url)
+            tally.failed += 1
+            continue
+        tally.examined += 1
+        parsed.append(ParsedPage(row.page_id, row.snapshot_id, row.site_key, row.url, result,
+                                 (row.kind, row.kind_reason, row.parser_version)))
+    # The store's CPU work too, before its transaction: digests, and the blob and statistic rows
+    # of the reports that will be new versions (apply_parses makes any it finds missing).
+    reports = [page for page in parsed if page.result is not None and page.result.kind == "report"]
+    latest = store.latest_versions(session, [page.page_id for page in reports])
+    for page in reports:
+        page.prepare()
+        last = latest.get(page.page_id)
+        if last is None or not last.is_current or last.snapshot_id != page.snapshot_id or last.output_sha256 != page.digest:
+            page.prepare(pack=True)
+    return parsed, tally
+
+
+def _counted(parse_tally: Tally, parsed: list[ParsedPage], changes: list[ParseChange]) -> Tally:
+    """The batch's tally: what parsing counted plus what storing each page did."""
+    tally = replace(parse_tally, field_changes=Counter(parse_tally.field_changes),
+                    new_warnings=Counter(parse_tally.new_warnings))
+    for page, change in zip(parsed, changes):
+        old_kind = page.stored_kind[0]
+        if change.status in ("changed", "unchanged", "new_report", "to_nonreport"):
+            tally.reports_examined += 1
+        if change.status == "changed" or (change.status == "new_report" and old_kind == "report"):
+            tally.changed += 1
+        elif change.status == "unchanged":
+            tally.unchanged += 1
+        elif change.status == "new_report":
+            tally.newly_reports += 1
+        elif change.status == "to_nonreport":
+            tally.newly_non_reports += 1
+        elif change.status == "nonreport":
+            tally.non_reports += 1
+        tally.field_changes.update(change.changed_fields)
+        tally.new_warnings.update(change.new_warnings)
+    return tally
+
+
+def _store_one_by_one(store: Store, parsed: list[ParsedPage], parse_tally: Tally, run_id: int | None,
+                      dry_run: bool) -> Tally:
+    """After a batch the database refused: each page in its own transaction, so that one bad
+    page costs only itself (counted as failed)."""
+    tally = _counted(parse_tally, [], [])
+    for page in parsed:
         with store.session() as session:
-            row = session.execute(
-                select(Page, Snapshot).join(Snapshot, Snapshot.id == Page.current_snapshot_id).where(Page.id == page_id)
-            ).first()
-            if row is None:
-                continue
-            tally = Tally()
             try:
-                _reparse_one(store, session, parsing, row[0], row[1], summary.run_id, tally)
+                changes = store.apply_parses(session, [page], run_id, "reparse")
                 if dry_run:
                     session.rollback()
                     store.forget_uncommitted()
                 else:
                     session.commit()
-                summary.add(tally)
             except Exception:
-                log.exception("re-parse of %s failed", row[0].url)
+                log.exception("re-parse of %s failed", page.url)
                 session.rollback()
                 store.forget_uncommitted()
-                summary.failed += 1
+                tally.examined -= 1
+                tally.failed += 1
+                continue
+        tally = _counted(tally, [page], changes)
+    return tally
 
 
-def _parse_with_files(session: Session, parsing, page: Page, snapshot: Snapshot, body: bytes):
+def _parse_with_files(session: Session, parsing, url: str, body: bytes, headers: Any, site_key: str):
     """The page parsed as the crawl parsed it: with the files it links merged from the archive
     (attachment_files; offline), or as a file when the page is one (harvester.files)."""
     try:
         from ..files.report import parse_with_files
     except ImportError:  # pragma: no cover - harvester.files needs only the standard library to import
-        return parsing.parse_page(page.url, body, snapshot.headers, page.site_key)
+        return parsing.parse_page(url, body, headers, site_key)
     from .attachments import stored_files_in
 
-    return parse_with_files(page.url, body, snapshot.headers, page.site_key,
-                            stored_files=lambda urls: stored_files_in(session, urls))
-
-
-def _reparse_one(store: Store, session: Session, parsing, page: Page, snapshot: Snapshot, run_id: int | None, tally: "Tally") -> None:
-    body = load_body(session, snapshot.content_sha256)
-    if body is None:
-        log.error("body %s of %s is missing", snapshot.content_sha256, page.url)
-        tally.failed += 1
-        return
-    old_kind = snapshot.kind
-    try:
-        result = _parse_with_files(session, parsing, page, snapshot, body)
-    except Exception:  # the parser promises not to raise; a bug must not stop the re-parse
-        log.exception("parser failed on %s", page.url)
-        tally.failed += 1
-        return
-    tally.examined += 1
-    change = store.apply_parse(session, page, snapshot, result, run_id, "reparse")
-    if change.status in ("changed", "unchanged", "new_report", "to_nonreport"):
-        tally.reports_examined += 1
-    if change.status == "changed" or (change.status == "new_report" and old_kind == "report"):
-        tally.changed += 1
-    elif change.status == "unchanged":
-        tally.unchanged += 1
-    elif change.status == "new_report":
-        tally.newly_reports += 1
-    elif change.status == "to_nonreport":
-        tally.newly_non_reports += 1
-    elif change.status == "nonreport":
-        tally.non_reports += 1
-    tally.field_changes.update(change.changed_fields)
-    tally.new_warnings.update(change.new_warnings)
+    return parse_with_files(url, body, headers, site_key, stored_files=lambda urls: stored_files_in(session, urls))
 
 
 # --- parallel re-parse: workers claiming batches ----------------------------------------------
 #
 # The run's pages are cut into id ranges (reparse_batches). Any number of workers, processes
 # of `harvester reparse --workers N` or `harvester reparse --join RUN` on other machines, claim
-# a pending range (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other's
-# claim; SQLite: its single writer serialises the claims), parse it without holding a
-# transaction, then store the results and mark the range done in ONE transaction that first
-# checks the claim is still theirs. A worker that dies leaves its claim behind; once the lease
+# a pending range with one conditional UPDATE (PostgreSQL: FOR UPDATE SKIP LOCKED first, so
+# workers never wait on each other's claim), parse it without holding a transaction, then
+# store the results and mark the range done in ONE short transaction that first checks the
+# claim is still theirs. A worker that dies leaves its claim behind; once the lease
 # (LEASE_SECONDS) expires another worker takes the range over. The change report is the sum of
 # the done ranges' tallies, so it is the same whatever the number of workers.
 
@@ -378,29 +428,39 @@ def plan_batches(store: Store, run_id: int, site: str | None, since: datetime | 
 
 
 def _claim(store: Store, run_id: int, worker: str, lease: float):
-    """Claim one pending batch of the run (or one whose lease expired); None when none is left."""
+    """Claim one pending batch of the run (or one whose lease expired); None when none is left.
+
+    The claim is one conditional UPDATE (still pending, or still expired, when it runs): two
+    workers that read the same candidate cannot both have it (SQLite runs the SELECT before
+    its write lock is taken; two workers forked at the same instant did claim the same batch,
+    and one of them parsed it for nothing). PostgreSQL skips rows another claim has locked."""
     from datetime import timedelta
 
     from .models import ReparseBatch
     from .records import utcnow
 
-    now = utcnow()
-    expired = now - timedelta(seconds=lease)
-    with store.session() as session, session.begin():
-        query = (select(ReparseBatch).where(
-            ReparseBatch.run_id == run_id,
-            (ReparseBatch.state == "pending") | ((ReparseBatch.state == "claimed") & (ReparseBatch.claimed_at < expired)))
-            .order_by(ReparseBatch.id).limit(1))
-        if store.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        batch = session.scalar(query)
-        if batch is None:
-            return None
-        if batch.state == "claimed":
-            log.warning("re-parse batch %s of run %s: worker %s let its claim expire; taking it over",
-                        batch.id, run_id, batch.worker)
-        batch.state, batch.worker, batch.claimed_at = "claimed", worker, now
-        return batch.id, batch.first_page_id, batch.last_page_id
+    while True:
+        now = utcnow()
+        expired = now - timedelta(seconds=lease)
+        claimable = (ReparseBatch.state == "pending") | (
+            (ReparseBatch.state == "claimed") & (ReparseBatch.claimed_at < expired))
+        with store.session() as session, session.begin():
+            query = (select(ReparseBatch.id, ReparseBatch.state, ReparseBatch.worker, ReparseBatch.first_page_id,
+                            ReparseBatch.last_page_id)
+                     .where(ReparseBatch.run_id == run_id, claimable).order_by(ReparseBatch.id).limit(1))
+            if store.engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            batch = session.execute(query).first()
+            if batch is None:
+                return None
+            taken = session.execute(update(ReparseBatch).where(ReparseBatch.id == batch.id, claimable)
+                                    .values(state="claimed", worker=worker, claimed_at=now))
+            if taken.rowcount != 1:
+                continue  # another worker claimed it between our read and our write: next one
+            if batch.state == "claimed":
+                log.warning("re-parse batch %s of run %s: worker %s let its claim expire; taking it over",
+                            batch.id, run_id, batch.worker)
+            return batch.id, batch.first_page_id, batch.last_page_id
 
 
 def work_batches(store: Store, run_id: int, worker: str | None = None, lease: float = LEASE_SECONDS,
@@ -422,44 +482,71 @@ def work_batches(store: Store, run_id: int, worker: str | None = None, lease: fl
         args = dict(run.args or {})
     since = datetime.fromisoformat(args["since"]) if args.get("since") else None
     done = 0
+    query = _batch_query(args.get("site"), since)
+    dictionaries = rawpages.Dictionaries()  # dictionary rows never change: kept across batches
     while True:
         claim = _claim(store, run_id, worker, lease)
         if claim is None:
             return done
         batch_id, first, last = claim
-        query = _pages_query(args.get("site"), since).where(Page.id >= first, Page.id <= last).order_by(Page.id)
-        tally = Tally()
+        with store.session() as session:  # reads and parsing: no transaction held meanwhile
+            rows = session.execute(query.where(Page.id >= first, Page.id <= last)).all()
+            parsed, parse_tally = _parse_batch(store, session, parsing, rows, dictionaries)
+        mine = (ReparseBatch.id == batch_id) & (ReparseBatch.worker == worker) & (ReparseBatch.state == "claimed")
         with store.session() as session:
-            rows = session.execute(query).all()
             try:
-                for page, snapshot in rows:
-                    _reparse_one(store, session, parsing, page, snapshot, run_id, tally)
-                owned = session.execute(update(ReparseBatch).where(
-                    ReparseBatch.id == batch_id, ReparseBatch.worker == worker, ReparseBatch.state == "claimed",
-                ).values(state="done", done_at=utcnow(), tally=_tally_json(tally)))
+                # The claim is checked first: the write lock (SQLite) is then ours, and a batch
+                # whose lease expired meanwhile is dropped before any work.
+                owned = session.execute(update(ReparseBatch).where(mine).values(state="done", done_at=utcnow()))
                 if owned.rowcount != 1:  # our lease expired and another worker took the batch
                     log.warning("re-parse batch %s was taken over by another worker; dropping this result", batch_id)
                     session.rollback()
-                    store.forget_uncommitted()
                     continue
+                changes = store.apply_parses(session, parsed, run_id, "reparse")
+                tally = _counted(parse_tally, parsed, changes)
+                session.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(tally=_tally_json(tally)))
                 session.commit()
             except Exception:
-                # one page the database refuses: release the batch for a one-by-one pass
-                log.exception("re-parse batch %s failed; retrying its pages one by one", batch_id)
+                # one page the database refuses: store the batch's pages one by one
+                log.exception("re-parse batch %s failed; storing its pages one by one", batch_id)
                 session.rollback()
                 store.forget_uncommitted()
-                summary = ReparseSummary(parser_version=parsing.PARSER_VERSION, run_id=run_id)
-                _retry_one_by_one(store, parsing, [page.id for page, _ in rows], summary, False)
+                tally = _store_one_by_one(store, parsed, parse_tally, run_id, False)
                 with store.session() as marker, marker.begin():
                     marker.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(
-                        state="done", done_at=utcnow(), tally=_tally_json(summary)))
+                        state="done", done_at=utcnow(), tally=_tally_json(tally)))
         done += len(rows)
         if progress is not None:
             progress(len(rows))
 
 
+#: A tiny report page: parsed once before workers are forked, so that they inherit a warm parser.
+_WARM_UP_PAGE = ("<html><head><title>某县2020年政府信息公开工作年度报告</title></head><body><p>一、总体情况</p>"
+                 "<p>主动公开政府信息12条。</p><table><tr><td>收到申请</td><td>3</td></tr></table></body></html>").encode()
+
+
+def _worker_context(store: Store, parsing):
+    """How worker processes start. Fork where the platform has it: a spawned worker needs ~1 s
+    (interpreter, SQLAlchemy, the parser's lazy imports and OpenCC tables) before its first
+    page, a fork ~10 ms, and on a 1,000-page run that second was most of what a second worker
+    could gain (bench/RESULTS.md, issue 15, figure 7a). The parser is warmed up first, so the
+    fork inherits it; no database connection crosses the fork (the parent's pool is emptied;
+    each worker opens its own Store). Spawn elsewhere (macOS, Windows)."""
+    import multiprocessing
+    import sys
+
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    try:
+        _parse_with_files(None, parsing, "http://localhost/warm-up.html", _WARM_UP_PAGE, None, None)
+    except Exception:  # a warm-up only: the workers' own first page would do it
+        log.debug("parser warm-up failed", exc_info=True)
+    store.engine.dispose()
+    return multiprocessing.get_context("fork")
+
+
 def _worker_process(url: str, run_id: int, lease: float, number: int) -> int:
-    """Entry point of a `--workers N` process (spawned: a fresh interpreter)."""
+    """Entry point of a `--workers N` process (forked or spawned; see _worker_context)."""
     import os
     import socket as _socket
 
@@ -496,12 +583,15 @@ def reparse_parallel(
     resume: bool = True,
     lease: float = LEASE_SECONDS,
 ) -> ReparseSummary:
-    """Re-parse with ``workers`` processes claiming batches (see above); ``workers=0`` only plans
+    """Re-parse with ``workers`` processes claiming batches (see above), this one and workers-1
+    more (_worker_context); ``workers=0`` only plans
     the run and returns at once, for workers started elsewhere (`harvester reparse --join RUN`).
     An interrupted parallel run with the same selection and parser version is continued: its
     unfinished batches move to the new run, whose report counts the pages done before as skipped."""
-    import multiprocessing
+    import os
+    import socket as _socket
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from contextlib import nullcontext
 
     from .. import __version__
     from .models import ReparseBatch
@@ -526,11 +616,20 @@ def reparse_parallel(
         return run_summary(store, run_id)
     outcome = "failed"
     try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_worker_process, store.url, run_id, lease, n) for n in range(workers)]
+        # This process is worker 0 and starts at once; the other workers-1 are started next to it.
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=_worker_context(store, parsing)) \
+            if workers > 1 else nullcontext()
+        with pool:
+            futures = [pool.submit(_worker_process, store.url, run_id, lease, n) for n in range(1, workers)]
+            reported = [0]
+
+            def follow(_pages: int) -> None:  # after each of this process's batches: everybody's
+                reported[0] = _report_done(store, run_id, progress, reported[0])
+
+            work_batches(store, run_id, f"{_socket.gethostname()}:{os.getpid()}/0", lease,
+                         progress=follow if progress is not None else None)
             if progress is not None:
-                _follow(store, run_id, futures, progress)
+                _follow(store, run_id, futures, progress, reported[0])
             for future in as_completed(futures):
                 future.result()
         outcome = "finished"
@@ -549,21 +648,25 @@ def reparse_parallel(
     return summary
 
 
-def _follow(store: Store, run_id: int, futures: list, progress: Callable[[int], None]) -> None:
-    """Report progress from the done batches while the workers run."""
-    import time
-
+def _report_done(store: Store, run_id: int, progress: Callable[[int], None], reported: int) -> int:
+    """Report the pages of the run's done batches not reported yet; returns pages reported."""
     from .models import ReparseBatch
 
-    reported = 0
+    with store.session() as session:
+        done = session.scalar(select(func.coalesce(func.sum(ReparseBatch.pages), 0)).where(
+            ReparseBatch.run_id == run_id, ReparseBatch.state == "done")) or 0
+    if done > reported:
+        progress(done - reported)
+    return max(done, reported)
+
+
+def _follow(store: Store, run_id: int, futures: list, progress: Callable[[int], None], reported: int = 0) -> None:
+    """Report progress from the done batches while the other workers run."""
+    import time
+
     while True:
         finished = all(f.done() for f in futures)
-        with store.session() as session:
-            done = session.scalar(select(func.coalesce(func.sum(ReparseBatch.pages), 0)).where(
-                ReparseBatch.run_id == run_id, ReparseBatch.state == "done")) or 0
-        if done > reported:
-            progress(done - reported)
-            reported = done
+        reported = _report_done(store, run_id, progress, reported)
         if finished:
             return
         time.sleep(0.5)

@@ -11,7 +11,7 @@ from harvester import parsing
 from harvester.cli import main
 from harvester.storage.models import HarvestRun
 from harvester.storage.queries import page_history
-from harvester.storage.reparse import reparse
+from harvester.storage.reparse import finish_if_complete, reparse, work_batches
 
 from .conftest import notice_html, report_html
 
@@ -173,3 +173,90 @@ def test_reparse_command_prints_what_changed(db_url, stored_pages, use_parser, m
     assert "field changes: agency 1, warnings 1" in out
     assert NEW_WARNING in out
     assert main(["reparse", "--db", db_url, "--since", "yesterday"]) == 2
+
+
+def stored_reports(store) -> dict:
+    """Everything stored of each page's reports, independent of row ids and backend: the
+    report columns (blob bytes included), statistic rows with their key/label/section strings,
+    attachment rows, the snapshot's classification."""
+    from harvester.storage.models import Page, Report, ReportAttachment, ReportStat, Snapshot
+
+    skip = {"id", "page_id", "snapshot_id", "created_at", "created_run_id", "created_reason"}
+    found = {}
+    with store.session() as session:
+        for report, url, kind, kind_reason in session.execute(
+                select(Report, Page.url, Snapshot.kind, Snapshot.kind_reason)
+                .join(Page, Page.id == Report.page_id).join(Snapshot, Snapshot.id == Report.snapshot_id)):
+            stats = [(s.position, s.key, s.value, s.unit, s.source, s.label, s.section) for s in session.scalars(
+                select(ReportStat).where(ReportStat.report_id == report.id).order_by(ReportStat.position))]
+            attachments = [(a.position, a.url, a.name, a.kind) for a in session.scalars(
+                select(ReportAttachment).where(ReportAttachment.report_id == report.id).order_by(ReportAttachment.position))]
+            columns = {c.key: getattr(report, c.key) for c in Report.__table__.columns if c.key not in skip}
+            found[(url, report.version)] = (columns, stats, attachments, kind, kind_reason)
+    return found
+
+
+def test_reparse_stores_what_the_crawl_stores(db_url, tmp_path, make_item, use_parser, monkeypatch):
+    """Re-parse stores in bulk (Store.apply_parses), the crawl one page at a time (apply_parse):
+    the same rows either way, byte for byte, on replica pages with standard statistics tables
+    (zhaoqing 2019-2024), prose statistics and .doc/.xls attachments (panzhihua), and a notice."""
+    import urllib.request
+
+    from harvester.replicas.manifest import manifest
+    from harvester.replicas.server import ReplicaServer
+    from harvester.storage import Store
+
+    server = ReplicaServer(sites=["zhaoqing", "panzhihua"]).start()
+    try:
+        pages = {}
+        for site in ("zhaoqing", "panzhihua"):
+            for entry in manifest(edition=1, base_urls=server.base_urls, site=site)[:8]:
+                with urllib.request.urlopen(entry["url"], timeout=30) as answer:
+                    pages[entry["url"]] = (site, answer.read(), {k.lower(): [v] for k, v in answer.headers.items()})
+    finally:
+        server.stop()
+    pages[URL_NOTICE] = ("zhaoqing", notice_html(), None)
+    monkeypatch.setattr(parsing, "PARSER_VERSION", parsing.PARSER_VERSION)  # one version for both stores
+
+    with Store(f"sqlite:///{tmp_path / 'crawled.db'}") as crawled, Store(db_url) as reparsed:
+        for url, (site, body, headers) in pages.items():
+            crawled.save_page(make_item(url, body, site=site, headers=headers))
+            reparsed.save_page(make_item(url, body, site=site, headers=headers, parse=False))  # raw page only
+        summary = reparse(reparsed, batch_size=5)
+        assert summary.newly_reports + summary.non_reports == len(pages) and summary.non_reports and not summary.failed
+        expected, got = stored_reports(crawled), stored_reports(reparsed)
+    assert sum(len(stats) for _, stats, _, _, _ in expected.values()) > 500  # standard tables among them
+    assert any(attachments for _, _, attachments, _, _ in expected.values())
+    assert got == expected
+
+
+def refuse_reports_of(store, url: str) -> None:
+    """A database trigger refusing any report row of ``url``: a page the database will not take."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as connection:
+        if store.engine.dialect.name == "sqlite":
+            connection.execute(text(f"CREATE TRIGGER refuse BEFORE INSERT ON reports WHEN NEW.url = '{url}' "
+                                    "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"))
+        else:
+            connection.execute(text("CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                                    f"IF NEW.url = '{url}' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+                                    "RETURN NEW; END $$ LANGUAGE plpgsql"))
+            connection.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION refuse()"))
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "batches"])
+def test_a_page_the_database_refuses_fails_alone(store, stored_pages, use_parser, monkeypatch, parallel):
+    changed_rule(monkeypatch)  # the 2020 report gets a new version: the insert the database refuses
+    refuse_reports_of(store, URL_2020)
+    if parallel:
+        from harvester.storage.reparse import reparse_parallel
+
+        summary = reparse_parallel(store, batch_size=10, workers=0)  # planned only, worked here:
+        work_batches(store, summary.run_id)
+        summary = finish_if_complete(store, summary.run_id)
+    else:
+        summary = reparse(store, batch_size=10)
+    assert (summary.failed, summary.examined, summary.unchanged, summary.non_reports) == (1, 2, 1, 1)
+    assert page_history(store, URL_2019)["report_versions"][0]["checked_parser_version"] == "9.9.9-test"
+    assert len(page_history(store, URL_2020)["report_versions"]) == 1  # the old version stays current

@@ -103,3 +103,32 @@ def test_cli_workers_and_join(db_url, archive, capsys):
     assert "worker done: 15 pages" in out and "changed (new version):     5" in out
     assert main(["reparse", "--db", db_url, "--join", "999"]) != 0
     assert "no re-parse run 999" in capsys.readouterr().err
+
+
+def test_two_workers_reading_the_same_pending_batch_claim_different_ones(archive):
+    """Another worker claims between this one's read of the first pending batch and its write
+    (interleaved at the statement: the other claim runs just before this claim's UPDATE): each
+    batch still has exactly one worker (SQLite reads before taking its write lock; PostgreSQL's
+    row lock makes the other worker skip the batch)."""
+    from sqlalchemy import event
+
+    from harvester.storage import Store
+
+    run_id = reparse_parallel(archive, batch_size=5, workers=0).run_id
+    other: list = []
+
+    def the_other_worker_first(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("UPDATE REPARSE_BATCHES") and not other:
+            with Store(archive.url, migrate=False) as elsewhere:
+                other.append(_claim(elsewhere, run_id, "host:other", lease=600))
+
+    event.listen(archive.engine, "before_cursor_execute", the_other_worker_first)
+    try:
+        mine = _claim(archive, run_id, "host:me", lease=600)
+    finally:
+        event.remove(archive.engine, "before_cursor_execute", the_other_worker_first)
+    assert other[0] is not None and mine is not None and other[0][0] != mine[0]
+    with archive.session() as session:
+        claimed = dict(session.execute(select(ReparseBatch.id, ReparseBatch.worker).where(
+            ReparseBatch.run_id == run_id, ReparseBatch.state == "claimed")).all())
+    assert claimed == {other[0][0]: "host:other", mine[0]: "host:me"}
