@@ -43,18 +43,13 @@ def provenance_of(item: PageItem, content_sha256: str | None = None) -> dict[str
 def parse_page_item(item: PageItem) -> None:
     """Clean and parse ``item`` in place, as the clean and parse pipelines do (for commands that
     run a callback without the pipelines, e.g. ``scrapy parse``)."""
-    from .cleaning import clean_page
-    from .hints import apply_hints, hints_for
-    from .parsing import parse_cleaned
+    from .hints import clean_with_hints, parse_with_hints
 
     if item.error or item.status == 304 or item.result is not None:
         return
-    hints = hints_for(item.site)
     if item.cleaned is None:
-        item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site,
-                                  hints.page if hints else None)
-    item.result = parse_cleaned(item.cleaned, item.site)
-    apply_hints(item.result.item, hints)
+        item.cleaned = clean_with_hints(item.body, item.headers, item.final_url or item.url, item.site)
+    item.result = parse_with_hints(item.cleaned, item.site)
     attach_provenance(item.result.item, item)
 
 

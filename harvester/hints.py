@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleaning import PageHints
+from typing import Any
+
+from .cleaning import CleanedPage, HeadersLike, PageHints, clean_page
 from .items import ReportItem
 from .parsing.parse import NO_TITLE_WARNING
 from .parsing.region import region_of, same_region
@@ -85,3 +87,21 @@ def apply_hints(item: ReportItem, hints: BodyHints | None) -> ReportItem:
     elif item.region and hints.region and not same_region(item.region_code, _registry_code(hints)):
         item.warnings.append(f"region: the page says {item.region}, the registry says {hints.region} for {hints.key}")
     return item
+
+
+def clean_with_hints(body: bytes, headers: HeadersLike | None, url: str, site: str | None) -> CleanedPage:
+    """Clean a page with its registry body's container hints (none for no or an unknown site).
+    With :func:`parse_with_hints`, the one way a crawl, a parse worker, a re-parse and
+    ``parse_page(..., site)`` put a page together."""
+    hints = hints_for(site)
+    return clean_page(body, headers, url, site, hints.page if hints else None)
+
+
+def parse_with_hints(cleaned: CleanedPage, site: str | None) -> Any:
+    """Parse a cleaned page (a harvester.parsing.ParseResult) and fill what it lacks from its
+    registry body (:func:`apply_hints`)."""
+    from .parsing import parse_cleaned
+
+    result = parse_cleaned(cleaned, site)
+    apply_hints(result.item, hints_for(site))
+    return result

@@ -47,19 +47,14 @@ def extract(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str 
     """Clean, parse and apply the registry hints to one page (in this process), as the clean and
     parse pipelines do in-process. Never raises: a failing stage is reported
     in the result so that the page is still stored and re-parsed later."""
-    from .cleaning import clean_page
-    from .hints import apply_hints, hints_for
-    from .parsing import parse_cleaned
+    from .hints import clean_with_hints, parse_with_hints
 
-    hints = hints_for(site)  # the registry body's container hints and names (harvester.hints)
     try:
-        cleaned = clean_page(body, headers, url, site, hints.page if hints else None)
+        cleaned = clean_with_hints(body, headers, url, site)
     except Exception:
         return Extracted(None, None, "clean", traceback.format_exc(limit=5))
     try:
-        result = parse_cleaned(cleaned, site)
-        apply_hints(result.item, hints)
-        return Extracted(cleaned.encoding, result)
+        return Extracted(cleaned.encoding, parse_with_hints(cleaned, site))
     except Exception:
         return Extracted(cleaned.encoding, None, "parse", traceback.format_exc(limit=5))
 

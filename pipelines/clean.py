@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from harvester.cleaning import clean_page
-from harvester.hints import hints_for
+from harvester.hints import clean_with_hints
 from harvester.items import PageItem
 from harvester.pool import worker_count
 
@@ -30,9 +29,7 @@ class CleanPipeline:
         if not self.in_process or not isinstance(item, PageItem) or item.error or item.status == 304:
             return item  # failures are recorded as such; a 304 has no body (nothing changed)
         try:
-            hints = hints_for(item.site)
-            item.cleaned = clean_page(item.body, item.headers, item.final_url or item.url, item.site,
-                                      hints.page if hints else None)
+            item.cleaned = clean_with_hints(item.body, item.headers, item.final_url or item.url, item.site)
         except Exception:  # never lose the raw page over a cleaning bug: store it, re-parse later
             logger.exception("cleaning failed for %s", item.url)
             self.crawler.stats.inc_value("harvester/clean_errors")

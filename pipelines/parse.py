@@ -12,9 +12,8 @@ import logging
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from harvester.feeds import attach_provenance, provenance_of
-from harvester.hints import apply_hints, hints_for
+from harvester.hints import parse_with_hints
 from harvester.items import PageItem
-from harvester.parsing import parse_cleaned
 from harvester.pool import ParsePool, ShippedResult, deferred_from_future, worker_count
 
 logger = logging.getLogger(__name__)
@@ -53,8 +52,7 @@ class ParsePipeline:
             if item.cleaned is None:
                 return item
             try:
-                result = parse_cleaned(item.cleaned, item.site)
-                apply_hints(result.item, hints_for(item.site))
+                result = parse_with_hints(item.cleaned, item.site)
             except Exception:  # the raw page is still stored; `harvester reparse` retries it later
                 logger.exception("parsing failed for %s", item.url)
                 stats.inc_value("harvester/parse_errors")

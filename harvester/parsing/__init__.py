@@ -58,9 +58,6 @@ def parse_page(url: str, body: bytes, headers: HeadersLike | None = None, site: 
     """
     if not site:
         return parse_cleaned(clean_page(body, headers, url))
-    from ..hints import apply_hints, hints_for
+    from ..hints import clean_with_hints, parse_with_hints
 
-    hints = hints_for(site)
-    result = parse_cleaned(clean_page(body, headers, url, site, hints.page if hints else None), site)
-    apply_hints(result.item, hints)
-    return result
+    return parse_with_hints(clean_with_hints(body, headers, url, site), site)
