@@ -121,7 +121,14 @@ def job_parse_cost(args: dict) -> None:
 
     pages, notes = gather_pages(args.get("replica_pages", 40), args.get("cache_dir"))
     rows = measure(pages, args.get("rounds", 7))
-    emit({"rounds": args.get("rounds", 7), "notes": notes, "rows": rows, **summarise(rows)})
+    summary = summarise(rows)
+    big_rounds = args.get("big_rounds", 61)
+    if summary["big_page"] is not None and big_rounds:
+        # issue 10's target page once more on its own, with many rounds: 7 rounds of a 10 ms parse
+        # among 66 pages put its ratio within ~0.1 of the target either way
+        big = next(page for page in pages if page[0] == summary["big_page"]["page"])
+        summary["big_page"] = {**measure([big], big_rounds)[0], "rounds": big_rounds}
+    emit({"rounds": args.get("rounds", 7), "notes": notes, "rows": rows, **summary})
 
 
 def figure6(bench: Any) -> None:
@@ -138,6 +145,11 @@ def figure6(bench: Any) -> None:
                   f"{s['floor_ms_per_page']} ms/page = {s['ratio']}x (target <= {TARGET}x)")
     w = result["worst"]
     bench.say(f"  worst: {w['page']} ({w['kb']} KB) {w['parse_ms']} vs {w['floor_ms']} ms = {w['ratio']}x")
+    big = result.get("big_page")
+    if big:
+        bench.say(f"  issue 10's page {big['page']} ({big['kb']} KB), {big.get('rounds', result['rounds'])} rounds: "
+                  f"{big['parse_ms']} vs {big['floor_ms']} ms = {big['ratio']}x "
+                  f"(target <= {TARGET}x: {'met' if big['ratio'] <= TARGET else 'missed'})")
 
 
 def render(f: dict[str, Any]) -> list[str]:
@@ -157,7 +169,9 @@ def render(f: dict[str, Any]) -> list[str]:
         out.append(f"- worst real page: `{wr['page']}` ({wr['kb']} KB, {wr['kind']}): {wr['parse_ms']} ms vs "
                    f"{wr['floor_ms']} ms = **{wr['ratio']}x**")
     if big:
-        out.append(f"- `{BIG_PAGE}` ({big['kb']} KB): {big['parse_ms']} ms vs {big['floor_ms']} ms = **{big['ratio']}x**")
+        out.append(f"- `{BIG_PAGE}` ({big['kb']} KB, issue 10's target page, median of "
+                   f"{big.get('rounds', f['rounds'])} rounds on its own): {big['parse_ms']} ms vs {big['floor_ms']} ms "
+                   f"= **{big['ratio']}x** (target <= {TARGET}x: {'met' if big['ratio'] <= TARGET else '**missed**'})")
     out += ["", "| page | KB | kind | parse ms | floor ms | ratio |", "|---|---:|---|---:|---:|---:|"]
     out += [f"| {r['page']} | {r['kb']} | {r['kind']} | {r['parse_ms']} | {r['floor_ms']} | {r['ratio']} |"
             for r in f["rows"]]

@@ -64,3 +64,17 @@ def test_real_pages_are_skipped_with_a_reason_where_shared_is_absent(monkeypatch
     pages2, notes2 = containers.find_pages()
     assert pages2 and not any(p.name.startswith("real/") for p in pages2)
     assert any("absent" in n for n in notes2)
+
+
+def test_the_target_page_is_timed_again_on_its_own(monkeypatch, capsys):
+    """Issue 10's page gets its own many-round measurement beside the table's few rounds."""
+    import json
+
+    body = PAGE.encode("utf-8")
+    page = (f"real/pingtan/{parsecost.BIG_PAGE}", "http://example.gov.cn/a.html", body)
+    monkeypatch.setattr(parsecost, "gather_pages", lambda *a: ([page, ("fixtures/tiny.html", page[1], body)], []))
+    parsecost.job_parse_cost({"rounds": 1, "big_rounds": 3})
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("BENCH_RESULT"))
+    result = json.loads(line.split(" ", 1)[1])
+    assert result["big_page"]["page"] == page[0] and result["big_page"]["rounds"] == 3
+    assert "3 rounds on its own" in "\n".join(parsecost.render(result))
