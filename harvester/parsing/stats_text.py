@@ -303,6 +303,9 @@ _NONE_FEES_RES = (
     re.compile(r"(?:未|没有|无)(?:任何)?[^。;,!?\d\n]{0,10}?收费(?!标准|依据)"),
     re.compile(r"收费(?:金额)?(?:为|是)0(?![\d.])"),
 )
+# 也无减免情况 / 亦无减免 / 不存在减免情况 / 没有发生…收费及减免的情况 / 未发生减免: no waiver (the
+# negation governs 减免 within its clause; 减免费用1.5万元 is read by the number pattern first).
+_NONE_WAIVER_RE = re.compile(r"(?:未|没有|无|不存在|不涉及)(?:发生|产生|出现|任何)?[^。;,!?\d\n]{0,12}?减免(?!\s*[\d.])")
 _NONE_KEYS = (("reconsideration.received", "复议"), ("litigation.received", "诉讼"), ("complaints.received", "申诉"))
 _APPEAL_WORDS = re.compile(r"复议|诉讼|申诉|投诉|举报")
 
@@ -465,6 +468,10 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
                 if m and "减免" not in m.group(0):
                     out["fees.collected"] = Found("fees.collected", 0, None, lines[i][m.start():m.end()], i)
                     break
+        if "fees.waived" not in out and "减免" in norm:
+            m = _NONE_WAIVER_RE.search(norm)
+            if m:
+                out["fees.waived"] = Found("fees.waived", 0, None, lines[i][m.start():m.end()], i)
         if not any(word in norm for _key, word in _NONE_KEYS):
             continue
         for m in _NONE_RE.finditer(norm):

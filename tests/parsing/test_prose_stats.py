@@ -164,7 +164,7 @@ def test_a_hotline_or_mailbox_is_not_a_request():
 @pytest.mark.parametrize("sentence, expected", [
     case("全年收取检索、复制等费用共计235元，减免费用1.5万元。", {"fees.collected": 235, "fees.waived": 1.5}),
     case("全年投入工作经费约560万元。依申请公开未收取费用。", {"fees.collected": 0}),
-    case("依申请公开收费为0，也未发生减免。", {"fees.collected": 0}),
+    case("依申请公开收费为0，也未发生减免。", {"fees.collected": 0, "fees.waived": 0}),
     case("全年因政府信息公开被申请行政复议126件，被提起行政诉讼58件，申诉2件。",
          {"reconsideration.received": 126, "litigation.received": 58, "complaints.received": 2}),
     case("本年度发生1起因政府信息公开引起的行政复议，2起行政诉讼。",
@@ -186,7 +186,7 @@ def test_money_keeps_the_unit_as_printed():
     case("本年度没有申请公开政府信息和不予公开政府信息的情况。", {"requests.received"}),
     case("2014年，我镇没有依申请公开政府信息办理事项。", {"requests.received"}),
     case("我街道未对任何公民、法人和组织收取任何费用。", {"fees.collected"}),
-    case("本年度没有发生政府信息公开收费及减免的情况。", {"fees.collected"}),
+    case("本年度没有发生政府信息公开收费及减免的情况。", {"fees.collected", "fees.waived"}),
     case("2010年，我局没有因政府信息公开引起的行政复议、行政诉讼以及行政申诉。",
          {"reconsideration.received", "litigation.received", "complaints.received"}),
     case("本年度我局没有因政府信息公开被申请行政复议，也没有被提起行政诉讼。",
@@ -200,6 +200,21 @@ def test_none_happened_names_only_its_keys(sentence, zeros):
     got = found(sentence)
     assert {k for k, f in got.items() if f.value == 0} == zeros
     assert set(got) == zeros
+
+
+@pytest.mark.parametrize("sentence", [
+    # the waiver's own none-happened clause, after or without the fee's (heldout2: 2009-2010 reports)
+    "全年未向申请人收取费用，也无减免情况。",
+    "本局各科室均未收取信息检索费用，亦无减免。",
+    "本机关依申请提供信息不收费，不存在减免情况。",
+    "未发生费用减免。",
+])
+def test_no_waiver_is_a_zero_waiver(sentence):
+    assert values(sentence)["fees.waived"] == 0
+
+
+def test_a_waiver_with_its_amount_is_not_a_none_happened():
+    assert values("减免费用共计1,200元，其余均未收取。")["fees.waived"] == 1200
 
 
 @pytest.mark.parametrize("sentence", [
