@@ -252,6 +252,11 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.received", rf"办理(?:政府信息)?依申请公开(?:政府信息)?(?:事项|申请|件)?{_LINK}{G4}{N}{REQ_UNIT}"),
     # 已办结3件 (the sentence or the one before speaks of 申请, not of a hotline or deputies' proposals)
     _p("requests.completed", rf"办结{G6}{N}{REQ_UNIT}", clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电)).*申请"),
+    # 已答复23件 / 已答复的19件 / 按期答复11,047件: an answered request is a completed one (the
+    # 2008-2018 template counts 对申请的答复总数); the number right after the verb (已全部按期答复：同意公开
+    # 九件 counts an outcome); not 答复书2件 / 答复函 (documents), not a hotline's answers.
+    _p("requests.completed", rf"(?:已|已经|均已|共|按时|按期|依法|及时)(?:予以)?答复(?:了|的)?(?:共|共计|合计)?{N}{REQ_UNIT}",
+       clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电|咨询)).*申请"),
     _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{REQ_UNIT}"),
     # 另有7件申请结转至下一年度继续办理
     _p("requests.carried_over", rf"{N}{REQ_UNIT}(?:申请)?(?:结转|转入)(?:至|到)?下一?年度?"),
@@ -426,7 +431,10 @@ _ALL_OF_RECEIVED = (
     (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是|均通过|全部通过)(?:网上|网络|在线|互联网)"), "requests.channel.online"),
     (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是)(?:当面|现场)"), "requests.channel.in_person"),
     (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是|均通过|全部通过|均以)信函"), "requests.channel.letter"),
-    (re.compile(_REST_OF_SENTENCE + r"(?:均已|全部|已全部|均)(?:按时|按期|依法|如期)?办结"), "requests.completed"),
+    # 均已办结 / 已全部按期答复 / 均在规定时限内予以答复: every request answered is every one completed
+    (re.compile(_REST_OF_SENTENCE + r"(?:均已|全部|已全部|均|都已|均在|全部在)"
+                r"(?:(?:规定|法定)(?:时限|期限)内|按时|按期|依法|如期|及时)?(?:予以|作出|做出|进行)?(?:办结|答复)(?!书|函)"),
+     "requests.completed"),
 )
 
 
@@ -517,6 +525,8 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"^其[他它](?:类型|情形)?(?:的)?(?:答复|处理)", "requests.result.other"),
         (r"(?:收到|受理).*申请|申请(?:总数|数量|数|件数)$", "requests.received"),
         (r"^(?:同意公开|予以公开|全部公开|公开)(?:信息)?(?:答复)?(?:数量|数)?$", "requests.result.disclosed"),
+        # 本年度对申请的答复总数 / 答复数 (after the outcome rows: 同意公开答复数 is an outcome)
+        (r"^(?:本年度?)?(?:对(?:申请人?|依申请公开申请)的?)?答复(?:总数|总件数|件数|数量|数)$", "requests.completed"),
     ]
 ]
 # Keys whose label is ambiguous until the request part of the table has started.
