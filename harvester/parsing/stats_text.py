@@ -279,6 +279,9 @@ PROSE_PATTERNS: list[ProsePattern] = [
        rf"(?:不予公开|否决公开|不公开)(?!(?:的)?(?:政府)?信息)(?:答复)?{_LINK}{G6}{N}{REQ_UNIT}"),
     _p("requests.result.not_exist", rf"信息不存在{G8}{N}{REQ_UNIT}"),
     _p("requests.result.not_our_agency", rf"(?:非本|不属于本)(?:机关|部门|单位|行政机关){G8}{N}{REQ_UNIT}"),
+    # the count first: 另有1件所申请的内容不属于本机关掌握的信息 / 2件属于非本机关政府信息 / 1件系非本单位职责
+    _p("requests.result.not_our_agency",
+       rf"{N}{REQ_UNIT}(?:申请)?{_gap(10)}(?:不属于本|属于非本|为非本|系非本|是非本)(?:机关|部门|单位|行政机关|局)"),
     _p("reconsideration.received", rf"行政复议{G6}{N}{CASE_UNIT}"),
     _p("litigation.received", rf"行政诉讼{G6}{N}{CASE_UNIT}"),
     _p("complaints.received", rf"申诉{G6}{N}{CASE_UNIT}"),

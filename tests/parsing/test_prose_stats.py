@@ -117,6 +117,19 @@ def test_request_outcomes(sentence, expected):
     assert values(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # the count before the outcome (heldout2: a 2010 district report)
+    case("共受理申请4件，同意公开3件；另有1件申请的内容不属于本机关掌握的信息。",
+         {"requests.received": 4, "requests.result.disclosed": 3, "requests.result.not_our_agency": 1}),
+    case("其余2件属于非本机关政府信息，已告知申请人。", {"requests.result.not_our_agency": 2}),
+    case("有三件为非本部门职责范围内的信息。", {"requests.result.not_our_agency": 3}),
+    # a count of another clause is not the outcome
+    case("共受理申请4件，其中不属于本机关的已告知。", {"requests.received": 4}),
+])
+def test_not_our_agency_with_the_count_first(sentence, expected):
+    assert values(sentence) == expected
+
+
 def test_information_classes_are_no_request_outcomes():
     # 依申请公开信息 / 不予公开信息 counted beside 主动公开信息 classify information held.
     text = "我局主动公开信息734条，依申请公开信息12条，不予公开信息27条。"
