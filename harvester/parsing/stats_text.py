@@ -267,6 +267,10 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.channel.letter", rf"信函(?:方式|形式)?(?:提出|提交)?(?:的)?(?:申请)?{_LINK}{N}{REQ_UNIT}"),
     _p("requests.channel.letter", rf"(?:通过|以)信函[^。;,!?\d\n]{{0,6}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
     _p("requests.channel.other", rf"其[他它](?:形式|方式|途径)(?:提出的)?申请{_LINK}{G4}{N}{REQ_UNIT}"),
+    # the count first: 其中6份是网络依申请公开 / 5件为网上申请 / 2件系当面提出 / 1件通过信函提交
+    _p("requests.channel.online", rf"{N}{REQ_UNIT}(?:是|为|系|属于|通过)(?:网上|网络|在线|互联网)(?:平台)?(?:依申请公开|申请|提出|提交)"),
+    _p("requests.channel.in_person", rf"{N}{REQ_UNIT}(?:是|为|系|属于)(?:当面|现场)(?:依申请公开|申请|提出|提交)"),
+    _p("requests.channel.letter", rf"{N}{REQ_UNIT}(?:是|为|系|属于|通过)信函(?:方式|形式)?(?:依申请公开|申请|提出|提交)"),
     _p("requests.result.disclosed",
        rf"(?<!部分)(?<!不)(?<!不予)(?:同意公开|予以公开|全部公开|同意提供)(?:答复|的)?{_LINK}{G6}{N}{REQ_UNIT}"),
     # 共收到信息公开申请8件，依申请公开信息7件: the information given out on those requests (without

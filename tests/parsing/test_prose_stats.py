@@ -102,6 +102,20 @@ def test_requests_received_and_channels(sentence, expected):
 
 
 @pytest.mark.parametrize("sentence, expected", [
+    # the count before the channel (heldout2: a 2021 city department counts requests in 份)
+    case("全年共收到5份政府信息公开申请，其中4份是网络依申请公开，1份是纸质申请。",
+         {"requests.received": 5, "requests.channel.online": 4}),
+    case("受理申请9件，其中6件为网上申请，2件为当面申请，1件通过信函提交。",
+         {"requests.received": 9, "requests.channel.online": 6, "requests.channel.in_person": 2,
+          "requests.channel.letter": 1}),
+    # a count followed by another clause is no channel
+    case("受理申请9件，网上申请占多数。", {"requests.received": 9}),
+])
+def test_channels_with_the_count_first(sentence, expected):
+    assert values(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
     case("在已答复的349件申请中，“同意公开”的284件，“同意部分公开”的19件，“不予公开”的23件，"
          "“信息不存在”的15件，“非本机关职责权限范围”的8件。",
          {"requests.result.disclosed": 284, "requests.result.partially_disclosed": 19,
