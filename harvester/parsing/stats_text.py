@@ -502,6 +502,8 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
 # --- labelled statistics (flattened tables and non-standard HTML tables) ---------------------
 
 _UNIT_IN_LABEL_RE = re.compile(r"[(（]\s*单位\s*[:：]\s*(?P<u>[^)）]+)[)）]")
+# A note closing a label: 主动公开政府信息数(不同渠道和方式公开相同信息计1条), 部分公开（区分处理的…）
+_LABEL_NOTE_RE = re.compile(r"[(（][^()（）]{1,40}[)）]$")
 _LABEL_PREFIX_RE = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[(（]\d+[)）]|[一二三四五六七八九十]+[、.])+")
 
 LABEL_RULES: list[tuple[re.Pattern, str]] = [
@@ -511,7 +513,8 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"诉讼|诉状", "litigation.received"),
         (r"申诉", "complaints.received"),
         (r"累计.*主动公开|主动公开.*累计", "proactive.cumulative"),
-        (r"^(?!.*依申请).*主动公开.*(?:数量|数|总数|条数)$|^(?!.*依申请).*主动公开(?:政府)?信息$", "proactive.total"),
+        # not 其中：主动公开规范性文件数 (a part of the total, read by the rule below)
+        (r"^(?!.*(?:依申请|规范性文件)).*主动公开.*(?:数量|数|总数|条数)$|^(?!.*依申请).*主动公开(?:政府)?信息$", "proactive.total"),
         (r"规范性文件", "proactive.normative_documents"),
         (r"^(?:政府)?(?:门户)?网站公开", "proactive.via.website"),
         (r"^(?:政府)?公报公开", "proactive.via.gazette"),
@@ -550,6 +553,9 @@ def split_label(label: str) -> tuple[str, str | None]:
         unit = m["u"].strip()
         label = label[: m.start()] + label[m.end():]
     core = _LABEL_PREFIX_RE.sub("", squash(label))
+    noted = _LABEL_NOTE_RE.search(core)
+    if noted and noted.start() > 0:
+        core = core[: noted.start()]
     return core, unit
 
 

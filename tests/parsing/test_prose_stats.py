@@ -207,6 +207,17 @@ def test_the_old_template_counts_answers(label, key):
     assert label_key(label, requests_seen=True) == key
 
 
+@pytest.mark.parametrize("label, key", [
+    # the 2017-era 统计表 (heldout2): a note closing the total's label, the documents as a part of it
+    ("(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)", "proactive.total"),
+    ("其中：主动公开规范性文件数", "proactive.normative_documents"),
+    ("主动公开信息数量(单位:条)", "proactive.total"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "requests.result.partially_disclosed"),
+])
+def test_statistics_table_labels_with_notes_and_parts(label, key):
+    assert label_key(label, requests_seen=True) == key
+
+
 def test_a_hotline_or_mailbox_is_not_a_request():
     text = "县长信箱全年收件812件，均已按规定办结回复。市长热线受理群众来电办结4567件，申请人满意。"
     assert values(text) == {}
