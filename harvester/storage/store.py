@@ -463,22 +463,10 @@ class Store:
         if not reports:
             return
         report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
-        # Keys and texts were numbered for the whole batch (_save_batch); rows are plain tuples
-        # written straight by the driver: ~70 statistics per report.
-        keys = {row["key"] for rows in prepared for row in rows.stats}
-        texts = {row[name] for rows in prepared for row in rows.stats for name in ("label", "section") if row[name]}
-        key_ids = self._numbers(session, StatKey, StatKey.key, self._key_ids, keys)
-        text_ids = self._numbers(session, StatText, StatText.text, self._text_ids, texts)
-        stat_values, attachment_values = [], []
-        for report_id, rows in zip(report_ids, prepared):
-            stat_values.extend(
-                (report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
-                 text_ids.get(row["label"]), text_ids.get(row["section"]))
-                for row in rows.stats)
-            attachment_values.extend(dict(row, report_id=report_id) for row in rows.attachments)
-        if stat_values:
-            _executemany_plain(session, ReportStat.__table__, ("report_id", "position", "key_id", "value", "unit",
-                                                               "source", "label_id", "section_id"), stat_values)
+        self._number_stats(session, [row for rows in prepared for row in rows.stats])
+        self._insert_stats(session, [(report_id, rows.stats) for report_id, rows in zip(report_ids, prepared)])
+        attachment_values = [dict(row, report_id=report_id)
+                             for report_id, rows in zip(report_ids, prepared) for row in rows.attachments]
         if attachment_values:
             session.execute(ReportAttachment.__table__.insert(), attachment_values)
 
@@ -679,7 +667,7 @@ class Store:
         stats = stat_rows(output)
         if stats:
             self._number_stats(session, stats)
-            session.execute(ReportStat.__table__.insert(), self._stat_inserts(report.id, stats))
+            self._insert_stats(session, [(report.id, stats)])
         attachments = attachment_rows(output)
         if attachments:
             session.execute(ReportAttachment.__table__.insert(), [dict(row, report_id=report.id) for row in attachments])
@@ -751,10 +739,7 @@ class Store:
             table = Report.__table__
             ids = dict((page_id, report_id) for report_id, page_id in session.execute(
                 table.insert().returning(table.c.id, table.c.page_id), rows))
-            stat_inserts = [row for page_id, page_stats in stats.items()
-                            for row in self._stat_inserts(ids[page_id], page_stats)]
-            if stat_inserts:
-                session.execute(ReportStat.__table__.insert(), stat_inserts)
+            self._insert_stats(session, [(ids[page_id], page_stats) for page_id, page_stats in stats.items()])
             attachments = [dict(row, report_id=ids[page.page_id]) for _, page, _ in new for row in page.attachments]
             if attachments:
                 session.execute(ReportAttachment.__table__.insert(), attachments)
@@ -790,13 +775,17 @@ class Store:
             self._numbers(session, StatText, StatText.text, self._text_ids,
                           {row[name] for row in stats for name in ("label", "section") if row[name]})
 
-    def _stat_inserts(self, report_id: int, stats: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """report_stats rows of one report version (after _number_stats)."""
+    _STAT_COLUMNS = ("report_id", "position", "key_id", "value", "unit", "source", "label_id", "section_id")
+
+    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]]) -> None:
+        """report_stats rows of (report id, stat_rows) pairs, after _number_stats: plain tuples
+        written by the driver's executemany (~70 statistics per report)."""
         key_ids, text_ids = self._key_ids, self._text_ids
-        return [{"report_id": report_id, "position": row["position"], "key_id": key_ids[row["key"]],
-                 "value": row["value"], "unit": row["unit"], "source": row["source"],
-                 "label_id": text_ids.get(row["label"]), "section_id": text_ids.get(row["section"])}
-                for row in stats]
+        values = [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
+                   text_ids.get(row["label"]), text_ids.get(row["section"]))
+                  for report_id, stats in reports for row in stats]
+        if values:
+            _executemany_plain(session, ReportStat.__table__, self._STAT_COLUMNS, values)
 
     @staticmethod
     def _has_current_report(session: Session, page: Page) -> bool:
