@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from .textutil import CN_NUMERAL_CHARS, cn_number, halfwidth, parse_number, squash
 
@@ -394,12 +394,17 @@ def is_approximate_label(label: str) -> bool:
     return bool(_APPROX_LABEL_RE.search(halfwidth(label)))
 
 
-def prose_stats(lines: list[str]) -> list[Found]:
-    """Statistics named in running text, first match per key (pattern priority, then order)."""
-    norms = [halfwidth(line) for line in lines]
-    # Table rows are read from the table, cell by cell: only the other lines count here. They are
-    # searched joined by newlines (one scan per pattern); no gap crosses a newline, so every match
-    # lies within one line, found again by its offset.
+def prose_stats(lines: list[str], known: Collection[str] = ()) -> list[Found]:
+    """Statistics named in running text, first match per key (pattern priority, then order).
+
+    ``known``: keys the caller has from a better source (the tables), whose prose value it would
+    drop: their patterns are not tried (but for ``requests.received``, which the sentences after
+    it read)."""
+    # Table rows are read from the table, cell by cell: only the other lines count here (a row
+    # keeps its tabs half-width and is left as it is). They are searched joined by newlines (one
+    # scan per pattern); no gap crosses a newline, so every match lies within one line, found
+    # again by its offset.
+    norms = [line if "\t" in line else halfwidth(line) for line in lines]
     prose = [i for i, norm in enumerate(norms) if "\t" not in norm]
     joined = "\n".join(norms[i] for i in prose)
     starts = []  # offset of each prose line in ``joined``
@@ -409,8 +414,10 @@ def prose_stats(lines: list[str]) -> list[Found]:
         offset += len(norms[i]) + 1
     found: dict[str, Found] = {}
     present: dict[str, bool] = {}
+    skip = set(known)
+    skip.discard("requests.received")
     for pattern in PROSE_PATTERNS:
-        if pattern.key in found or not _has_needs(pattern.needs, joined, present):
+        if pattern.key in found or pattern.key in skip or not _has_needs(pattern.needs, joined, present):
             continue
         for m in pattern.regex.finditer(joined) if pattern.scans_whole else _matches(pattern, joined, starts):
             if not _acceptable(pattern, joined, m):
