@@ -163,6 +163,33 @@ def _inline_only(el: Any) -> bool:
     return True
 
 
+#: What the line walk reads otherwise than ``text_content()`` does: a new line (blocks, rows,
+#: cells, <br>) or nothing (skipped subtrees). Any other element, comment or processing
+#: instruction gives its text nodes as they are (a comment's own text is in neither).
+_NOT_WALKED_AS_TEXT = _LINE_TAGS | SKIP_TAGS | {"br"}
+#: Blocks that hold a line of inline markup (the containers, a <div> of paragraphs, a table's
+#: rows, a list, fail the test at their first child and are walked).
+_TEXT_BLOCK_TAGS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "td", "th", "caption",
+                              "div"))
+
+
+def _walks_as_text(el: Any) -> bool:
+    """Whether nothing below ``el`` is in ``_NOT_WALKED_AS_TEXT``: then the walk makes one line
+    of its text nodes (``text_content()``). Children listed by ``getchildren()``, the first
+    looked at alone (a container of blocks fails there without every child's proxy made)."""
+    first = el[0]
+    tag = first.tag
+    if tag not in _INLINE_TAGS and isinstance(tag, str) and _tag(first) in _NOT_WALKED_AS_TEXT:
+        return False
+    for child in el.getchildren():
+        tag = child.tag
+        if tag not in _INLINE_TAGS and isinstance(tag, str) and _tag(child) in _NOT_WALKED_AS_TEXT:
+            return False
+        if len(child) and not _walks_as_text(child):
+            return False
+    return True
+
+
 def text_content(el: Any) -> str:
     """``el.text_content()``: the text of every text node below ``el`` (its XPath string value;
     not its own tail, no comment), as a plain ``str``. Read by libxml2's content walk through
@@ -233,6 +260,15 @@ class _LineBuilder:
         is_block = tag in _LINE_TAGS
         if is_block:
             self.flush()
+            if len(el) and tag in _TEXT_BLOCK_TAGS and _walks_as_text(el):
+                # A block of inline markup only (a report's <p> of spans): the walk below would
+                # add its text nodes one by one, in document order, to one line owned by it;
+                # they are its text_content(), read in C. (Its tail is the parent's, added after
+                # the return as after the walk.)
+                text = normalise_line(text_content(el))
+                if text:
+                    self.lines.append(Line(text, el))
+                return
             block = el
         if tag == "br":
             self.flush()

@@ -213,3 +213,73 @@ def test_long_text_keeps_its_bytes_unless_a_control_character_is_there() -> None
         control = _CONTROL_RE.search(chr(code)) is not None
         assert (raw is None) == control, code
         assert stripped == (text[:-1] if control else text)
+
+
+#: Blocks the line walk may read whole (``_walks_as_text``) or must walk: nested inline tags,
+#: <br>, comments, scripts and styles, nested blocks, a data table, empty blocks, Word's
+#: <o:p>/<font>, full-width and zero-width characters, text around blocks.
+WALKED_BLOCKS = [
+    "<p><span>一</span><span>二</span></p>", "<p> <span><font><b>a</b> b</font></span>\u3000</p>",
+    "<p>x<br>y</p>", "<p>x<!-- c -->y</p>", "<p><!-- c --></p>", "<p><span>s<script>var a=1;</script>t</span></p>",
+    "<p>q<style>p{}</style>r</p>", "<p><span>Ｗｏｒｄ<o:p></o:p></span></p>", "<p><o:p>&nbsp;</o:p></p>",
+    "<p></p>", "<p> </p>", "<p><span> </span></p>", "<div><p>a</p>b</div>", "<div>t<span>u</span></div>",
+    "<div><span>v</span><div>w</div></div>", "<li><a href='x'>link</a> tail</li>", "<h2><span>标题</span></h2>",
+    "<p><span>a\u200bb</span><span>\u00adc</span></p>", "<p><img src='x.png'>img<input></p>",
+    "<dl><dt><b>k</b></dt><dd><i>v</i></dd></dl>", "<p><span><i><div>h</div></i></span></p>",
+    "<p><span>in<table><tr><td>1</td><td>2</td></tr></table>after</span></p>",
+    "<p><textarea>ta</textarea>z</p>", "<p><?pi x?>pi</p>", "<p><span><noscript>n</noscript>o</span></p>",
+    "<table><tr><td><p><span>1</span></p></td><td>二<br>三</td></tr></table>",
+    "<table><tr><td><div><span>长</span></div>" + "字" * 210 + "</td></tr></table>",
+]
+
+
+def _walked_lines(html: str, fast: bool, monkeypatch: pytest.MonkeyPatch):
+    import harvester.cleaning.text as text_module
+
+    root = lxml.html.document_fromstring(html)
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(text_module, "_walks_as_text", lambda el: False)
+        texts: dict = {}
+        lines = text_module.element_lines(root.find("body"), texts)
+    elements = list(root.iter())
+    return ([(line.text, elements.index(line.element), line.is_table_row) for line in lines],
+            sorted(texts.values()))
+
+
+def test_blocks_read_whole_give_the_lines_of_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block of inline markup only is read as normalise_line(text_content()): the lines (text,
+    owner, row flag) and cell texts the element walk gives, block by block and all together."""
+    import harvester.cleaning.text as text_module
+
+    pages = [f"<html><body><div>lead{b}tail</div></body></html>" for b in WALKED_BLOCKS]
+    pages.append("<html><body>" + "\n".join(WALKED_BLOCKS) + "</body></html>")
+    for html in pages:
+        assert _walked_lines(html, True, monkeypatch) == _walked_lines(html, False, monkeypatch), html
+    blocks = [el for b in WALKED_BLOCKS for el in lxml.html.fragment_fromstring(b, create_parent="div")
+              if len(el)]
+    verdicts = [text_module._walks_as_text(el) for el in blocks]
+    assert True in verdicts and False in verdicts  # both paths taken
+
+
+def test_blocks_read_whole_on_every_fixture_and_real_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same lines and owners, read whole or walked, on every fixture page and real page."""
+    from pathlib import Path
+
+    import harvester.cleaning.text as text_module
+    from harvester.cleaning import clean_page
+
+    tests = Path(__file__).resolve().parents[1]
+    pages = sorted(tests.joinpath("parsing", "fixtures").rglob("*.htm*")) + sorted(tests.joinpath("fixtures", "pages").glob("*.html"))
+    shared = tests.parent.parent / "shared" / "corpus" / "pingtan"
+    pages += sorted(shared.glob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        if page.content is None:
+            continue
+        fast = [(line.text, line.element, line.is_table_row) for line in text_module.element_lines(page.content)]
+        with monkeypatch.context() as patch:
+            patch.setattr(text_module, "_walks_as_text", lambda el: False)
+            walked = [(line.text, line.element, line.is_table_row) for line in text_module.element_lines(page.content)]
+        assert fast == walked, path
