@@ -176,7 +176,8 @@ def test_has_pinyin_at_the_candidate_characters_as_by_the_scans() -> None:
     from harvester.cleaning.pinyin import has_pinyin
 
     pieces = ["关", "(guān)", "（bào）", "(de)", "(a)", "?", "？", "\ufffd", "jī)", "(", "（", ")", "）",
-              "(GDP)", "（一）", " ", "网站（www", "x?type=1", "(ma ", "de)", "報告", "ǎ"]
+              "(GDP)", "（一）", " ", "网站（www", "x?type=1", "(ma ", "de)", "報告", "ǎ",
+              "\u33ff", "\u3400", "\U00020000", "f", "\n"]
     rnd = random.Random(10)
     texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 30))) for _ in range(3000)]
     pages = Path(__file__).resolve().parents[1] / "parsing" / "fixtures"
