@@ -172,6 +172,8 @@ def _table_pairs(root, collector: _Collector, cell_texts: Mapping | None = None)
 
 def text_pairs(line: str) -> list[tuple[str, str]]:
     """(field, raw value) for every known ``label: value`` in one line."""
+    if ":" not in line and "：" not in line:
+        return []  # every pair has its colon (halfwidth makes no other character one): most lines
     norm = halfwidth(line)
     matches = list(_PAIR_RE.finditer(norm))
     out = []

@@ -586,3 +586,32 @@ def test_region_texts_read_lazily_give_the_region_every_text_gives():
         assert region_of(_region_texts(page, item, md)) == expected, path
         sources.add(expected.source if expected else None)
     assert len(sources) >= 3
+
+
+def test_text_pairs_skips_only_lines_without_a_colon():
+    """``text_pairs`` returns at once for a line without ':' or '：'; the pattern scan finds no
+    pair in any such line (fixture and real page lines, crafted ones), and only half-width makes
+    a colon of '：'."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.metadata import _LABEL_TO_FIELD, _PAIR_RE, text_pairs
+    from harvester.parsing.textutil import _HALFWIDTH, halfwidth
+
+    assert [chr(k) for k, v in _HALFWIDTH.items() if v == ord(":")] == ["："]
+    lines = ["发布机构：某局", "发布机构:某局 文号：无", "发布机构　某局", "索引号 123", "成文日期﹕2020", "来源∶某局",
+             "发布日期\uff1a2020-01-01", "主题分类\u3000：其他", "", "：", "发布时间", "信息来源ː某局"]
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        lines += list(page.removed_lines or []) + (page.text or "").split("\n")
+    with_pairs = 0
+    for line in lines:
+        scanned = [m for m in _PAIR_RE.finditer(halfwidth(line)) if squash(m["label"]) in _LABEL_TO_FIELD]
+        if ":" not in line and "：" not in line:
+            assert not scanned and text_pairs(line) == [], line
+        elif scanned:
+            with_pairs += 1
+            assert text_pairs(line), line
+    assert with_pairs >= 5  # the crafted lines and the pages' bylines
