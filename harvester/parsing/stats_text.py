@@ -574,7 +574,11 @@ MAX_LABEL_CHARS = 120
 def label_key(label: str, requests_seen: bool) -> str | None:
     if len(label) > 4 * MAX_LABEL_CHARS:
         return None
-    core, _unit = split_label(label)
+    return _core_key(split_label(label)[0], requests_seen)
+
+
+def _core_key(core: str, requests_seen: bool) -> str | None:
+    """``label_key`` of a label whose ``split_label`` core the caller has."""
     if not core or len(core) > MAX_LABEL_CHARS:
         return None
     for regex, key in LABEL_RULES:
@@ -594,14 +598,14 @@ class LabelledStats:
 
     def add(self, label: str, raw_value: str, line_index: int = -1) -> str | None:
         number = parse_number(raw_value)
-        if number is None:
+        if number is None or len(label) > 4 * MAX_LABEL_CHARS:
             return None
-        key = label_key(label, self.requests_seen)
+        core, unit = split_label(label)  # label_key's, read once for the key and the unit
+        key = _core_key(core, self.requests_seen)
         if key is None:
             return None
         if key.startswith("requests."):
             self.requests_seen = True
-        _core, unit = split_label(label)
         if key not in self.found:
             self.found[key] = Found(key, number[0], number[1] or unit, label.strip(), line_index)
         return key
