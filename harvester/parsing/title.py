@@ -128,7 +128,17 @@ class Closing:
 _AGENCY_DATE_RE = re.compile(r"^(?P<agency>[^\s。,，:：;；]{2,40}?)\s+(?P<date>\S.*)$")
 
 
+_DATE_MARK_RE = re.compile("[年\\-/.－／．]")
+
+
 def _closing_date(line: str) -> tuple[str | None, str | None]:
+    # Either form ends with the date; every date ends with a digit (``\d``: a decimal character,
+    # half- or full-width) or 日 and holds 年 or a separator (-/., half-width of －／．): a line
+    # without them (prose ends with 。, a table row of counts has no separator) is not read by
+    # the patterns. Half-width makes none of these characters of any other.
+    last = line.rstrip()[-1:]
+    if not (last == "日" or last.isdecimal()) or _DATE_MARK_RE.search(line) is None:
+        return None, None
     iso = date_only(line)
     if iso:
         return iso, None
