@@ -20,7 +20,7 @@ _NOTICE_TITLE_RE = re.compile(r"通知|通报|公告|公示|函$|意见$|方案$
 _PUBLISHING_NOTICE_RE = re.compile(r"关于(?:公布|印发|发布|公开)(.{2,60}?(?:年度报告|年报))(?:的通知|的函)?$")
 _WORK_PLAN_RE = re.compile(r"工作要点|工作计划|工作安排|任务分工")
 _REPORT_TITLE_RE = re.compile(r"(?:政府信息公开|政务公开|信息公开|政务信息公开).{0,30}?(?:年度报告|年报|报告)")
-# Body markers of a report (old and national formats).
+# Body markers of a report (old and national formats). CJK literals only (``report_markers``).
 _REPORT_MARKERS = [
     re.compile(p)
     for p in (
@@ -55,8 +55,10 @@ class Classification:
 
 
 def report_markers(text: str) -> int:
-    norm = halfwidth(text)
-    return sum(1 for regex in _REPORT_MARKERS if regex.search(norm))
+    # The markers are CJK literals only, which half-width leaves as they are, one character for
+    # one: each matches the text where it matches the half-width text (which would cost a pass
+    # over the whole body, too long to be remembered).
+    return sum(1 for regex in _REPORT_MARKERS if regex.search(text))
 
 
 def _looks_like_list(content, text: str) -> bool:

@@ -658,3 +658,41 @@ def test_closing_dates_of_the_lines_the_filter_passes_over_are_none():
         assert _closing_date(line) == expected, line
         found += expected[0] is not None
     assert found >= 12
+
+
+def test_report_markers_count_the_same_on_the_text_as_on_its_half_width_form():
+    """``report_markers`` reads the text as it is: its patterns are CJK literals only (no class,
+    no wildcard, no character half-width maps), so each finds a match in the text where it finds
+    one in the half-width text; checked on every fixture and real page body and crafted ones."""
+    from pathlib import Path
+    from re import _constants as c, _parser  # type: ignore[attr-defined]
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.classify import _REPORT_MARKERS, report_markers
+    from harvester.parsing.textutil import _HALFWIDTH, halfwidth
+
+    def literals(items):
+        for op, arg in items:
+            if op is c.LITERAL:
+                yield arg
+            elif op is c.SUBPATTERN:
+                yield from literals(arg[3])
+            elif op is c.BRANCH:
+                for alternative in arg[1]:
+                    yield from literals(alternative)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                yield from literals(arg[2])
+            else:
+                raise AssertionError(f"{op} in a report marker")
+
+    for regex in _REPORT_MARKERS:
+        for code in literals(_parser.parse(regex.pattern, regex.flags)):
+            assert code >= 0x3400 and code not in _HALFWIDTH and code not in _HALFWIDTH.values()
+    texts = ["统计期限：２０２０年", "主动公开情况，依申请公开（一）", "本年度报告。\u3000行政复议", "ＡＢＣ"]
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    for path in pages:
+        texts.append(clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name).text or "")
+    counts = [report_markers(text) for text in texts]
+    assert counts == [sum(1 for regex in _REPORT_MARKERS if regex.search(halfwidth(text))) for text in texts]
+    assert max(counts) >= 5
