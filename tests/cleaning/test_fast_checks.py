@@ -284,3 +284,36 @@ def test_blocks_read_whole_on_every_fixture_and_real_page(monkeypatch: pytest.Mo
             patch.setattr(text_module, "_walks_as_text", lambda el: False)
             walked = [(line.text, line.element, line.is_table_row) for line in text_module.element_lines(page.content)]
         assert fast == walked, path
+
+
+def test_is_spam_finds_what_the_whole_spam_pattern_finds() -> None:
+    """``is_spam`` (the CJK-led words, then the Latin-led ones where 365 or 电子 occurs) says what
+    ``SPAM_RE.search`` says: on crafted texts in any case, every fixture and real page line and
+    link text. Its Latin-led words each hold 365 or 电子, its other words open with a character
+    that has no case."""
+    import random
+    from pathlib import Path
+    from re import _parser  # type: ignore[attr-defined]
+
+    from harvester.cleaning import clean_page
+    from harvester.cleaning.chrome import _SPAM_CJK_RE, _SPAM_LATIN, SPAM_RE, is_spam
+
+    for alternative in _parser.parse(_SPAM_CJK_RE.pattern, _SPAM_CJK_RE.flags)[0][1][1]:
+        first = alternative[0][1]
+        assert chr(first).lower() == chr(first).upper() == chr(first)
+    assert all("365" in word or "电子" in word for word in _SPAM_LATIN.split("|"))
+    pieces = ["BET365", "Bet365", "bet", "365", "pG电子", "PG", "电子", "电子游艺", "彩票APP", "彩票", "App", "世界杯",
+              "世界杯投注", "赌", "球", "下", "注", "足彩", "\u212a", "ſ", " ", "报告", "2020年", "www.gov.cn"]
+    rnd = random.Random(3)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 8))) for _ in range(3000)]
+    tests = Path(__file__).resolve().parents[1]
+    pages = sorted(tests.joinpath("parsing", "fixtures").rglob("*.htm*")) + sorted(tests.joinpath("fixtures", "pages").glob("*.html"))
+    pages += sorted((tests.parent.parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        texts += (page.text or "").split("\n") + page.removed_lines
+        if page.root is not None:
+            texts += ["".join(a.itertext()) for a in page.root.iter("a")]
+    verdicts = [SPAM_RE.search(text) is not None for text in texts]
+    assert [is_spam(text) for text in texts] == verdicts
+    assert sum(verdicts) > 100 and not all(verdicts)
