@@ -35,6 +35,9 @@ _REPORT_MARKERS = [
         r"总体情况|概述",
     )
 ]
+#: A challenge page (a script setting a cookie) has a body shorter than this; only then are its
+#: scripts read (``scripts_text``: the caller may leave them out for a longer body).
+CHALLENGE_MAX_BODY = 200
 _CHALLENGE_RE = re.compile(r"\$_ts|document\.cookie|__jsluid|请开启JavaScript|enable JavaScript|安全验证|人机验证", re.I)
 _ERROR_RE = re.compile(r"404|Not Found|页面不存在|找不到|已删除|无法访问|访问出错|服务器错误|502 Bad Gateway|403 Forbidden", re.I)
 _DATED_LINK_RE = re.compile(r"(?:19|20)\d{2}[-/.年]\d{1,2}")
@@ -75,7 +78,7 @@ def _looks_like_list(content, text: str) -> bool:
 def classify(title: str | None, text: str, content, scripts_text: str = "") -> Classification:
     body = text.strip()
     norm_title = halfwidth(title or "")
-    if len(body) < 200 and _CHALLENGE_RE.search(scripts_text + body):
+    if len(body) < CHALLENGE_MAX_BODY and _CHALLENGE_RE.search(scripts_text + body):
         return Classification("challenge", "short page whose script sets a cookie / asks for JavaScript")
     if _few_cjk(body):
         if _ERROR_RE.search(body + norm_title):

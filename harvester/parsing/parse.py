@@ -18,7 +18,7 @@ from ..items import ReportItem, Stat
 from . import PARSER_VERSION, ParseResult
 from .attachments import extract_attachments
 from .checks import image_only_tables, lost_characters, missing_announced_parts, subcounts, truncation
-from .classify import classify, published_report_title, report_markers
+from .classify import CHALLENGE_MAX_BODY, classify, published_report_title, report_markers
 from .metadata import Metadata, extract_metadata
 from .region import region_of
 from .sections import build_sections, find_headings, level1_title_by_line
@@ -355,7 +355,7 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     title = _guard(warnings, "title", lambda: choose_title(page, md, lines), None)
 
     scripts = ""
-    if page.root is not None:
+    if page.root is not None and len(text.strip()) < CHALLENGE_MAX_BODY:  # else classify reads none
         scripts = " ".join((s.text or "")[:2000] for s in page.root.iter("script"))[:20000]
     file_type = (page.cleaning or {}).get("file_type")
     if file_type:
