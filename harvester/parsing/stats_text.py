@@ -206,7 +206,35 @@ def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[
             at = joined.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
     for line in sorted(lines):
         end = starts[line + 1] if line + 1 < len(starts) else len(joined)
-        yield from pattern.regex.finditer(joined, starts[line], end)
+        if pattern.regex.pattern.startswith(_NUMBER_FIRST):
+            yield from _number_led_matches(pattern.regex, joined, starts[line], end)
+        else:
+            yield from pattern.regex.finditer(joined, starts[line], end)
+
+
+#: How a number-led pattern opens (``_NUM``, ``_MONEY_NUM``): a match starts where a number can.
+_NUMBER_FIRST = f"(?:{_ARABIC}|{_CHINESE})"
+#: Where a number of ``_ARABIC`` or ``_CHINESE`` can start (their own look-behinds: a digit not
+#: after a digit or '.', a numeral not after a numeral), led by a class ``re`` skips through in C.
+_NUMBER_START_RE = re.compile(
+    rf"[\d{CN_NUMERAL_CHARS}](?:(?<=\d)(?<![\d.]\d)|(?<=[{CN_NUMERAL_CHARS}])(?<![{CN_NUMERAL_CHARS}][{CN_NUMERAL_CHARS}]))")
+
+
+def _number_led_matches(regex: re.Pattern, text: str, pos: int, endpos: int) -> Iterator[re.Match]:
+    """``regex.finditer(text, pos, endpos)`` for a pattern opening with ``_NUMBER_FIRST``: tried
+    only where a number starts. Exact: no match starts elsewhere, and taking the first match at
+    those places in order, each after the one before ends, is what finditer does. A pattern led
+    by look-behinds is tried at every character (~75 ns each on a CJK line)."""
+    after = pos
+    match = regex.match
+    for start in _NUMBER_START_RE.finditer(text, pos, endpos):
+        at = start.start()
+        if at < after:
+            continue
+        m = match(text, at, endpos)
+        if m is not None:
+            yield m
+            after = m.end()
 
 
 G4, G6, G8, G10, G12 = _gap(4), _gap(6), _gap(8), _gap(10), _gap(12)

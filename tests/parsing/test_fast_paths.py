@@ -696,3 +696,41 @@ def test_report_markers_count_the_same_on_the_text_as_on_its_half_width_form():
     counts = [report_markers(text) for text in texts]
     assert counts == [sum(1 for regex in _REPORT_MARKERS if regex.search(halfwidth(text))) for text in texts]
     assert max(counts) >= 5
+
+
+def test_number_led_patterns_tried_where_a_number_starts_find_every_match():
+    """A number-led prose pattern is tried only where a number starts (``_number_led_matches``):
+    the same matches, groups and order as ``finditer`` on crafted lines (digit runs after '.' or
+    ',', Chinese numerals next to each other, 万/余, numbers at the line's ends) and on the prose
+    of every fixture and real page, for every number-led pattern, whole text and line by line."""
+    import random
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.parsing.stats_text import _NUMBER_FIRST, PROSE_PATTERNS, _number_led_matches
+    from harvester.parsing.textutil import halfwidth
+
+    number_led = [p.regex for p in PROSE_PATTERNS if p.regex.pattern.startswith(_NUMBER_FIRST)]
+    assert len(number_led) >= 5 and all(not p.scans_whole for p in PROSE_PATTERNS if p.regex in number_led)
+    pieces = ["12", "1,234", "3.5", ".7", "0", "一", "十二", "两", "万", "余", "件", "条", "网上", "申请", "当面", "提出",
+              "行政复议", "案件", "收到", "行政诉讼", "新闻发布会", "场", "信函", "结转", "非本机关", "，", "。", " ", "共", "\n"]
+    rnd = random.Random(5)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 25))) for _ in range(1500)]
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.htm*"))
+    pages += sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    for path in pages:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        texts.append("\n".join(halfwidth(line) for line in (page.text or "").split("\n") if "\t" not in line))
+    found = 0
+    for text in texts:
+        bounds = [(0, len(text))]
+        offset = 0
+        for line in text.split("\n"):
+            bounds.append((offset, offset + len(line) + 1))
+            offset += len(line) + 1
+        for regex in number_led:
+            for pos, end in bounds:
+                expected = [(m.span(), m.groupdict()) for m in regex.finditer(text, pos, end)]
+                assert [(m.span(), m.groupdict()) for m in _number_led_matches(regex, text, pos, end)] == expected
+                found += len(expected)
+    assert found > 100
