@@ -139,6 +139,11 @@ def _closing_date(line: str) -> tuple[str | None, str | None]:
     last = line.rstrip()[-1:]
     if not (last == "日" or last.isdecimal()) or _DATE_MARK_RE.search(line) is None:
         return None, None
+    return _closing_date_by_patterns(line)
+
+
+def _closing_date_by_patterns(line: str) -> tuple[str | None, str | None]:
+    """(date, inline agency) of a closing line: a date alone, or a short agency name and a date."""
     iso = date_only(line)
     if iso:
         return iso, None

@@ -617,22 +617,6 @@ def test_text_pairs_skips_only_lines_without_a_colon():
     assert with_pairs >= 5  # the crafted lines and the pages' bylines
 
 
-def _closing_date_unfiltered(line: str):
-    from harvester.parsing.dates import date_only
-    from harvester.parsing.textutil import halfwidth
-    from harvester.parsing.title import _AGENCY_DATE_RE, is_agency_name
-
-    iso = date_only(line)
-    if iso:
-        return iso, None
-    m = _AGENCY_DATE_RE.match(halfwidth(line.strip()))
-    if m and is_agency_name(m["agency"]):
-        iso = date_only(m["date"])
-        if iso:
-            return iso, line.strip()[: len(m["agency"])]
-    return None, None
-
-
 def test_closing_dates_of_the_lines_the_filter_passes_over_are_none():
     """``_closing_date`` reads only lines ending in a digit or 日 and holding 年 or a separator:
     on every fixture and real page line and on crafted closings (full-width digits and
@@ -641,7 +625,7 @@ def test_closing_dates_of_the_lines_the_filter_passes_over_are_none():
     from pathlib import Path
 
     from harvester.cleaning import clean_page
-    from harvester.parsing.title import _closing_date
+    from harvester.parsing.title import _closing_date, _closing_date_by_patterns
 
     lines = ["二○一○年三月四日", "二〇一七年十二月三十一日\u3000", "肇庆市人民政府办公室 2015年3月20日", "2015-03-20",
              "２０１５．０３．２０", "２０１５－３－２０", "2015／3／20", "某局\t2019-12-25 22:27:54", "2019年12月25日。",
@@ -654,7 +638,7 @@ def test_closing_dates_of_the_lines_the_filter_passes_over_are_none():
         lines += (page.text or "").split("\n")
     found = 0
     for line in lines:
-        expected = _closing_date_unfiltered(line)
+        expected = _closing_date_by_patterns(line)
         assert _closing_date(line) == expected, line
         found += expected[0] is not None
     assert found >= 12
