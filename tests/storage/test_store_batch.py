@@ -4,6 +4,8 @@ for a batch holding a known page), on both backends."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import event, select
 
@@ -121,3 +123,28 @@ def test_a_parse_workers_prepared_rows_store_what_the_store_prepares(make_item, 
         report = items[0].result.item
         assert report.content_sha256 == items[0].result.content_sha256 and report.harvest_run == run
         assert items[0].result.prepared_output() is None  # it may change now: the store prepares it
+
+
+def test_a_shipped_result_answers_the_store_as_its_parse_result_does(make_item):
+    """What the store reads of a parse result (records.ParsedForStore): a parse worker's
+    ShippedResult answers from what the worker computed, without unpickling its report, the same
+    as the store's own reading of the ParseResult; once the report was read, from the report."""
+    from harvester.pool import extract_shipped
+    from harvester.storage.records import for_store
+
+    def answers(result) -> tuple:
+        rows = result.report_rows() if result.kind == "report" else None
+        return (result.kind, result.reason, result.stored_parser_version(), result.stat_strings(),
+                rows and (rows.parser_version, rows.digest, rows.row_values, rows.stats, rows.attachments))
+
+    items = [item for item in batch_items(make_item, 1) if item.result is not None]
+    assert {item.result.kind for item in items} == {"report", "notice"}
+    for item in items:
+        shipped = extract_shipped(item.final_url, item.body, item.headers, item.site).result
+        plain = for_store(item.result)
+        assert plain.content_sha256 is None and shipped.content_sha256 == hashlib.sha256(item.body).hexdigest()
+        assert answers(shipped) == answers(plain)
+        assert shipped._result is None  # not unpickled for it
+        assert shipped.item.title == item.result.item.title
+        assert answers(shipped) == answers(plain)
+        assert for_store(shipped) is shipped and for_store(None) is None
