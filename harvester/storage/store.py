@@ -535,16 +535,17 @@ class Store:
         session: Session,
         page: Page,
         snapshot: Snapshot,
-        result: ParsedForStore | None,
+        result: Any,
         run_id: int | None,
         reason: str,
         *,
         new_page: bool = False,
     ) -> ParseChange:
-        """Record a parse result of ``snapshot`` (the page's current snapshot): the snapshot's
-        kind, and a new report version when the output or the snapshot differs from the current
-        version. Shared by save_page and re-parse. ``new_page``: the page was created in this
-        transaction, so it has no report yet (no lookups)."""
+        """Record a parse result (a ParseResult or a records.ParsedForStore) of ``snapshot`` (the
+        page's current snapshot): the snapshot's kind, and a new report version when the output
+        or the snapshot differs from the current version. ``new_page``: the page was created in
+        this transaction, so it has no report yet (no lookups)."""
+        result = for_store(result)
         if result is None:
             if reason == "new_snapshot" and self._has_current_report(session, page):
                 return ParseChange("kept_current", reason="new content could not be cleaned or parsed (empty or broken body)")
