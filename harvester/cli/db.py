@@ -135,15 +135,18 @@ def run_compact(args: argparse.Namespace) -> int:
                 summary = compact(engine, args.batch, progress=lambda n: bar.advance(task, n))
         else:
             summary = compact(engine, args.batch, progress=_line_progress(total, time.monotonic))
-        print(f"{display_url(store.url)}: {summary.examined} page bodies stored as zlib examined "
-              f"in {summary.batches} batches")
-        print(f"  recompressed as zstd:  {summary.recompressed}"
-              + (f" ({summary.dictionaries_made} site dictionaries made)" if summary.dictionaries_made else ""))
-        print(f"  kept zlib:             {summary.kept_zlib} (too short for a dictionary, or zstd not smaller)")
-        reasons = ", ".join(f"{SKIP_REASONS.get(k, k)} {n}" for k, n in sorted(summary.skipped.items()))
-        print(f"  skipped:               {summary.skipped_total}" + (f" ({reasons})" if reasons else ""))
-        print(f"  stored bytes:          {_size(summary.bytes_before)} -> {_size(summary.bytes_after)}"
-              + _percent(summary.bytes_before, summary.bytes_after))
+        if not summary.examined:
+            print(f"{display_url(store.url)}: no page body stored as zlib, nothing to recompress")
+        else:
+            print(f"{display_url(store.url)}: {summary.examined} page bodies stored as zlib examined "
+                  f"in {summary.batches} batches")
+            print(f"  recompressed as zstd:  {summary.recompressed}"
+                  + (f" (site dictionaries made: {summary.dictionaries_made})" if summary.dictionaries_made else ""))
+            print(f"  kept zlib:             {summary.kept_zlib} (too short for a dictionary, or zstd not smaller)")
+            reasons = ", ".join(f"{SKIP_REASONS.get(k, k)} {n}" for k, n in sorted(summary.skipped.items()))
+            print(f"  skipped:               {summary.skipped_total}" + (f" ({reasons})" if reasons else ""))
+            print(f"  stored bytes:          {_size(summary.bytes_before)} -> {_size(summary.bytes_after)}"
+                  + _percent(summary.bytes_before, summary.bytes_after))
         path = sqlite_path(store.url)
         if path is not None:
             if args.no_vacuum:

@@ -134,16 +134,21 @@ def _compact_sites(engine: Engine, sites: list[str], batch: int, max_batches: in
 
 def _batch_query(site: str, last: str, size: int):
     """The next ``size`` zlib bodies of ``site``'s snapshots after sha256 ``last``, without
-    the bodies that belong to a site before it by key (a body shared across sites is done once)."""
+    the bodies that belong to a site before it by key (a body shared across sites is done once).
+
+    The keys are chosen in a subquery that reads no ``data`` (an SQLite row's blob sits in
+    overflow pages, a PostgreSQL one in TOAST, read only when selected), then the batch's data."""
     of_site = (select(Snapshot.content_sha256).join(Page, Page.id == Snapshot.page_id)
                .where(Page.site_key == site))
     other_snapshot, other_page = aliased(Snapshot), aliased(Page)
     earlier_site = (select(other_snapshot.id).join(other_page, other_page.id == other_snapshot.page_id)
                     .where(other_snapshot.content_sha256 == Body.sha256, other_page.site_key < site).exists())
+    keys = (select(Body.sha256)
+            .where(Body.compression == "zlib", Body.sha256 > last, Body.sha256.in_(of_site), ~earlier_site)
+            .order_by(Body.sha256).limit(size).subquery())
     attachment = select(AttachmentFile.id).where(AttachmentFile.content_sha256 == Body.sha256).exists()
     return (select(Body.sha256, Body.size, Body.data, attachment.label("attachment"))
-            .where(Body.compression == "zlib", Body.sha256 > last, Body.sha256.in_(of_site), ~earlier_site)
-            .order_by(Body.sha256).limit(size))
+            .join(keys, keys.c.sha256 == Body.sha256).order_by(Body.sha256))
 
 
 def _compact_rows(session: Session, site: str, rows, dictionaries: rawpages.Dictionaries,

@@ -260,9 +260,41 @@ def test_db_compact_in_a_subprocess_shrinks_the_sqlite_file(tmp_path, make_item)
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "40 page bodies stored as zlib examined" in done.stdout
-    assert "recompressed as zstd:  40 (1 site dictionaries made)" in done.stdout
+    assert "recompressed as zstd:  40 (site dictionaries made: 1)" in done.stdout
     assert f"VACUUM: {db} " in done.stdout
     assert db.stat().st_size < size
     again = subprocess.run([sys.executable, "-m", "harvester", "db", "compact", "--db", str(db)], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0 and "0 page bodies stored as zlib examined" in again.stdout
+    assert again.returncode == 0 and "no page body stored as zlib, nothing to recompress" in again.stdout
+
+
+def test_a_crawl_storing_between_batches_is_fine(db_url, old_archive, make_item):
+    """A crawl (another Store, its own connections) stores pages while compact runs: a new page
+    whose bytes are an old zlib body (the insert keeps the stored row), a new page of a site
+    being compacted, a page of a new site. Every body reads back exactly afterwards."""
+    raw = dict(old_archive["raw"])
+    zhaoqing_old = sorted(s for s in raw if raw[s].startswith(b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">")
+                          and s not in old_archive["new"])
+    crawl_pages = [("zhaoqing", ZQ.format(70, "again"), raw[zhaoqing_old[-1]]),
+                   ("zhaoqing", ZQ.format(71, "new"), report_html(year=2026, proactive=4321)),
+                   ("xuancheng", "https://gdb.xuancheng.gov.cn/XxgkAnnualReport/show/1.html",
+                    FIXTURES.joinpath("xuancheng.html").read_bytes())]
+    batches = []
+
+    def crawl_meanwhile(n: int) -> None:
+        batches.append(n)
+        if len(batches) <= len(crawl_pages):
+            site, url, body = crawl_pages[len(batches) - 1]
+            with Store(db_url) as crawl:
+                crawl.save_page(make_item(url, body, site=site))
+            raw[sha(body)] = body
+
+    with Store(db_url) as store:
+        summary = compact(store.engine, batch=2, progress=crawl_meanwhile)
+        after = rows(store)
+    assert summary.complete and len(batches) > len(crawl_pages)
+    assert all_bodies(db_url, raw) == raw
+    assert after[zhaoqing_old[-1]][0] == "zstd"  # the crawl's insert did not undo the compaction
+    # only the stub of the site without a dictionary and the attachment bodies are still zlib
+    assert {s for s, (c, _, _) in after.items() if c == "zlib"} == {
+        old_archive["stub"], old_archive["pdf"], old_archive["file_page"]}
