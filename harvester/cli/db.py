@@ -115,7 +115,7 @@ def run_compact(args: argparse.Namespace) -> int:
     import time
 
     from ..storage import display_url
-    from ..storage.compact import compact, pending_bodies, postgres_bodies_size, vacuum_sqlite
+    from ..storage.compact import compact, pending_bodies, vacuum_sqlite
     from ..storage.engine import sqlite_path
 
     if args.batch < 1:
@@ -124,7 +124,6 @@ def run_compact(args: argparse.Namespace) -> int:
     try:
         engine = store.engine
         postgres = engine.dialect.name == "postgresql"
-        table_before = postgres_bodies_size(engine) if postgres else 0
         total = pending_bodies(engine)
         if sys.stderr.isatty() and total:
             from rich.console import Console
@@ -160,9 +159,9 @@ def run_compact(args: argparse.Namespace) -> int:
                     print(f"VACUUM: {path} {_size(result.size_before)} -> {_size(result.size_after)}"
                           + _percent(result.size_before, result.size_after))
         elif postgres:
-            print(f"PostgreSQL: table bodies {_size(table_before)} -> {_size(postgres_bodies_size(engine))}; "
-                  "the freed space is reused by new rows; `VACUUM FULL bodies` returns it to the operating "
-                  "system (not run here: it locks the table while it rewrites it)")
+            print(f"PostgreSQL: the {_size(summary.bytes_before - summary.bytes_after)} freed in table bodies are "
+                  "reused by new rows once (auto)vacuum has passed; `VACUUM FULL bodies` returns them to the "
+                  "operating system (not run here: it locks the table while it rewrites it)")
     finally:
         store.close()
     return 0

@@ -220,8 +220,3 @@ def vacuum_sqlite(engine: Engine, path: Path) -> VacuumResult:
         return VacuumResult(before, file_size(path), reason)
     return VacuumResult(before, file_size(path))
 
-
-def postgres_bodies_size(engine: Engine) -> int:
-    """Bytes of the bodies table on PostgreSQL (with its TOAST data and indexes)."""
-    with engine.connect() as connection:
-        return int(connection.exec_driver_sql("SELECT pg_total_relation_size('bodies')").scalar() or 0)
