@@ -40,7 +40,8 @@ def open_store(db: str | None, *, must_exist: bool = False, read_only: bool = Fa
 
 
 def register(sub) -> None:
-    p = sub.add_parser("db", help="create or upgrade the database schema", description=__doc__.splitlines()[0])
+    p = sub.add_parser("db", help="create or upgrade the database schema, compact its raw pages",
+                       description=" ".join(__doc__.split("\n\n")[0].split()))
     actions = p.add_subparsers(dest="db_action", metavar="ACTION")
     up = actions.add_parser("upgrade", help="create the schema, or upgrade it to the newest revision")
     add_db_argument(up)
