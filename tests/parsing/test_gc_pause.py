@@ -85,3 +85,16 @@ def test_the_collector_is_back_on_after_an_error_in_the_block():
             assert not gc.isenabled()
             raise ValueError("boom")
     assert gc.isenabled()
+
+
+def test_a_parse_worker_extracts_with_the_collector_paused_too(eager_collector):
+    """The crawl's parse workers call ``pool.extract`` (clean + parse + registry hints), not
+    ``parse_page``: the same pause holds there."""
+    from harvester.pool import extract
+
+    body = _some_page()
+    eager_collector.clear()
+    extracted = extract("http://fixture.invalid/page.html", body, None, None)
+    assert extracted.result is not None and extracted.failed_stage is None
+    assert [function for function in eager_collector if function] == []
+    assert gc.isenabled()
