@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
