@@ -48,17 +48,20 @@ class Extracted:
 def extract(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Extracted:
     """Clean, parse and apply the registry hints to one page (in this process), as the clean and
     parse pipelines do in-process. Never raises: a failing stage is reported
-    in the result so that the page is still stored and re-parsed later."""
+    in the result so that the page is still stored and re-parsed later. Runs with the cyclic
+    collector paused, as ``parse_page`` does (a parse worker is its own process)."""
     from .hints import clean_with_hints, parse_with_hints
+    from .parsing import cyclic_gc_paused
 
-    try:
-        cleaned = clean_with_hints(body, headers, url, site)
-    except Exception:
-        return Extracted(None, None, "clean", traceback.format_exc(limit=5))
-    try:
-        return Extracted(cleaned.encoding, parse_with_hints(cleaned, site))
-    except Exception:
-        return Extracted(cleaned.encoding, None, "parse", traceback.format_exc(limit=5))
+    with cyclic_gc_paused():
+        try:
+            cleaned = clean_with_hints(body, headers, url, site)
+        except Exception:
+            return Extracted(None, None, "clean", traceback.format_exc(limit=5))
+        try:
+            return Extracted(cleaned.encoding, parse_with_hints(cleaned, site))
+        except Exception:
+            return Extracted(cleaned.encoding, None, "parse", traceback.format_exc(limit=5))
 
 
 class ShippedResult(ParsedForStore):

@@ -70,9 +70,13 @@ def has_pinyin(text: str) -> bool:
     # Scan for the rare parts (an opening parenthesis before a letter; a lost character), not for
     # every CJK character: only where such a character is (``_positions``) is a pattern tried.
     for start in _positions(text, "(（"):
+        # Most parentheses of a page follow ASCII (its scripts' calls, "(1)"): every CJK and lost
+        # character but "?" lies at or above U+3400, so those are passed over without a regex.
+        if not start or text[start - 1] < "\u3400" and text[start - 1] != "?":
+            continue
         if not _PAREN_RE.match(text, start):
             continue
-        if start and (_CJK_CHAR_RE.match(text, start - 1) or text[start - 1] in _LOST):
+        if _CJK_CHAR_RE.match(text, start - 1) or text[start - 1] in _LOST:
             match = _ANNOTATION_RE.match(text, start)
             if match and _is_annotation(match.group(1) or match.group(2), match.group(1) is None):
                 return True

@@ -252,7 +252,7 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
             labelled_table_stats(grid, acc)
     for f in list(acc.found.values()) + flattened_stats(lines):
         stats.setdefault(f.key, Stat(f.key, f.value, f.unit, f.label, "table", owner(f.line_index)))
-    for f in prose_stats(lines):
+    for f in prose_stats(lines, stats.keys()):
         stats.setdefault(f.key, Stat(f.key, f.value, f.unit, f.label, "text", owner(f.line_index)))
     return stats, bool(standard.stats) or bool(acc.found)
 

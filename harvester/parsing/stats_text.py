@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Collection, Iterator
 
 from .textutil import CN_NUMERAL_CHARS, cn_number, halfwidth, parse_number, squash
 
@@ -252,6 +252,11 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.received", rf"办理(?:政府信息)?依申请公开(?:政府信息)?(?:事项|申请|件)?{_LINK}{G4}{N}{REQ_UNIT}"),
     # 已办结3件 (the sentence or the one before speaks of 申请, not of a hotline or deputies' proposals)
     _p("requests.completed", rf"办结{G6}{N}{REQ_UNIT}", clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电)).*申请"),
+    # 已答复23件 / 已答复的19件 / 按期答复11,047件: an answered request is a completed one (the
+    # 2008-2018 template counts 对申请的答复总数); the number right after the verb (已全部按期答复：同意公开
+    # 九件 counts an outcome); not 答复书2件 / 答复函 (documents), not a hotline's answers.
+    _p("requests.completed", rf"(?:已|已经|均已|共|按时|按期|依法|及时)(?:予以)?答复(?:了|的)?(?:共|共计|合计)?{N}{REQ_UNIT}",
+       clause_needs=r"^(?!.*(?:建议|提案|信箱|热线|信访|来信|来电|咨询)).*申请"),
     _p("requests.carried_over", rf"结转(?:下一?年度?|至下一?年度?|到下一?年度?){G8}{N}{REQ_UNIT}"),
     # 另有7件申请结转至下一年度继续办理
     _p("requests.carried_over", rf"{N}{REQ_UNIT}(?:申请)?(?:结转|转入)(?:至|到)?下一?年度?"),
@@ -262,6 +267,10 @@ PROSE_PATTERNS: list[ProsePattern] = [
     _p("requests.channel.letter", rf"信函(?:方式|形式)?(?:提出|提交)?(?:的)?(?:申请)?{_LINK}{N}{REQ_UNIT}"),
     _p("requests.channel.letter", rf"(?:通过|以)信函[^。;,!?\d\n]{{0,6}}?申请{_LINK}{G4}{N}{REQ_UNIT}"),
     _p("requests.channel.other", rf"其[他它](?:形式|方式|途径)(?:提出的)?申请{_LINK}{G4}{N}{REQ_UNIT}"),
+    # the count first: 其中6份是网络依申请公开 / 5件为网上申请 / 2件系当面提出 / 1件通过信函提交
+    _p("requests.channel.online", rf"{N}{REQ_UNIT}(?:是|为|系|属于|通过)(?:网上|网络|在线|互联网)(?:平台)?(?:依申请公开|申请|提出|提交)"),
+    _p("requests.channel.in_person", rf"{N}{REQ_UNIT}(?:是|为|系|属于)(?:当面|现场)(?:依申请公开|申请|提出|提交)"),
+    _p("requests.channel.letter", rf"{N}{REQ_UNIT}(?:是|为|系|属于|通过)信函(?:方式|形式)?(?:依申请公开|申请|提出|提交)"),
     _p("requests.result.disclosed",
        rf"(?<!部分)(?<!不)(?<!不予)(?:同意公开|予以公开|全部公开|同意提供)(?:答复|的)?{_LINK}{G6}{N}{REQ_UNIT}"),
     # 共收到信息公开申请8件，依申请公开信息7件: the information given out on those requests (without
@@ -274,6 +283,9 @@ PROSE_PATTERNS: list[ProsePattern] = [
        rf"(?:不予公开|否决公开|不公开)(?!(?:的)?(?:政府)?信息)(?:答复)?{_LINK}{G6}{N}{REQ_UNIT}"),
     _p("requests.result.not_exist", rf"信息不存在{G8}{N}{REQ_UNIT}"),
     _p("requests.result.not_our_agency", rf"(?:非本|不属于本)(?:机关|部门|单位|行政机关){G8}{N}{REQ_UNIT}"),
+    # the count first: 另有1件所申请的内容不属于本机关掌握的信息 / 2件属于非本机关政府信息 / 1件系非本单位职责
+    _p("requests.result.not_our_agency",
+       rf"{N}{REQ_UNIT}(?:申请)?{_gap(10)}(?:不属于本|属于非本|为非本|系非本|是非本)(?:机关|部门|单位|行政机关|局)"),
     _p("reconsideration.received", rf"行政复议{G6}{N}{CASE_UNIT}"),
     _p("litigation.received", rf"行政诉讼{G6}{N}{CASE_UNIT}"),
     _p("complaints.received", rf"申诉{G6}{N}{CASE_UNIT}"),
@@ -303,6 +315,9 @@ _NONE_FEES_RES = (
     re.compile(r"(?:未|没有|无)(?:任何)?[^。;,!?\d\n]{0,10}?收费(?!标准|依据)"),
     re.compile(r"收费(?:金额)?(?:为|是)0(?![\d.])"),
 )
+# 也无减免情况 / 亦无减免 / 不存在减免情况 / 没有发生…收费及减免的情况 / 未发生减免: no waiver (the
+# negation governs 减免 within its clause; 减免费用1.5万元 is read by the number pattern first).
+_NONE_WAIVER_RE = re.compile(r"(?:未|没有|无|不存在|不涉及)(?:发生|产生|出现|任何)?[^。;,!?\d\n]{0,12}?减免(?!\s*[\d.])")
 _NONE_KEYS = (("reconsideration.received", "复议"), ("litigation.received", "诉讼"), ("complaints.received", "申诉"))
 _APPEAL_WORDS = re.compile(r"复议|诉讼|申诉|投诉|举报")
 
@@ -379,12 +394,17 @@ def is_approximate_label(label: str) -> bool:
     return bool(_APPROX_LABEL_RE.search(halfwidth(label)))
 
 
-def prose_stats(lines: list[str]) -> list[Found]:
-    """Statistics named in running text, first match per key (pattern priority, then order)."""
-    norms = [halfwidth(line) for line in lines]
-    # Table rows are read from the table, cell by cell: only the other lines count here. They are
-    # searched joined by newlines (one scan per pattern); no gap crosses a newline, so every match
-    # lies within one line, found again by its offset.
+def prose_stats(lines: list[str], known: Collection[str] = ()) -> list[Found]:
+    """Statistics named in running text, first match per key (pattern priority, then order).
+
+    ``known``: keys the caller has from a better source (the tables), whose prose value it would
+    drop: their patterns are not tried (but for ``requests.received``, which the sentences after
+    it read)."""
+    # Table rows are read from the table, cell by cell: only the other lines count here (a row
+    # keeps its tabs half-width and is left as it is). They are searched joined by newlines (one
+    # scan per pattern); no gap crosses a newline, so every match lies within one line, found
+    # again by its offset.
+    norms = [line if "\t" in line else halfwidth(line) for line in lines]
     prose = [i for i, norm in enumerate(norms) if "\t" not in norm]
     joined = "\n".join(norms[i] for i in prose)
     starts = []  # offset of each prose line in ``joined``
@@ -394,8 +414,10 @@ def prose_stats(lines: list[str]) -> list[Found]:
         offset += len(norms[i]) + 1
     found: dict[str, Found] = {}
     present: dict[str, bool] = {}
+    skip = set(known)
+    skip.discard("requests.received")
     for pattern in PROSE_PATTERNS:
-        if pattern.key in found or not _has_needs(pattern.needs, joined, present):
+        if pattern.key in found or pattern.key in skip or not _has_needs(pattern.needs, joined, present):
             continue
         for m in pattern.regex.finditer(joined) if pattern.scans_whole else _matches(pattern, joined, starts):
             if not _acceptable(pattern, joined, m):
@@ -423,7 +445,10 @@ _ALL_OF_RECEIVED = (
     (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是|均通过|全部通过)(?:网上|网络|在线|互联网)"), "requests.channel.online"),
     (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是)(?:当面|现场)"), "requests.channel.in_person"),
     (re.compile(_REST_OF_SENTENCE + r"(?:均为|均是|全部为|全部是|都是|均通过|全部通过|均以)信函"), "requests.channel.letter"),
-    (re.compile(_REST_OF_SENTENCE + r"(?:均已|全部|已全部|均)(?:按时|按期|依法|如期)?办结"), "requests.completed"),
+    # 均已办结 / 已全部按期答复 / 均在规定时限内予以答复: every request answered is every one completed
+    (re.compile(_REST_OF_SENTENCE + r"(?:均已|全部|已全部|均|都已|均在|全部在)"
+                r"(?:(?:规定|法定)(?:时限|期限)内|按时|按期|依法|如期|及时)?(?:予以|作出|做出|进行)?(?:办结|答复)(?!书|函)"),
+     "requests.completed"),
 )
 
 
@@ -465,6 +490,10 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
                 if m and "减免" not in m.group(0):
                     out["fees.collected"] = Found("fees.collected", 0, None, lines[i][m.start():m.end()], i)
                     break
+        if "fees.waived" not in out and "减免" in norm:
+            m = _NONE_WAIVER_RE.search(norm)
+            if m:
+                out["fees.waived"] = Found("fees.waived", 0, None, lines[i][m.start():m.end()], i)
         if not any(word in norm for _key, word in _NONE_KEYS):
             continue
         for m in _NONE_RE.finditer(norm):
@@ -480,6 +509,8 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
 # --- labelled statistics (flattened tables and non-standard HTML tables) ---------------------
 
 _UNIT_IN_LABEL_RE = re.compile(r"[(（]\s*单位\s*[:：]\s*(?P<u>[^)）]+)[)）]")
+# A note closing a label: 主动公开政府信息数(不同渠道和方式公开相同信息计1条), 部分公开（区分处理的…）
+_LABEL_NOTE_RE = re.compile(r"[(（][^()（）]{1,40}[)）]$")
 _LABEL_PREFIX_RE = re.compile(r"^(?:其中[:：]?|\d+[.、．]|[(（]\d+[)）]|[一二三四五六七八九十]+[、.])+")
 
 LABEL_RULES: list[tuple[re.Pattern, str]] = [
@@ -489,7 +520,8 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"诉讼|诉状", "litigation.received"),
         (r"申诉", "complaints.received"),
         (r"累计.*主动公开|主动公开.*累计", "proactive.cumulative"),
-        (r"^(?!.*依申请).*主动公开.*(?:数量|数|总数|条数)$|^(?!.*依申请).*主动公开(?:政府)?信息$", "proactive.total"),
+        # not 其中：主动公开规范性文件数 (a part of the total, read by the rule below)
+        (r"^(?!.*(?:依申请|规范性文件)).*主动公开.*(?:数量|数|总数|条数)$|^(?!.*依申请).*主动公开(?:政府)?信息$", "proactive.total"),
         (r"规范性文件", "proactive.normative_documents"),
         (r"^(?:政府)?(?:门户)?网站公开", "proactive.via.website"),
         (r"^(?:政府)?公报公开", "proactive.via.gazette"),
@@ -510,6 +542,8 @@ LABEL_RULES: list[tuple[re.Pattern, str]] = [
         (r"^其[他它](?:类型|情形)?(?:的)?(?:答复|处理)", "requests.result.other"),
         (r"(?:收到|受理).*申请|申请(?:总数|数量|数|件数)$", "requests.received"),
         (r"^(?:同意公开|予以公开|全部公开|公开)(?:信息)?(?:答复)?(?:数量|数)?$", "requests.result.disclosed"),
+        # 本年度对申请的答复总数 / 答复数 (after the outcome rows: 同意公开答复数 is an outcome)
+        (r"^(?:本年度?)?(?:对(?:申请人?|依申请公开申请)的?)?答复(?:总数|总件数|件数|数量|数)$", "requests.completed"),
     ]
 ]
 # Keys whose label is ambiguous until the request part of the table has started.
@@ -526,6 +560,9 @@ def split_label(label: str) -> tuple[str, str | None]:
         unit = m["u"].strip()
         label = label[: m.start()] + label[m.end():]
     core = _LABEL_PREFIX_RE.sub("", squash(label))
+    noted = _LABEL_NOTE_RE.search(core)
+    if noted and noted.start() > 0:
+        core = core[: noted.start()]
     return core, unit
 
 

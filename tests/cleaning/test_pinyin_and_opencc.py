@@ -171,3 +171,32 @@ def test_page_looks_traditional() -> None:
     assert page_looks_traditional('<p>繁體版</p>')  # a version switch that is not a link: text
     assert page_looks_traditional('<a title="繁體版" href="/tw/">繁體版</a>')  # the attribute is text
     assert page_looks_traditional('<a href="/tw/">繁體版</a><p>&#38364;於</p>'.replace("於", "于"))
+
+
+def test_traditional_text_written_as_character_references_is_converted() -> None:
+    # Some CMS editors save every non-ASCII character as a numeric reference: the markup holds no
+    # Traditional character, the parsed text does.
+    title = "政府資訊公開工作報告"
+    escaped = "".join(f"&#x{ord(c):X};" for c in title)
+    raw = f"<html><body><div id='zoom'><p>{escaped}</p></div></body></html>".encode("ascii")
+    page = clean_page(raw, None, "http://x.gov.cn/")
+    assert page.text == "政府资讯公开工作报告"
+    assert page.cleaning["traditional_converted"] == 4
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("var a=f(x);g(hm);報(bào)告", True),  # script calls first, then an annotation after CJK
+        ("我們?(de)工作", False),  # after a lost character only a tone mark counts
+        ("我們?(dé)工作", True),
+        ("我們?dé)工作", True),  # "(" lost with the character
+        ("function(){return(ab)};(guān)", False),  # after ASCII: no annotation
+        ("(guān)開頭", False),  # at the very start: nothing before it
+        ("關（guān）於", True),
+    ],
+)
+def test_has_pinyin_candidates(text: str, found: bool) -> None:
+    from harvester.cleaning.pinyin import has_pinyin
+
+    assert has_pinyin(text) is found
