@@ -27,6 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from .storage.records import ParsedForStore, PreparedOutput, prepare_output, stat_strings, stored_parser_version
+
 log = logging.getLogger(__name__)
 
 
@@ -62,26 +64,25 @@ def extract(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str 
             return Extracted(cleaned.encoding, None, "parse", traceback.format_exc(limit=5))
 
 
-class ShippedResult:
+class ShippedResult(ParsedForStore):
     """A ParseResult as a parse worker sends it to the crawl process (``extract_shipped``).
 
     What the pipelines read for every page (kind, reason, report year, warnings, title, the
-    attachments' kinds, the statistics' keys and texts, the body's SHA-256) is plain attributes;
-    the report's rows as the store writes them (records.PreparedOutput) and the ParseResult
-    itself travel pickled, as two bytes objects. The crawl process unpickles the ParseResult only
-    when something reads ``.item`` (the files pipeline for a page linking files, a feed export,
-    storing a page already known): a page in flight is then a handful of objects, not the
+    attachments' kinds, the body's SHA-256) is plain attributes, and so is what the store reads
+    (records.ParsedForStore: the statistics' keys and texts, the parser version, the report's
+    rows as records.PreparedOutput); the rows and the ParseResult itself travel pickled, as two
+    bytes objects. The crawl process unpickles the ParseResult only when something reads
+    ``.item`` (the files pipeline for a page linking files, a feed export, storing a page
+    already known): a page in flight is then a handful of objects, not the
     thousands of a parsed report, so the crawl process's garbage collector and unpickling cost
     stay near the bare spider's (bench/RESULTS.md, issue 15). Fields set with ``set_fields`` before
     ``.item`` is read are applied when it is. Once ``.item`` has been read the report may be
-    changed, so ``prepared_output()`` returns None and the store prepares the rows itself.
+    changed, so ``prepared_output()`` returns None and the store's questions are answered from
+    the report itself.
     """
 
     def __init__(self, result: Any, content_sha256: str) -> None:
         import pickle
-
-        from .parsing import PARSER_VERSION
-        from .storage.records import prepare_output, stat_strings
 
         report = result.item
         self._kind: str = result.kind
@@ -92,35 +93,36 @@ class ShippedResult:
         self.attachment_kinds: tuple[str, ...] = tuple(a.kind for a in report.attachments)
         self._stat_strings: tuple[set[str], set[str]] = stat_strings(report)
         self.content_sha256 = content_sha256
-        self._parser_version: str = report.parser_version or PARSER_VERSION  # as the store records it
+        self._parser_version: str = stored_parser_version(report)
         self._prepared: bytes | None = None
         if result.kind == "report":
-            self._prepared = pickle.dumps(prepare_output(report), pickle.HIGHEST_PROTOCOL)
+            rows = prepare_output(report)
+            rows.output = None  # the store writes the rows only: the output stays in the worker
+            self._prepared = pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
         self._pickled: bytes | None = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
         self._result: Any = None
         self._fields: dict[str, Any] = {}
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> str:  # type: ignore[override]
         return self._result.kind if self._result is not None else self._kind
 
     @property
-    def reason(self) -> str:
+    def reason(self) -> str:  # type: ignore[override]
         return self._result.reason if self._result is not None else self._reason
 
     @property
     def is_report(self) -> bool:
         return self.kind == "report"
 
-    @property
-    def parser_version(self) -> str | None:
-        """The version the store records (None: let it decide, as for a plain ParseResult)."""
-        return None if self._result is not None else self._parser_version
+    def stored_parser_version(self) -> str:
+        return super().stored_parser_version() if self._result is not None else self._parser_version
 
-    @property
-    def stat_strings(self) -> tuple[set[str], set[str]] | None:
-        """records.stat_strings of the report as parsed (None once ``.item`` was read)."""
-        return None if self._result is not None else self._stat_strings
+    def stat_strings(self) -> tuple[set[str], set[str]]:
+        return super().stat_strings() if self._result is not None else self._stat_strings
+
+    def report_rows(self) -> PreparedOutput:
+        return self.prepared_output() or super().report_rows()
 
     @property
     def item(self) -> Any:
@@ -145,7 +147,7 @@ class ShippedResult:
         else:
             self._fields.update(values)
 
-    def prepared_output(self) -> Any:
+    def prepared_output(self) -> PreparedOutput | None:
         """The worker's records.PreparedOutput of the report, None when not a report or when the
         report may have been changed since (``.item`` was read)."""
         if self._result is not None or self._prepared is None:
@@ -190,7 +192,6 @@ def _warm_up() -> None:
         threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     import harvester.cleaning.clean  # noqa: F401
     import harvester.parsing.parse  # noqa: F401
-    import harvester.storage.records  # noqa: F401
 
 
 def worker_count(setting: Any) -> int:

@@ -12,7 +12,8 @@ compressed itself). Once a process has stored TRAIN_AFTER more pages of the site
 zstd dictionary on them (kind ``trained``, 64 KiB; measured on the scaled replica: 3.3 KB ->
 2.2-2.7 KB per page) and the site's later pages use that one. Each body row names the dictionary it needs (``bodies.dictionary_id``), and dictionary rows
 never change, so decompression is exact for every body ever written (tests/storage/test_rawpages.py
-round-trips bytes). Bodies without a dictionary (before migration 0009, attachment files) stay zlib.
+round-trips bytes). Bodies without a dictionary (before migration 0009, attachment files) stay zlib;
+`harvester db compact` (harvester.storage.compact) recompresses the pages among them.
 """
 
 from __future__ import annotations

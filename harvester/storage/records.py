@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 import zlib
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -338,26 +338,109 @@ def report_item(report: Report, snapshot: Snapshot, *_ignored: Any) -> ReportIte
 class PreparedOutput:
     """What storing a parse result as a new report version writes, computed from the report item
     alone (no database): by the store, or ahead of it in a parse worker (harvester.pool) so that
-    the crawl process does not spend its one core (GIL) on JSON, hashing and compression."""
+    the crawl process does not spend its one core (GIL) on JSON, hashing and compression.
 
-    parser_version: str | None
+    Made in two steps (prepare_output): the digest, which tells whether the report changed, then
+    the rows (``pack``), which only a new version needs: re-parse never packs an unchanged page."""
+
+    parser_version: str
     #: output_digest of the parsed output.
     digest: str
-    #: report_row_values: the scalar columns, warnings, field_sources and the packed output blob.
-    row_values: dict[str, Any]
-    #: stat_rows and attachment_rows of the output.
-    stats: list[dict[str, Any]]
-    attachments: list[dict[str, Any]]
+    #: The parsed output (parsed_output + parser_version): what changed_fields compares. None
+    #: where only the rows travel (a parse worker ships the rows without it).
+    output: dict[str, Any] | None = None
+    #: report_row_values: the scalar columns, warnings, field_sources and the packed output blob
+    #: (None until packed).
+    row_values: dict[str, Any] | None = None
+    #: stat_rows and attachment_rows of the output (empty until packed).
+    stats: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+    def pack(self) -> "PreparedOutput":
+        """The rows of a new version, made once from the output (the blob compression is the
+        costly part)."""
+        if self.row_values is None:
+            self.row_values = report_row_values(self.output)
+            self.stats = stat_rows(self.output)
+            self.attachments = attachment_rows(self.output)
+        return self
 
 
-def prepare_output(report: ReportItem) -> PreparedOutput:
-    """The rows of ``report`` as a stored report version (parser_version as ``_classify`` sets it)."""
+def prepare_output(report: ReportItem, *, pack: bool = True) -> PreparedOutput:
+    """The rows of ``report`` as a stored report version (parser_version as the store records
+    it); with ``pack=False`` only the output and its digest (``.pack()`` adds the rows later)."""
+    output = parsed_output(report)
+    output["parser_version"] = stored_parser_version(report)
+    prepared = PreparedOutput(output["parser_version"], output_digest(output), output)
+    return prepared.pack() if pack else prepared
+
+
+def stored_parser_version(report: ReportItem) -> str:
+    """The parser version stored with a parse of ``report``: the one it names, else this parser's."""
+    version = getattr(report, "parser_version", None)
+    if version:
+        return version
     from ..parsing import PARSER_VERSION
 
-    output = parsed_output(report)
-    output["parser_version"] = getattr(report, "parser_version", None) or PARSER_VERSION
-    return PreparedOutput(output["parser_version"], output_digest(output), report_row_values(output),
-                          stat_rows(output), attachment_rows(output))
+    return PARSER_VERSION
+
+
+class ParsedForStore:
+    """A parse result as the store reads it, and all the store reads of one (the store knows no
+    transport type). ``kind``, ``reason`` and ``item`` are the ParseResult's; the rest defaults
+    to computing from ``item``. A parse worker's result (harvester.pool.ShippedResult) subclasses
+    it and answers from what the worker computed, so that its report is not unpickled in the
+    crawl process for them. Any other parse result is seen through :func:`for_store`."""
+
+    __slots__ = ()
+    kind: str
+    reason: str
+    #: SHA-256 of the parsed body when the parse computed it (the store hashes it otherwise).
+    content_sha256: str | None = None
+
+    @property
+    def item(self) -> ReportItem:
+        raise NotImplementedError
+
+    def stored_parser_version(self) -> str:
+        """The parser version the store records for this result."""
+        return stored_parser_version(self.item)
+
+    def stat_strings(self) -> tuple[set[str], set[str]]:
+        """The statistic keys and texts the report needs numbered (see stat_strings)."""
+        return stat_strings(self.item)
+
+    def report_rows(self) -> PreparedOutput:
+        """prepare_output of the report, packed (a new page's report version)."""
+        return prepare_output(self.item)
+
+
+class _LocalResult(ParsedForStore):
+    """A ParseResult made in this process (or any object with kind, reason and item)."""
+
+    __slots__ = ("_result",)
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return self._result.kind
+
+    @property
+    def reason(self) -> str:  # type: ignore[override]
+        return self._result.reason
+
+    @property
+    def item(self) -> ReportItem:
+        return self._result.item
+
+
+def for_store(result: Any) -> ParsedForStore | None:
+    """``result`` (a ParseResult, a ParsedForStore or None) as the store reads it."""
+    if result is None or isinstance(result, ParsedForStore):
+        return result
+    return _LocalResult(result)
 
 
 def stat_strings(report: ReportItem | None) -> tuple[set[str], set[str]]:

@@ -298,9 +298,9 @@ def _parse_batch(store: Store, session: Session, parsing, rows: list, dictionari
     reports = [page for page in parsed if page.result is not None and page.result.kind == "report"]
     latest = store.latest_versions(session, [page.page_id for page in reports])
     for page in reports:
-        page.prepare()
+        digest = page.prepare().digest
         last = latest.get(page.page_id)
-        if last is None or not last.is_current or last.snapshot_id != page.snapshot_id or last.output_sha256 != page.digest:
+        if last is None or not last.is_current or last.snapshot_id != page.snapshot_id or last.output_sha256 != digest:
             page.prepare(pack=True)
     return parsed, tally
 

@@ -15,19 +15,16 @@ from .engine import StorageUnavailable, database_fault, database_url, display_ur
 from . import rawpages
 from .models import Body, FetchFailure, HarvestRun, Page, Report, ReportAttachment, ReportStat, SiteRow, Snapshot, StatKey, StatText
 from .records import (
-    attachment_rows,
+    ParsedForStore,
+    PreparedOutput,
     changed_fields,
     first_header,
+    for_store,
     normalise_headers,
-    output_digest,
     parse_timestamp,
-    parsed_output,
     prepare_output,
     report_output,
-    report_row_values,
     sanitize,
-    stat_rows,
-    stat_strings,
     utcnow,
 )
 
@@ -361,9 +358,11 @@ class Store:
             keys: set[str] = set()
             texts: set[str] = set()
             for item in items:
-                more_keys, more_texts = _stat_strings(item.result)
-                keys |= more_keys
-                texts |= more_texts
+                result = for_store(item.result)
+                if result is not None:
+                    more_keys, more_texts = result.stat_strings()
+                    keys |= more_keys
+                    texts |= more_texts
             if keys:
                 self._numbers(session, StatKey, StatKey.key, self._key_ids, keys)
                 self._numbers(session, StatText, StatText.text, self._text_ids, texts)
@@ -409,66 +408,34 @@ class Store:
         ``_save_page`` + ``apply_parse`` write for a page never stored (outcome "new", reason
         "new_page", report version 1), in the batch's order."""
         pages, bodies, snapshots, shas = [], [], [], []
-        for item in items:
-            fetched_at = parse_timestamp(item.fetched_at)
+        results = [for_store(item.result) for item in items]
+        for item, result in zip(items, results):
             self._ensure_site(session, item.site)
-            pages.append({
-                "site_key": item.site, "url": item.url, "first_seen_at": fetched_at, "last_seen_at": fetched_at,
-                "last_fetched_at": fetched_at, "fetch_count": 1,
-                "last_listing_title": sanitize(item.listing_title) if item.listing_title else None,
-                "last_listing_date": sanitize(item.listing_date) if item.listing_date else None})
+            pages.append(_page_values(item))
             body: bytes = item.body or b""
-            sha = getattr(item.result, "content_sha256", None) or content_sha256(body)  # a worker's
+            sha = _body_sha256(body, result)
             shas.append(sha)
-            now = utcnow()
-            dictionary_id, dictionary = self._dictionaries.for_site(session, item.site, body, now)
-            bodies.append({"sha256": sha, "size": len(body), "compression": "zstd",
-                           "data": rawpages.compress(body, dictionary), "dictionary_id": dictionary_id,
-                           "created_at": now})
+            bodies.append(self._body_values(session, item.site, sha, body))
         page_ids = self._insert_ids(session, Page, pages, "url")
         _insert_ignore_many(session, Body, bodies, ["sha256"])
-        versions: list[str | None] = []
-        for item, page_id, sha in zip(items, page_ids, shas):
-            headers = normalise_headers(item.headers)
-            result = item.result
-            version = _parser_version(result)
-            versions.append(version)
-            run_id = item.harvest_run
-            snapshots.append({
-                "page_id": page_id, "content_sha256": sha, "fetched_at": parse_timestamp(item.fetched_at),
-                "last_fetched_at": parse_timestamp(item.fetched_at), "fetch_count": 1, "status": int(item.status),
-                "final_url": sanitize(item.final_url), "headers": headers, "referer": sanitize(item.referer),
-                "etag": first_header(headers, "etag"), "last_modified": first_header(headers, "last-modified"),
-                "encoding": getattr(item, "encoding", None), "listed_url": sanitize(getattr(item, "listed_url", None)),
-                "renderer": item.renderer, "harvest_run_id": run_id, "last_run_id": run_id,
-                "kind": result.kind if result is not None else None,
-                "kind_reason": sanitize(result.reason) if result is not None else None,
-                "parser_version": version})
+        for item, result, page_id, sha in zip(items, results, page_ids, shas):
+            snapshots.append(_snapshot_values(item, page_id, sha, result))
         snapshot_ids = self._insert_ids(session, Snapshot, snapshots, "page_id")
         session.execute(update(Page.__table__).where(Page.__table__.c.id == bindparam("page_id"))
                         .values(current_snapshot_id=bindparam("snapshot_id")),
                         [{"page_id": p, "snapshot_id": s} for p, s in zip(page_ids, snapshot_ids)])
         reports, prepared = [], []
-        for item, page_id, snapshot_id, version in zip(items, page_ids, snapshot_ids, versions):
-            if item.result is None or item.result.kind != "report":
+        for item, result, page_id, snapshot_id in zip(items, results, page_ids, snapshot_ids):
+            if result is None or result.kind != "report":
                 continue  # apply_parse: "skipped" / "nonreport" for a new page, no row
-            # computed by the parse worker (harvester.pool) unless the result was changed since
-            rows = getattr(item.result, "prepared_output", lambda: None)() or prepare_output(item.result.item)
+            rows = result.report_rows()  # a parse worker's, unless its report was read since
             prepared.append(rows)
-            reports.append(dict(
-                page_id=page_id, snapshot_id=snapshot_id, version=1, is_current=True,
-                parser_version=rows.parser_version, checked_parser_version=rows.parser_version,
-                output_sha256=rows.digest, created_at=utcnow(), created_run_id=item.harvest_run,
-                created_reason="new_page", changed_fields=[], site_key=item.site, url=item.url, **rows.row_values))
+            reports.append(_version_values(page_id, item.site, item.url, snapshot_id, None, rows,
+                                           item.harvest_run, "new_page", []))
         if not reports:
             return
         report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
-        self._number_stats(session, [row for rows in prepared for row in rows.stats])
-        self._insert_stats(session, [(report_id, rows.stats) for report_id, rows in zip(report_ids, prepared)])
-        attachment_values = [dict(row, report_id=report_id)
-                             for report_id, rows in zip(report_ids, prepared) for row in rows.attachments]
-        if attachment_values:
-            session.execute(ReportAttachment.__table__.insert(), attachment_values)
+        self._insert_report_rows(session, list(zip(report_ids, prepared)))
 
     @staticmethod
     def _insert_ids(session: Session, model: type, rows: list[dict[str, Any]], by: str,
@@ -488,7 +455,8 @@ class Store:
     def _save_page(self, session: Session, item: Any) -> str:
         fetched_at = parse_timestamp(item.fetched_at)
         body: bytes = item.body or b""
-        sha = content_sha256(body)
+        result = for_store(item.result)
+        sha = _body_sha256(body, result)
         run_id = item.harvest_run
         self._ensure_site(session, item.site)
 
@@ -497,25 +465,13 @@ class Store:
         # created here has no snapshot and no report yet: those lookups are skipped.
         page = session.scalar(select(Page).where(Page.url == item.url))
         new_page = page is None
-        listing_title = sanitize(item.listing_title) if item.listing_title else None
-        listing_date = sanitize(item.listing_date) if item.listing_date else None
         if new_page:
-            page = Page(site_key=item.site, url=item.url, first_seen_at=fetched_at, last_seen_at=fetched_at,
-                        last_fetched_at=fetched_at, fetch_count=1, last_listing_title=listing_title,
-                        last_listing_date=listing_date)
+            page = Page(**_page_values(item))
             session.add(page)
             session.flush()
         else:
-            page.last_seen_at = max(page.last_seen_at, fetched_at)
-            page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
+            _fetched_again(page, item, fetched_at)
             page.fetch_count = (page.fetch_count or 0) + 1
-            if listing_title:
-                page.last_listing_title = listing_title
-            if listing_date:
-                page.last_listing_date = listing_date
-            if page.gone_at is not None:  # linked and fetched again: back from the dead
-                page.gone_at = None
-                page.gone_run_id = None
 
         encoding = getattr(item, "encoding", None)
         snapshot = None if new_page else session.scalar(
@@ -530,33 +486,15 @@ class Store:
             # Same bytes as the current snapshot: a new version can only come from a newer parser.
             reason = "new_snapshot" if outcome == "changed" else "parser_update"
         else:
-            self._store_body(session, sha, body, page.site_key)
-            headers = normalise_headers(item.headers)
-            snapshot = Snapshot(
-                page_id=page.id,
-                content_sha256=sha,
-                fetched_at=fetched_at,
-                last_fetched_at=fetched_at,
-                fetch_count=1,
-                status=int(item.status),
-                final_url=sanitize(item.final_url),
-                headers=headers,
-                referer=sanitize(item.referer),
-                etag=first_header(headers, "etag"),
-                last_modified=first_header(headers, "last-modified"),
-                encoding=encoding,
-                listed_url=sanitize(getattr(item, "listed_url", None)),
-                renderer=item.renderer,
-                harvest_run_id=run_id,
-                last_run_id=run_id,
-            )
-            _classify(snapshot, item.result)  # part of the INSERT, not a later UPDATE
+            _insert_ignore(session, Body, self._body_values(session, page.site_key, sha, body), ["sha256"])
+            # the parser's classification is part of the INSERT, not a later UPDATE
+            snapshot = Snapshot(**_snapshot_values(item, page.id, sha, result))
             session.add(snapshot)
             session.flush()
             outcome = "changed" if page.current_snapshot_id is not None else "new"
             reason = "new_snapshot" if page.current_snapshot_id is not None else "new_page"
         page.current_snapshot_id = snapshot.id
-        change = self.apply_parse(session, page, snapshot, item.result, run_id, reason, new_page=new_page)
+        change = self.apply_parse(session, page, snapshot, result, run_id, reason, new_page=new_page)
         if change.status == "kept_current":
             item.kept_report = change.reason
         return outcome
@@ -569,35 +507,21 @@ class Store:
         if page is None or page.current_snapshot_id is None:
             raise ValueError(f"304 Not Modified for a page never stored: {item.url}")
         fetched_at = parse_timestamp(item.fetched_at)
-        page.last_seen_at = max(page.last_seen_at, fetched_at)
-        page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
-        if item.listing_title:
-            page.last_listing_title = sanitize(item.listing_title)
-        if item.listing_date:
-            page.last_listing_date = sanitize(item.listing_date)
-        if page.gone_at is not None:
-            page.gone_at = None
-            page.gone_run_id = None
+        _fetched_again(page, item, fetched_at)
         snapshot = session.get(Snapshot, page.current_snapshot_id)
         snapshot.last_fetched_at = max(snapshot.last_fetched_at, fetched_at)
         snapshot.last_run_id = item.harvest_run
         return "unchanged"
 
-    def _store_body(self, session: Session, sha: str, body: bytes, site_key: str) -> None:
-        # Called for a new snapshot only, whose bytes are almost always new: no select first,
-        # the INSERT ... ON CONFLICT DO NOTHING keeps the body stored once. zstd with the
-        # site's dictionary (harvester.storage.rawpages): its chrome is stored once per site.
+    def _body_values(self, session: Session, site_key: str, sha: str, body: bytes) -> dict[str, Any]:
+        """The columns of a stored body (both write paths): zstd with the site's dictionary
+        (harvester.storage.rawpages), so that its chrome is stored once per site. Written for a
+        new snapshot only, whose bytes are almost always new: no select first, the INSERT ... ON
+        CONFLICT DO NOTHING keeps the body stored once."""
         now = utcnow()
         dictionary_id, dictionary = self._dictionaries.for_site(session, site_key, body, now)
-        values = {
-            "sha256": sha,
-            "size": len(body),
-            "compression": "zstd",
-            "data": rawpages.compress(body, dictionary),
-            "dictionary_id": dictionary_id,
-            "created_at": now,
-        }
-        _insert_ignore(session, Body, values, ["sha256"])
+        return {"sha256": sha, "size": len(body), "compression": "zstd", "data": rawpages.compress(body, dictionary),
+                "dictionary_id": dictionary_id, "created_at": now}
 
     def body(self, sha256: str) -> bytes | None:
         """The raw bytes stored under ``sha256``."""
@@ -617,10 +541,11 @@ class Store:
         *,
         new_page: bool = False,
     ) -> ParseChange:
-        """Record a parse result of ``snapshot`` (the page's current snapshot): the snapshot's
-        kind, and a new report version when the output or the snapshot differs from the current
-        version. Shared by save_page and re-parse. ``new_page``: the page was created in this
-        transaction, so it has no report yet (no lookups)."""
+        """Record a parse result (a ParseResult or a records.ParsedForStore) of ``snapshot`` (the
+        page's current snapshot): the snapshot's kind, and a new report version when the output
+        or the snapshot differs from the current version. ``new_page``: the page was created in
+        this transaction, so it has no report yet (no lookups)."""
+        result = for_store(result)
         if result is None:
             if reason == "new_snapshot" and self._has_current_report(session, page):
                 return ParseChange("kept_current", reason="new content could not be cleaned or parsed (empty or broken body)")
@@ -643,34 +568,23 @@ class Store:
             session.flush()
             return ParseChange("to_nonreport")
 
-        output = parsed_output(result.item)
-        output["parser_version"] = parser_version
-        digest = output_digest(output)
-        if current is not None and current.snapshot_id == snapshot.id and current.output_sha256 == digest:
+        prepared = prepare_output(result.item, pack=False)  # packed only for a new version
+        if current is not None and current.snapshot_id == snapshot.id and current.output_sha256 == prepared.digest:
             current.checked_parser_version = parser_version
             return ParseChange("unchanged")
 
         previous = latest
         old_output = self._report_output(session, previous) if previous is not None else None
-        fields = changed_fields(old_output, output)
-        old_warnings = set((old_output or {}).get("warnings") or [])
-        new_warnings = [w for w in output.get("warnings") or [] if w not in old_warnings]
+        fields, new_warnings = _differences(old_output, prepared.output)
         if current is not None:
             current.is_current = False
             session.flush()  # the partial unique index allows one current version per page
         report = Report(**_version_values(
-            page.id, page.site_key, page.url, snapshot.id, latest, parser_version, digest, run_id,
-            reason if current is not None or previous is None else "reclassified", fields,
-            report_row_values(output)))
+            page.id, page.site_key, page.url, snapshot.id, latest, prepared.pack(), run_id,
+            reason if current is not None or previous is None else "reclassified", fields))
         session.add(report)
         session.flush()
-        stats = stat_rows(output)
-        if stats:
-            self._number_stats(session, stats)
-            self._insert_stats(session, [(report.id, stats)])
-        attachments = attachment_rows(output)
-        if attachments:
-            session.execute(ReportAttachment.__table__.insert(), [dict(row, report_id=report.id) for row in attachments])
+        self._insert_report_rows(session, [(report.id, prepared)])
         return ParseChange("changed" if current is not None else "new_report", fields, new_warnings)
 
     def apply_parses(self, session: Session, parsed: list["ParsedPage"], run_id: int | None,
@@ -687,14 +601,14 @@ class Store:
         retire: list[int] = []
         new: list[tuple[int, ParsedPage, Any]] = []  # (position in parsed, page, its latest version)
         for position, page in enumerate(parsed):
-            result = page.result
+            result = for_store(page.result)
             if result is None:
                 changes.append(ParseChange("skipped"))
                 continue
-            parser_version = page.parser_version
-            if page.stored_kind != (result.kind, sanitize(result.reason), parser_version):
-                kinds.append({"id": page.snapshot_id, "kind": result.kind, "kind_reason": sanitize(result.reason),
-                              "parser_version": parser_version})
+            classification = _classification(result)
+            parser_version = classification["parser_version"]
+            if page.stored_kind != tuple(classification.values()):
+                kinds.append({"id": page.snapshot_id, **classification})
             last = latest.get(page.page_id)
             current = last if last is not None and last.is_current else None
             if result.kind != "report":
@@ -702,7 +616,6 @@ class Store:
                     retire.append(current.id)
                 changes.append(ParseChange("nonreport" if current is None else "to_nonreport"))
                 continue
-            page.prepare()
             if current is not None and current.snapshot_id == page.snapshot_id and current.output_sha256 == page.digest:
                 if current.checked_parser_version != parser_version:
                     checked.append({"id": current.id, "checked_parser_version": parser_version})
@@ -713,22 +626,18 @@ class Store:
             new.append((position, page, last))
             changes.append(None)  # filled once the previous version's output is read
         old_outputs = self._outputs(session, [last.id for _, _, last in new if last is not None])
-        rows, stats = [], {}
+        rows = []
         for position, page, last in new:
-            page.prepare(pack=True)
+            prepared = page.prepare(pack=True)
             old_output = old_outputs.get(last.id) if last is not None else None
-            fields = changed_fields(old_output, page.output)
-            old_warnings = set((old_output or {}).get("warnings") or [])
-            new_warnings = [w for w in page.output.get("warnings") or [] if w not in old_warnings]
+            fields, new_warnings = _differences(old_output, prepared.output)
             current = last if last is not None and last.is_current else None
             changes[position] = ParseChange("changed" if current is not None else "new_report", fields, new_warnings)
             rows.append(_version_values(
-                page.page_id, page.site_key, page.url, page.snapshot_id, last, page.parser_version, page.digest,
-                run_id, reason if current is not None or last is None else "reclassified", fields, page.values))
-            if page.stats:
-                stats[page.page_id] = page.stats
+                page.page_id, page.site_key, page.url, page.snapshot_id, last, prepared, run_id,
+                reason if current is not None or last is None else "reclassified", fields))
         # Dictionary strings first, in one sorted order (as _save_batch: no deadlock between workers).
-        self._number_stats(session, [row for page_stats in stats.values() for row in page_stats])
+        self._number_stats(session, [row for _, page, _ in new for row in page.prepared.stats])
         if kinds:
             session.execute(update(Snapshot), kinds)
         if checked:
@@ -739,10 +648,7 @@ class Store:
             table = Report.__table__
             ids = dict((page_id, report_id) for report_id, page_id in session.execute(
                 table.insert().returning(table.c.id, table.c.page_id), rows))
-            self._insert_stats(session, [(ids[page_id], page_stats) for page_id, page_stats in stats.items()])
-            attachments = [dict(row, report_id=ids[page.page_id]) for _, page, _ in new for row in page.attachments]
-            if attachments:
-                session.execute(ReportAttachment.__table__.insert(), attachments)
+            self._insert_report_rows(session, [(ids[page.page_id], page.prepared) for _, page, _ in new])
         return changes  # type: ignore[return-value]
 
     @staticmethod
@@ -786,6 +692,15 @@ class Store:
                   for report_id, stats in reports for row in stats]
         if values:
             _executemany_plain(session, ReportStat.__table__, self._STAT_COLUMNS, values)
+
+    def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]]) -> None:
+        """The statistic and attachment rows of new report versions (report id, packed
+        PreparedOutput): every write path's, after its reports rows."""
+        self._number_stats(session, [row for _, prepared in reports for row in prepared.stats])
+        self._insert_stats(session, [(report_id, prepared.stats) for report_id, prepared in reports])
+        attachments = [dict(row, report_id=report_id) for report_id, prepared in reports for row in prepared.attachments]
+        if attachments:
+            session.execute(ReportAttachment.__table__.insert(), attachments)
 
     @staticmethod
     def _has_current_report(session: Session, page: Page) -> bool:
@@ -929,86 +844,110 @@ class ParsedPage:
     result: Any
     #: The snapshot's (kind, kind_reason, parser_version) as stored: updated only when they differ.
     stored_kind: tuple[str | None, str | None, str | None] = (None, None, None)
-    output: dict[str, Any] | None = None
-    digest: str | None = None
-    #: report_row_values(output) (the packed blob), statistic and attachment rows.
-    values: dict[str, Any] | None = None
-    stats: list[dict[str, Any]] = field(default_factory=list)
-    attachments: list[dict[str, Any]] = field(default_factory=list)
+    #: records.prepare_output of the report: the digest first, the rows once they are needed.
+    prepared: PreparedOutput | None = None
 
     @property
-    def parser_version(self) -> str:
-        from ..parsing import PARSER_VERSION
+    def digest(self) -> str:
+        return self.prepare().digest
 
-        return getattr(self.result.item, "parser_version", None) or PARSER_VERSION
-
-    def prepare(self, pack: bool = False) -> None:
+    def prepare(self, pack: bool = False) -> PreparedOutput:
         """Output and digest of a report (what tells a change); with ``pack``, also what a new
-        version stores. Idempotent."""
-        if self.output is None:
-            self.output = parsed_output(self.result.item)
-            self.output["parser_version"] = self.parser_version
-            self.digest = output_digest(self.output)
-        if pack and self.values is None:
-            self.values = report_row_values(self.output)
-            self.stats = stat_rows(self.output)
-            self.attachments = attachment_rows(self.output)
+        version stores (an unchanged report is never packed). Idempotent."""
+        if self.prepared is None:
+            self.prepared = prepare_output(self.result.item, pack=False)
+        return self.prepared.pack() if pack else self.prepared
 
 
-def _version_values(page_id: int, site_key: str, url: str, snapshot_id: int, latest: Any, parser_version: str,
-                    digest: str, run_id: int | None, created_reason: str, fields: list[str],
-                    values: dict[str, Any]) -> dict[str, Any]:
-    """The columns of a new current report version (after ``latest``, the page's latest one)."""
+def _page_values(item: Any) -> dict[str, Any]:
+    """The columns of a page stored for the first time from ``item`` (both write paths)."""
+    fetched_at = parse_timestamp(item.fetched_at)
+    return {"site_key": item.site, "url": item.url, "first_seen_at": fetched_at, "last_seen_at": fetched_at,
+            "last_fetched_at": fetched_at, "fetch_count": 1, **_listing_values(item)}
+
+
+def _listing_values(item: Any) -> dict[str, str | None]:
+    """What the listing said of the page (None where it said nothing)."""
+    return {"last_listing_title": sanitize(item.listing_title) if item.listing_title else None,
+            "last_listing_date": sanitize(item.listing_date) if item.listing_date else None}
+
+
+def _fetched_again(page: Page, item: Any, fetched_at: datetime) -> None:
+    """A stored page fetched again (new content or 304): seen and fetched now, the listing's
+    words if it had any, and back from the dead if it was gone."""
+    page.last_seen_at = max(page.last_seen_at, fetched_at)
+    page.last_fetched_at = max(page.last_fetched_at or fetched_at, fetched_at)
+    for name, value in _listing_values(item).items():
+        if value:
+            setattr(page, name, value)
+    if page.gone_at is not None:  # linked and fetched again: back from the dead
+        page.gone_at = None
+        page.gone_run_id = None
+
+
+def _body_sha256(body: bytes, result: ParsedForStore | None) -> str:
+    """The body's SHA-256: the parse's when it computed it (a parse worker), else computed here."""
+    return (result.content_sha256 if result is not None else None) or content_sha256(body)
+
+
+def _snapshot_values(item: Any, page_id: int, sha: str, result: ParsedForStore | None) -> dict[str, Any]:
+    """The columns of a new snapshot of ``item``'s body, with the parser's classification (both
+    write paths)."""
+    fetched_at = parse_timestamp(item.fetched_at)
+    headers = normalise_headers(item.headers)
+    run_id = item.harvest_run
+    return {"page_id": page_id, "content_sha256": sha, "fetched_at": fetched_at, "last_fetched_at": fetched_at,
+            "fetch_count": 1, "status": int(item.status), "final_url": sanitize(item.final_url), "headers": headers,
+            "referer": sanitize(item.referer), "etag": first_header(headers, "etag"),
+            "last_modified": first_header(headers, "last-modified"), "encoding": getattr(item, "encoding", None),
+            "listed_url": sanitize(getattr(item, "listed_url", None)), "renderer": item.renderer,
+            "harvest_run_id": run_id, "last_run_id": run_id, **_classification(result)}
+
+
+def _classification(result: ParsedForStore | None) -> dict[str, str | None]:
+    """The snapshot columns a parse result sets: kind, kind_reason, parser_version (None
+    without a result)."""
+    if result is None:
+        return {"kind": None, "kind_reason": None, "parser_version": None}
+    return {"kind": result.kind, "kind_reason": sanitize(result.reason), "parser_version": result.stored_parser_version()}
+
+
+def _classify(snapshot: Snapshot, result: ParsedForStore | None) -> str | None:
+    """The parser's classification on the snapshot; returns the parser version (None without a
+    parse result)."""
+    if result is None:
+        return None
+    for name, value in _classification(result).items():
+        setattr(snapshot, name, value)
+    return snapshot.parser_version
+
+
+def _differences(old_output: dict[str, Any] | None, output: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The fields a new report version changed and the warnings it added (ParseChange)."""
+    old_warnings = set((old_output or {}).get("warnings") or [])
+    return changed_fields(old_output, output), [w for w in output.get("warnings") or [] if w not in old_warnings]
+
+
+def _version_values(page_id: int, site_key: str, url: str, snapshot_id: int, latest: Any, prepared: PreparedOutput,
+                    run_id: int | None, created_reason: str, fields: list[str]) -> dict[str, Any]:
+    """The columns of a new current report version (after ``latest``, the page's latest one, if
+    any) from its packed rows (every write path's)."""
     return dict(
         page_id=page_id,
         snapshot_id=snapshot_id,
         version=(latest.version if latest is not None else 0) + 1,
         is_current=True,
-        parser_version=parser_version,
-        checked_parser_version=parser_version,
-        output_sha256=digest,
+        parser_version=prepared.parser_version,
+        checked_parser_version=prepared.parser_version,
+        output_sha256=prepared.digest,
         created_at=utcnow(),
         created_run_id=run_id,
         created_reason=created_reason,
         changed_fields=fields,
         site_key=site_key,
         url=url,
-        **values,
+        **prepared.row_values,
     )
-
-
-def _stat_strings(result: Any) -> tuple[set[str], set[str]]:
-    """Statistic keys and texts a parse result needs numbered (a worker's result carries them)."""
-    known = getattr(result, "stat_strings", None)
-    if known is not None:
-        return known
-    return stat_strings(getattr(result, "item", None))
-
-
-def _parser_version(result: Any) -> str | None:
-    """The parser version ``_classify`` records for ``result`` (None without a result)."""
-    if result is None:
-        return None
-    known = getattr(result, "parser_version", None)
-    if known is not None:
-        return known
-    from ..parsing import PARSER_VERSION
-
-    return getattr(result.item, "parser_version", None) or PARSER_VERSION
-
-
-def _classify(snapshot: Snapshot, result: Any) -> str | None:
-    """The parser's classification on the snapshot; returns the parser version (None without a
-    parse result)."""
-    if result is None:
-        return None
-    from ..parsing import PARSER_VERSION
-
-    parser_version = getattr(result.item, "parser_version", None) or PARSER_VERSION
-    snapshot.kind = result.kind
-    snapshot.kind_reason = sanitize(result.reason)
-    snapshot.parser_version = parser_version
-    return parser_version
 
 
 def _require_head(engine: Engine) -> None:

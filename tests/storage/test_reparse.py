@@ -260,3 +260,23 @@ def test_a_page_the_database_refuses_fails_alone(store, stored_pages, use_parser
     assert (summary.failed, summary.examined, summary.unchanged, summary.non_reports) == (1, 2, 1, 1)
     assert page_history(store, URL_2019)["report_versions"][0]["checked_parser_version"] == "9.9.9-test"
     assert len(page_history(store, URL_2020)["report_versions"]) == 1  # the old version stays current
+
+
+def test_reparse_packs_only_the_reports_that_get_a_new_version(store, stored_pages, use_parser, monkeypatch):
+    """The digest tells a change; the costly rows (compressed blob, statistic rows) are made only
+    for a new version: the unchanged 2019 report is never packed, the changed 2020 one once."""
+    from harvester.storage.records import PreparedOutput
+
+    packed: list[str] = []
+    real_pack = PreparedOutput.pack
+
+    def pack(self):
+        if self.row_values is None:
+            packed.append(self.output["url"])
+        return real_pack(self)
+
+    monkeypatch.setattr(PreparedOutput, "pack", pack)
+    changed_rule(monkeypatch)
+    summary = reparse(store, batch_size=10)
+    assert (summary.changed, summary.unchanged) == (1, 1)
+    assert packed == [URL_2020]

@@ -4,6 +4,8 @@ for a batch holding a known page), on both backends."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import event, select
 
@@ -13,8 +15,10 @@ from harvester.storage.testing import create_database, drop_database
 
 from .conftest import notice_html, report_html
 
-#: Filled from the clock at write time, not from the item: differ between any two stores.
-CLOCK_COLUMNS = {"created_at", "started_at", "first_seen_at", "first_failed_at", "last_failed_at"}
+#: Filled from the clock at write time, not from the item: differ between any two stores. (A
+#: page's first_seen_at is the item's fetch time: compared.)
+CLOCK_COLUMNS = {"body_dictionaries.created_at", "bodies.created_at", "reports.created_at", "harvest_runs.started_at",
+                 "sites.first_seen_at", "fetch_failures.first_failed_at", "fetch_failures.last_failed_at"}
 
 
 @pytest.fixture
@@ -35,7 +39,7 @@ def dump(store: Store) -> dict[str, list[tuple]]:
     tables = {}
     with store.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            columns = [c for c in table.columns if c.name not in CLOCK_COLUMNS]
+            columns = [c for c in table.columns if f"{table.name}.{c.name}" not in CLOCK_COLUMNS]
             rows = conn.execute(select(*columns).order_by(*table.primary_key.columns)).all()
             tables[table.name] = [tuple(row) for row in rows]
     return tables
@@ -119,3 +123,28 @@ def test_a_parse_workers_prepared_rows_store_what_the_store_prepares(make_item, 
         report = items[0].result.item
         assert report.content_sha256 == items[0].result.content_sha256 and report.harvest_run == run
         assert items[0].result.prepared_output() is None  # it may change now: the store prepares it
+
+
+def test_a_shipped_result_answers_the_store_as_its_parse_result_does(make_item):
+    """What the store reads of a parse result (records.ParsedForStore): a parse worker's
+    ShippedResult answers from what the worker computed, without unpickling its report, the same
+    as the store's own reading of the ParseResult; once the report was read, from the report."""
+    from harvester.pool import extract_shipped
+    from harvester.storage.records import for_store
+
+    def answers(result) -> tuple:
+        rows = result.report_rows() if result.kind == "report" else None
+        return (result.kind, result.reason, result.stored_parser_version(), result.stat_strings(),
+                rows and (rows.parser_version, rows.digest, rows.row_values, rows.stats, rows.attachments))
+
+    items = [item for item in batch_items(make_item, 1) if item.result is not None]
+    assert {item.result.kind for item in items} == {"report", "notice"}
+    for item in items:
+        shipped = extract_shipped(item.final_url, item.body, item.headers, item.site).result
+        plain = for_store(item.result)
+        assert plain.content_sha256 is None and shipped.content_sha256 == hashlib.sha256(item.body).hexdigest()
+        assert answers(shipped) == answers(plain)
+        assert shipped._result is None  # not unpickled for it
+        assert shipped.item.title == item.result.item.title
+        assert answers(shipped) == answers(plain)
+        assert for_store(shipped) is shipped and for_store(None) is None
