@@ -351,11 +351,17 @@ def job_distributed(args: dict) -> None:
                     "select relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n "
                     "on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'")).all())
                 raw = connection.execute(text("select coalesce(sum(length(data)), 0) from bodies")).scalar()
+                # pages stored without a current report (an error stub, a page that is no report)
+                without_report = [f"{url} ({status})" for url, status in connection.execute(text(
+                    "select p.url, s.status from pages p left join snapshots s on s.id = p.current_snapshot_id "
+                    "where not exists (select 1 from reports r where r.page_id = p.id and r.is_current) "
+                    "order by p.url limit 5")).all()]
             engine.dispose()
         finally:
             drop_database(db)
     emit({"seconds": round(elapsed, 2), "workers": args["workers"], "exit_codes": codes, "pages": pages,
-          "reports": reports, "runs": runs, "duplicate_pages": dupes, "pg_table_bytes": sizes,
+          "reports": reports, "runs": runs, "duplicate_pages": dupes, "pages_without_report": without_report,
+          "pg_table_bytes": sizes,
           "raw_compressed_bytes": raw})
 
 
