@@ -316,6 +316,7 @@ def job_distributed(args: dict) -> None:
     redis-server, one PostgreSQL database (both on loopback): wall time until every worker exited."""
     import os
     import subprocess
+    import tempfile
 
     from sqlalchemy import create_engine, text
 
@@ -334,10 +335,17 @@ def job_distributed(args: dict) -> None:
             for site, url in args["base_urls"].items():
                 cmd += ["--base-url", f"{site}={url}"]
             started = time.perf_counter()
+            # each worker's log (errors only) in a file: a pipe nobody reads could fill and stall it
+            logs = [tempfile.TemporaryFile("w+") for _ in range(args["workers"])]
             procs = [subprocess.Popen(cmd, cwd=str(Path(__file__).resolve().parents[1]), stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-                     for _ in range(args["workers"])]
+                                      stderr=log, text=True, env=os.environ.copy())
+                     for log in logs]
             codes = [p.wait() for p in procs]
+            worker_errors = []
+            for log in logs:
+                log.seek(0)
+                worker_errors += [line.strip()[:300] for line in log if "ERROR" in line or "robots" in line]
+                log.close()
             elapsed = time.perf_counter() - started
             engine = create_engine(db)
             with engine.connect() as connection:
@@ -351,6 +359,13 @@ def job_distributed(args: dict) -> None:
                     "select relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n "
                     "on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'")).all())
                 raw = connection.execute(text("select coalesce(sum(length(data)), 0) from bodies")).scalar()
+                # robots.txt as the workers saw it (Scrapy's stats, summed over the workers by the run)
+                robots = {}
+                for (stats,) in connection.execute(text("select stats from harvest_runs where kind = 'crawl'")).all():
+                    stats = json.loads(stats) if isinstance(stats, str) else (stats or {})
+                    for key, value in stats.items():
+                        if key.startswith("robotstxt/") and isinstance(value, (int, float)):
+                            robots[key] = robots.get(key, 0) + value
                 # pages stored without a current report (an error stub, a page that is no report)
                 without_report = [f"{url} ({status})" for url, status in connection.execute(text(
                     "select p.url, s.status from pages p left join snapshots s on s.id = p.current_snapshot_id "
@@ -361,6 +376,7 @@ def job_distributed(args: dict) -> None:
             drop_database(db)
     emit({"seconds": round(elapsed, 2), "workers": args["workers"], "exit_codes": codes, "pages": pages,
           "reports": reports, "runs": runs, "duplicate_pages": dupes, "pages_without_report": without_report,
+          "worker_errors": worker_errors[:5], "robots_stats": robots,
           "pg_table_bytes": sizes,
           "raw_compressed_bytes": raw})
 
