@@ -8,6 +8,9 @@
 - :class:`RetryAfterMiddleware` is Scrapy's RetryMiddleware honouring ``Retry-After`` on 429/503
   answers: the retry waits what the site asked (up to HARVESTER_RETRY_AFTER_MAX seconds; a
   longer wait gives up at once, recorded as the HTTP status).
+- :class:`RobotsTxtMiddleware` is Scrapy's, with every request that waits for a host's robots.txt
+  checked against it: in Scrapy 2.19 only the first waiter gets the parser, the others get None
+  and go through unchecked (see the class).
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
+
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from .urls import offsite_reason
 
@@ -98,3 +105,21 @@ class RetryAfterMiddleware(RetryMiddleware):
             logger.info("%s answered HTTP %s: retrying after %.1f s (Retry-After)", request.url, response.status, wait)
             await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
         return retry
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, every waiter given the host's parser.
+
+    While a host's robots.txt downloads, Scrapy keeps a Deferred for it and each request to that
+    host awaits it through ``maybe_deferred_to_future``. The first awaiter's callback consumes the
+    Deferred's result (Twisted's ``asFuture`` callback returns None), so every later awaiter gets
+    None, which Scrapy reads as "no robots.txt": those requests are fetched unchecked. A crawl that
+    starts with many requests to one host at once (a distributed worker joining a run with a full
+    queue, a re-harvest's known pages) fetched disallowed pages this way (bench/RESULTS.md, figure
+    7b). Once the Deferred has fired, the parser (or None after a robots.txt error) is in
+    ``_parsers``: that is what every waiter gets here."""
+
+    async def robot_parser(self, request: Request) -> Any:
+        parser = await super().robot_parser(request)
+        settled = self._parsers.get(urlparse_cached(request).netloc, parser)
+        return parser if isinstance(settled, Deferred) else settled

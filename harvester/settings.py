@@ -50,6 +50,9 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.middlewares.SiteBoundaryMiddleware": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "harvester.middlewares.RetryAfterMiddleware": 550,
+    # Scrapy's, with every request that waited for robots.txt checked against it (the class says why)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "harvester.middlewares.RobotsTxtMiddleware": 100,
 }
 
 #: Items of one response handled at once. Scrapy starts this many asyncio tasks per response and
