@@ -113,7 +113,9 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     While a host's robots.txt downloads, Scrapy keeps a Deferred for it and each request to that
     host awaits it through ``maybe_deferred_to_future``. The first awaiter's callback consumes the
     Deferred's result (Twisted's ``asFuture`` callback returns None), so every later awaiter gets
-    None, which Scrapy reads as "no robots.txt": those requests are fetched unchecked. A crawl that
+    None, which Scrapy reads as "no robots.txt": those requests are fetched unchecked (before
+    scrapy/scrapy#6802 made ``process_request`` async, each waiter got a Deferred of its own that
+    passed the result on; its review noted that the path had no test). A crawl that
     starts with many requests to one host at once (a distributed worker joining a run with a full
     queue, a re-harvest's known pages) fetched disallowed pages this way (bench/RESULTS.md, figure
     7b). Once the Deferred has fired, the parser (or None after a robots.txt error) is in
