@@ -75,6 +75,9 @@ class ProsePattern:
     #: ``regex`` opens with characters ``re`` skips to in C (see ``opens_with_literal``): a scan
     #: of the whole text costs less than finding its candidate lines first (``_matches``).
     scans_whole: bool = False
+    #: ``regex`` opens with a number (``_NUMBER_FIRST``): tried only where a number starts
+    #: (``_number_led_matches``).
+    number_led: bool = False
 
 
 #: Leading negative look-behinds of plain CJK literals, then a literal or a group of literal
@@ -108,7 +111,7 @@ def _p(key: str, pattern: str, clause_needs: str | None = None, reject: str | No
     regex = re.compile(literal_first(pattern))
     return ProsePattern(key, regex, re.compile(clause_needs) if clause_needs else None,
                         re.compile(reject) if reject else None, required_literals(regex),
-                        opens_with_literal(regex))
+                        opens_with_literal(regex), regex.pattern.startswith(_NUMBER_FIRST))
 
 
 def opens_with_literal(regex: re.Pattern) -> bool:
@@ -206,7 +209,7 @@ def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[
             at = joined.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
     for line in sorted(lines):
         end = starts[line + 1] if line + 1 < len(starts) else len(joined)
-        if pattern.regex.pattern.startswith(_NUMBER_FIRST):
+        if pattern.number_led:
             yield from _number_led_matches(pattern.regex, joined, starts[line], end)
         else:
             yield from pattern.regex.finditer(joined, starts[line], end)
