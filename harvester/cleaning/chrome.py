@@ -95,7 +95,7 @@ _C = r"\s*[:：]"  # a label colon, half- or full-width
 _LINE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern, re.I))
     for label, pattern in (
-        ("spam", SPAM_RE.pattern),
+        # spam lines: is_spam (SPAM_RE's words), asked first by _line_label
         (
             "breadcrumb",
             r"^(?:您?(?:现在|当前)?(?:所在|所处)?的?位置|当前位置|您现在所在的位置|您当前所在位置|所在位置)" + _C
@@ -594,8 +594,8 @@ def _line_label(text: str, position: str) -> str | None:
     if _is_nav_bar(text):
         return "nav"
     for label, pattern in _LINE_PATTERNS:
-        if label == "spam" or position == "tail" and label in _HEAD_ONLY:
-            continue  # spam: SPAM_RE's own pattern, just found nothing
+        if position == "tail" and label in _HEAD_ONLY:
+            continue
         if pattern.search(text):
             return label
     return None
