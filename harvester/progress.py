@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from scrapy import signals
@@ -144,3 +146,40 @@ class ProgressExtension:
         self.report(state=reason)
         if self.mode == "live":
             LiveTable.shared(self.stream).finish(self.site)
+
+
+# ------------------------------------------------------------- batch jobs (reparse, db compact)
+
+
+def count_progress(total: int, message: str, *, to_stderr: bool = False, every: float = 0.0,
+                   clock: Callable[[], float] = time.monotonic) -> Callable[[int], None]:
+    """A batch job's progress callback (called with what each batch did) for plain output:
+    ``message.format(done=..., total=...)`` on stdout (stderr with ``to_stderr``), at most one
+    line every ``every`` seconds (0: one a batch)."""
+    done, shown = 0, clock()
+
+    def progress(n: int) -> None:
+        nonlocal done, shown
+        done += n
+        if every <= 0 or clock() - shown >= every:
+            shown = clock()
+            print(message.format(done=done, total=total), file=sys.stderr if to_stderr else sys.stdout, flush=True)
+
+    return progress
+
+
+@contextmanager
+def batch_progress(total: int, description: str, message: str, *, to_stderr: bool = False, every: float = 0.0,
+                   transient: bool = False) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar where the stream is a terminal and there is work, else
+    :func:`count_progress`'s plain lines; yields the callback."""
+    stream = sys.stderr if to_stderr else sys.stdout
+    if stream.isatty() and total:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(file=stream), transient=transient) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda n: bar.advance(task, n)
+    else:
+        yield count_progress(total, message, to_stderr=to_stderr, every=every)

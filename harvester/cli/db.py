@@ -112,9 +112,7 @@ def run_current(args: argparse.Namespace) -> int:
 
 
 def run_compact(args: argparse.Namespace) -> int:
-    import sys
-    import time
-
+    from ..progress import batch_progress
     from ..storage import display_url
     from ..storage.compact import compact, pending_bodies, vacuum_sqlite
     from ..storage.engine import sqlite_path
@@ -126,15 +124,10 @@ def run_compact(args: argparse.Namespace) -> int:
         engine = store.engine
         postgres = engine.dialect.name == "postgresql"
         total = pending_bodies(engine)
-        if sys.stderr.isatty() and total:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            with Progress(console=Console(file=sys.stderr), transient=True) as bar:
-                task = bar.add_task("compacting page bodies", total=total)
-                summary = compact(engine, args.batch, progress=lambda n: bar.advance(task, n))
-        else:
-            summary = compact(engine, args.batch, progress=_line_progress(total, time.monotonic))
+        # plain lines every 10 s on stderr (cron mail stays short), a bar on a terminal
+        with batch_progress(total, "compacting page bodies", COMPACTED, to_stderr=True, every=10.0,
+                            transient=True) as progress:
+            summary = compact(engine, args.batch, progress=progress)
         if not summary.examined:
             print(f"{display_url(store.url)}: no page body stored as zlib, nothing to recompress")
         else:
@@ -172,19 +165,8 @@ SKIP_REASONS = {"attachment": "also an attachment file", "unreadable": "unreadab
                 "round trip": "zstd round trip differed"}
 
 
-def _line_progress(total: int, clock, every: float = 10.0):
-    """Progress on stderr, one plain line every ``every`` seconds (cron mail stays short)."""
-    import sys
-
-    state = {"done": 0, "shown": clock()}
-
-    def progress(n: int) -> None:
-        state["done"] += n
-        if clock() - state["shown"] >= every:
-            state["shown"] = clock()
-            print(f"compacted {state['done']}/{total} page bodies", file=sys.stderr, flush=True)
-
-    return progress
+#: The plain progress line of `harvester db compact` (harvester.progress.count_progress).
+COMPACTED = "compacted {done}/{total} page bodies"
 
 
 def _size(n: int) -> str:

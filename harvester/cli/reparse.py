@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date, datetime, timezone
 
 from .db import add_db_argument, open_store
@@ -50,6 +49,7 @@ def parse_since(value: str | None) -> datetime | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..progress import batch_progress
     from ..storage.reparse import count_pages, reparse
 
     since = parse_since(args.since)
@@ -69,15 +69,8 @@ def run(args: argparse.Namespace) -> int:
         return run_parallel(store, args, since)
     try:
         total = count_pages(store, args.site, since)
-        if sys.stdout.isatty():
-            from rich.progress import Progress
-
-            with Progress() as bar:
-                task = bar.add_task("re-parsing", total=total)
-                summary = reparse(store, args.site, since, args.dry_run, args.batch_size,
-                                  progress=lambda n: bar.advance(task, n), resume=not args.restart)
-        else:
-            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=line_progress(total),
+        with batch_progress(total, "re-parsing", REPARSED) as progress:
+            summary = reparse(store, args.site, since, args.dry_run, args.batch_size, progress=progress,
                               resume=not args.restart)
     finally:
         store.close()
@@ -85,24 +78,18 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def line_progress(total: int):
-    """A progress callback printing one plain line per batch (no terminal)."""
-    done = [0]
-
-    def progress(n: int) -> None:
-        done[0] += n
-        print(f"re-parsed {done[0]}/{total} pages", flush=True)
-
-    return progress
+#: The plain progress line of a re-parse (harvester.progress.count_progress), one a batch.
+REPARSED = "re-parsed {done}/{total} pages"
 
 
 def run_parallel(store, args: argparse.Namespace, since: datetime | None) -> int:
+    from ..progress import count_progress
     from ..storage.reparse import count_pages, reparse_parallel
 
     try:
         total = count_pages(store, args.site, since)
         summary = reparse_parallel(store, args.site, since, args.batch_size, args.workers,
-                                   progress=line_progress(total), resume=not args.restart)
+                                   progress=count_progress(total, REPARSED), resume=not args.restart)
     finally:
         store.close()
     if args.workers == 0:

@@ -337,10 +337,11 @@ def test_a_vacuum_that_cannot_lock_the_file_is_one_line_and_the_compaction_stays
 
 
 def test_progress_lines_go_to_stderr_every_few_seconds(capsys):
-    from harvester.cli.db import _line_progress
+    from harvester.cli.db import COMPACTED
+    from harvester.progress import count_progress
 
     now = [0.0]
-    progress = _line_progress(1000, lambda: now[0], every=10)
+    progress = count_progress(1000, COMPACTED, to_stderr=True, every=10, clock=lambda: now[0])
     for step in range(6):
         now[0] += 4
         progress(100)
