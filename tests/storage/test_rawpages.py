@@ -82,3 +82,23 @@ def test_a_short_first_page_is_stored_without_making_the_sites_dictionary(db_url
     assert len(dictionaries) == 1 and used[sha[2]] == used[sha[3]] == dictionaries[0]
     with Store(db_url) as store:
         assert [store.body(s) for s in sha] == bodies
+
+
+def test_compress_gives_zstd_compress_bytes_with_a_compressor_kept_per_dictionary():
+    """rawpages.compress keeps a compressor per dictionary (speed): every frame must still be
+    the one ``zstd.compress`` makes, whatever came before it, for raw, trained and no dictionary."""
+    from harvester.storage import rawpages
+    from harvester.storage.rawpages import zstd
+
+    pages = [report_html(year=2000 + n % 25, proactive=1000 + 37 * n, agency=f"肇庆市第{n}局",
+                         extra=f"<p>第{n}号附注：本年度共办理{n * 3}件。</p>" * (n % 7)) for n in range(40)]
+    pages += [b"", b"x", pages[0] * 3]
+    raw = zstd.ZstdDict(pages[1], is_raw=True)
+    trained = zstd.train_dict([p[:4096] for p in pages[:30]], 8 * 1024)
+    for round_ in range(2):  # the second time through, every compressor is a reused one
+        for n, body in enumerate(pages):
+            for dictionary in (raw, trained, None):
+                expected = zstd.compress(body, rawpages.LEVEL, zstd_dict=dictionary)
+                got = rawpages.compress(body, dictionary)
+                assert got == expected, (round_, n, dictionary)
+                assert zstd.decompress(got, zstd_dict=dictionary) == body
