@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import statistics
 import tempfile
 import time
@@ -40,7 +41,10 @@ def store_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: 
     from harvester.storage import Store
 
     pages = _pages(reports, cache_dir)
-    extracted = [extract_shipped(url, body, headers, site) for site, url, headers, body, _ in pages]
+    # pickled as a parse worker sends them: every round stores fresh copies (a ShippedResult
+    # unpickles its rows once, when stored)
+    shipped = [pickle.dumps(extract_shipped(url, body, headers, site), pickle.HIGHEST_PROTOCOL)
+               for site, url, headers, body, _ in pages]
     cpu, wall = [], []
     for round_ in range(rounds):
         with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +53,7 @@ def store_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: 
             items = [PageItem(site=site, url=url, final_url=url, status=200, headers=headers, body=body,
                               fetched_at="2025-06-01T00:00:00Z", harvest_run=run_id, decoded_as=e.encoding,
                               result=e.result)
-                     for (site, url, headers, body, _), e in zip(pages, extract_again(pages, extracted, round_))]
+                     for (site, url, headers, body, _), e in zip(pages, map(pickle.loads, shipped))]
             profiler = None
             if profile and round_ == rounds - 1:
                 import cProfile
@@ -70,16 +74,6 @@ def store_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: 
     return {"job": "store", "pages": n, "batch": batch, "cpu_ms_per_page": round(statistics.median(cpu) / n * 1000, 3),
             "wall_ms_per_page": round(statistics.median(wall) / n * 1000, 3),
             "cpu_rounds_ms": [round(c / n * 1000, 3) for c in cpu]}
-
-
-def extract_again(pages, extracted, round_: int):
-    """Fresh ShippedResults for every round after the first (a stored one has unpickled its rows
-    once, as in a crawl; a result is stored once)."""
-    if round_ == 0:
-        return extracted
-    from harvester.pool import extract_shipped
-
-    return [extract_shipped(url, body, headers, site) for site, url, headers, body, _ in pages]
 
 
 def reparse_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: str | None) -> dict:

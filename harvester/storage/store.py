@@ -94,11 +94,69 @@ def _insert_ignore(session: Session, model: type, values: dict[str, Any], keys: 
 
 def _insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]], keys: list[str]) -> None:
     """One executemany INSERT ... ON CONFLICT DO NOTHING (concurrent writers may add the same)."""
-    if session.get_bind().dialect.name == "postgresql":
+    _executemany(session, model.__table__, rows, conflict_keys=tuple(keys))
+
+
+def _executemany(session: Session, table: Any, rows: list[dict[str, Any]],
+                 conflict_keys: tuple[str, ...] | None = None) -> None:
+    """INSERT ``rows`` (dicts with the same keys) into ``table`` by the driver's executemany:
+    the statement SQLAlchemy compiles for them, each value through its column type's bind
+    processor (UTC datetimes, JSON), as ``session.execute(table.insert(), rows)`` sends them,
+    without SQLAlchemy's per-row bookkeeping: that cost the store thread more than the INSERTs
+    of pages, bodies, snapshots and reports themselves (bench/RESULTS.md, issue 15, store cost).
+    ``conflict_keys``: ON CONFLICT (keys) DO NOTHING. Rows that need a column default filled
+    in Python go through SQLAlchemy."""
+    if not rows:
+        return
+    connection = session.connection()
+    plan = _insert_plan(connection.dialect, table, tuple(rows[0]), conflict_keys)
+    if plan is None:
+        session.execute(_insert_statement(connection.dialect, table, conflict_keys), rows)
+        return
+    sql, positional, processors = plan
+    if not positional:  # named parameters (psycopg's pyformat)
+        values: list = [{name: (process(row[name]) if process else row[name]) for name, process in processors}
+                        for row in rows]
+    else:
+        values = [tuple(process(row[name]) if process else row[name] for name, process in processors)
+                  for row in rows]
+    connection.exec_driver_sql(sql, values)
+
+
+def _insert_statement(dialect: Any, table: Any, conflict_keys: tuple[str, ...] | None) -> Any:
+    if conflict_keys is None:
+        return table.insert()
+    if dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+    return insert(table).on_conflict_do_nothing(index_elements=list(conflict_keys))
+
+
+_PLANS: dict[tuple, Any] = {}
+
+
+def _insert_plan(dialect: Any, table: Any, columns: tuple[str, ...], conflict_keys: tuple[str, ...] | None):
+    """(SQL, whether its parameters are positional (else named), (name, bind processor) pairs in
+    parameter order) of an INSERT of ``columns``; None where only SQLAlchemy can run it (a
+    column default to compute, a paramstyle other than qmark/format/pyformat). Cached."""
+    key = (dialect.name, dialect.paramstyle, table, columns, conflict_keys)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    plan = None
+    given = set(columns)
+    needs_default = any(c.default is not None and c.key not in given for c in table.columns)
+    if not needs_default and dialect.paramstyle in ("qmark", "format", "pyformat") and given <= set(table.c.keys()):
+        compiled = _insert_statement(dialect, table, conflict_keys).compile(dialect=dialect, column_keys=list(columns))
+        names = list(compiled.positiontup) if compiled.positional else sorted(compiled.binds)
+        if set(names) == given:
+            processors = tuple((name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                               for name in names)
+            plan = (compiled.string, compiled.positional, processors)
+    _PLANS[key] = plan
+    return plan
 
 
 def _executemany_plain(session: Session, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -435,7 +493,8 @@ class Store:
         if not reports:
             return
         report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
-        self._insert_report_rows(session, list(zip(report_ids, prepared)))
+        # the batch's statistic strings were numbered first (_save_batch)
+        self._insert_report_rows(session, list(zip(report_ids, prepared)), numbered=True)
 
     @staticmethod
     def _insert_ids(session: Session, model: type, rows: list[dict[str, Any]], by: str,
@@ -444,7 +503,7 @@ class Store:
         ``by`` (a column unique among them). Not INSERT ... RETURNING: SQLAlchemy runs that one
         row at a time on SQLite when the order must be kept."""
         table = model.__table__
-        session.execute(table.insert(), rows)
+        _executemany(session, table, rows)
         keys = [row[by] for row in rows]
         ids: dict[Any, int] = {}
         for chunk in _chunks(keys):
@@ -648,7 +707,7 @@ class Store:
             table = Report.__table__
             ids = dict((page_id, report_id) for report_id, page_id in session.execute(
                 table.insert().returning(table.c.id, table.c.page_id), rows))
-            self._insert_report_rows(session, [(ids[page.page_id], page.prepared) for _, page, _ in new])
+            self._insert_report_rows(session, [(ids[page.page_id], page.prepared) for _, page, _ in new], numbered=True)
         return changes  # type: ignore[return-value]
 
     @staticmethod
@@ -683,20 +742,32 @@ class Store:
 
     _STAT_COLUMNS = ("report_id", "position", "key_id", "value", "unit", "source", "label_id", "section_id")
 
-    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]]) -> None:
+    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]],
+                      numbered: bool = False) -> None:
         """report_stats rows of (report id, stat_rows) pairs, after _number_stats: plain tuples
         written by the driver's executemany (~70 statistics per report)."""
         key_ids, text_ids = self._key_ids, self._text_ids
-        values = [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
-                   text_ids.get(row["label"]), text_ids.get(row["section"]))
-                  for report_id, stats in reports for row in stats]
+        try:
+            values = [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
+                       text_ids[row["label"]] if row["label"] else None,
+                       text_ids[row["section"]] if row["section"] else None)
+                      for report_id, stats in reports for row in stats]
+        except KeyError:  # a string the caller's numbering did not give (see _insert_report_rows)
+            if numbered:
+                raise
+            self._number_stats(session, [row for _, stats in reports for row in stats])
+            return self._insert_stats(session, reports, numbered=True)
         if values:
             _executemany_plain(session, ReportStat.__table__, self._STAT_COLUMNS, values)
 
-    def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]]) -> None:
+    def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]],
+                            numbered: bool = False) -> None:
         """The statistic and attachment rows of new report versions (report id, packed
-        PreparedOutput): every write path's, after its reports rows."""
-        self._number_stats(session, [row for _, prepared in reports for row in prepared.stats])
+        PreparedOutput): every write path's, after its reports rows. ``numbered``: the caller
+        numbered the statistics' strings already (a batch numbers its strings first, in one
+        sorted order); any it missed are numbered here all the same."""
+        if not numbered:
+            self._number_stats(session, [row for _, prepared in reports for row in prepared.stats])
         self._insert_stats(session, [(report_id, prepared.stats) for report_id, prepared in reports])
         attachments = [dict(row, report_id=report_id) for report_id, prepared in reports for row in prepared.attachments]
         if attachments:
