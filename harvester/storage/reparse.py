@@ -168,39 +168,47 @@ def reparse(
     dictionaries = rawpages.Dictionaries()  # dictionary rows never change: kept across batches
     try:
         while True:
-            with store.session() as session:
-                rows = session.execute(base_query.where(Page.id > last_page_id)).all()
-                if not rows:
-                    break
-                parsed, parse_tally = _parse_batch(store, session, parsing, rows, dictionaries)
-            last_page_id = rows[-1].page_id
-            with store.session() as session:
-                try:
-                    changes = store.apply_parses(session, parsed, summary.run_id, "reparse")
-                    tally = _counted(parse_tally, parsed, changes)
-                    if dry_run:
+            # Python's cyclic collector is paused for a whole batch, as parse_page pauses it for
+            # a page: the batch's parse results, output dicts and rows are freed by reference
+            # counting once it is done; with the collector on, preparing and storing them set
+            # off young collections that walked all of them, and their survivors the older
+            # generations (~0.2 ms a page; bench/RESULTS.md, issue 15, store cost).
+            with parsing.cyclic_gc_paused():
+                with store.session() as session:
+                    rows = session.execute(base_query.where(Page.id > last_page_id)).all()
+                    if not rows:
+                        break
+                    parsed, parse_tally = _parse_batch(store, session, parsing, rows, dictionaries)
+                last_page_id = rows[-1].page_id
+                with store.session() as session:
+                    try:
+                        changes = store.apply_parses(session, parsed, summary.run_id, "reparse")
+                        tally = _counted(parse_tally, parsed, changes)
+                        if dry_run:
+                            session.rollback()
+                            store.forget_uncommitted()
+                            summary.add(tally)
+                        else:
+                            # The position is committed with the batch: exactly where a rerun resumes.
+                            _save_position(session, summary, tally, last_page_id)
+                            session.commit()
+                            summary.add(tally)
+                            summary.last_page_id = last_page_id
+                    except Exception:
+                        # A database error spoils the batch's transaction: store it one page at a time.
+                        log.exception("re-parse batch failed; storing its pages one by one")
                         session.rollback()
                         store.forget_uncommitted()
-                        summary.add(tally)
-                    else:
-                        # The position is committed with the batch: exactly where a rerun resumes.
-                        _save_position(session, summary, tally, last_page_id)
-                        session.commit()
-                        summary.add(tally)
+                        summary.add(_store_one_by_one(store, parsed, parse_tally, summary.run_id, dry_run))
                         summary.last_page_id = last_page_id
-                except Exception:
-                    # A database error spoils the batch's transaction: store it one page at a time.
-                    log.exception("re-parse batch failed; storing its pages one by one")
-                    session.rollback()
-                    store.forget_uncommitted()
-                    summary.add(_store_one_by_one(store, parsed, parse_tally, summary.run_id, dry_run))
-                    summary.last_page_id = last_page_id
-                    if not dry_run:
-                        with store.session() as position_session:
-                            _save_position(position_session, summary, Tally(), last_page_id)
-                            position_session.commit()
+                        if not dry_run:
+                            with store.session() as position_session:
+                                _save_position(position_session, summary, Tally(), last_page_id)
+                                position_session.commit()
+                count = len(rows)
+                del rows, parsed  # freed by reference counting, not by a collection
             if progress is not None:
-                progress(len(rows))
+                progress(count)
     except KeyboardInterrupt:
         summary.interrupted = True
         raise
@@ -470,9 +478,6 @@ def work_batches(store: Store, run_id: int, worker: str | None = None, lease: fl
     import os
     import socket as _socket
 
-    from .models import ReparseBatch
-    from .records import utcnow
-
     parsing = importlib.import_module("harvester.parsing")
     worker = worker or f"{_socket.gethostname()}:{os.getpid()}"
     with store.session() as session:
@@ -489,35 +494,49 @@ def work_batches(store: Store, run_id: int, worker: str | None = None, lease: fl
         if claim is None:
             return done
         batch_id, first, last = claim
-        with store.session() as session:  # reads and parsing: no transaction held meanwhile
-            rows = session.execute(query.where(Page.id >= first, Page.id <= last)).all()
-            parsed, parse_tally = _parse_batch(store, session, parsing, rows, dictionaries)
-        mine = (ReparseBatch.id == batch_id) & (ReparseBatch.worker == worker) & (ReparseBatch.state == "claimed")
-        with store.session() as session:
-            try:
-                # The claim is checked first: the write lock (SQLite) is then ours, and a batch
-                # whose lease expired meanwhile is dropped before any work.
-                owned = session.execute(update(ReparseBatch).where(mine).values(state="done", done_at=utcnow()))
-                if owned.rowcount != 1:  # our lease expired and another worker took the batch
-                    log.warning("re-parse batch %s was taken over by another worker; dropping this result", batch_id)
-                    session.rollback()
-                    continue
-                changes = store.apply_parses(session, parsed, run_id, "reparse")
-                tally = _counted(parse_tally, parsed, changes)
-                session.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(tally=_tally_json(tally)))
-                session.commit()
-            except Exception:
-                # one page the database refuses: store the batch's pages one by one
-                log.exception("re-parse batch %s failed; storing its pages one by one", batch_id)
-                session.rollback()
-                store.forget_uncommitted()
-                tally = _store_one_by_one(store, parsed, parse_tally, run_id, False)
-                with store.session() as marker, marker.begin():
-                    marker.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(
-                        state="done", done_at=utcnow(), tally=_tally_json(tally)))
-        done += len(rows)
+        with parsing.cyclic_gc_paused():  # a batch at a time, as reparse() does
+            pages = _work_batch(store, parsing, query, dictionaries, run_id, worker, batch_id, first, last)
+        if pages is None:  # our lease expired and another worker took the batch
+            continue
+        done += pages
         if progress is not None:
-            progress(len(rows))
+            progress(pages)
+
+
+def _work_batch(store: Store, parsing, query, dictionaries: rawpages.Dictionaries, run_id: int, worker: str,
+                batch_id: int, first: int, last: int) -> int | None:
+    """Parse and store one claimed batch of a parallel re-parse; returns its pages (None when
+    the claim was lost meanwhile and the result dropped). Its parse results are freed on return."""
+    from .models import ReparseBatch
+    from .records import utcnow
+
+    with store.session() as session:  # reads and parsing: no transaction held meanwhile
+        rows = session.execute(query.where(Page.id >= first, Page.id <= last)).all()
+        parsed, parse_tally = _parse_batch(store, session, parsing, rows, dictionaries)
+    mine = (ReparseBatch.id == batch_id) & (ReparseBatch.worker == worker) & (ReparseBatch.state == "claimed")
+    with store.session() as session:
+        try:
+            # The claim is checked first: the write lock (SQLite) is then ours, and a batch
+            # whose lease expired meanwhile is dropped before any work.
+            owned = session.execute(update(ReparseBatch).where(mine).values(state="done", done_at=utcnow()))
+            if owned.rowcount != 1:  # our lease expired and another worker took the batch
+                log.warning("re-parse batch %s was taken over by another worker; dropping this result", batch_id)
+                session.rollback()
+                return None
+            changes = store.apply_parses(session, parsed, run_id, "reparse")
+            tally = _counted(parse_tally, parsed, changes)
+            session.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(tally=_tally_json(tally)))
+            session.commit()
+        except Exception:
+            # one page the database refuses: store the batch's pages one by one
+            log.exception("re-parse batch %s failed; storing its pages one by one", batch_id)
+            session.rollback()
+            store.forget_uncommitted()
+            tally = _store_one_by_one(store, parsed, parse_tally, run_id, False)
+            with store.session() as marker, marker.begin():
+                marker.execute(update(ReparseBatch).where(ReparseBatch.id == batch_id).values(
+                    state="done", done_at=utcnow(), tally=_tally_json(tally)))
+    return len(rows)
 
 
 #: A tiny report page: parsed once before workers are forked, so that they inherit a warm parser.

@@ -280,3 +280,28 @@ def test_reparse_packs_only_the_reports_that_get_a_new_version(store, stored_pag
     summary = reparse(store, batch_size=10)
     assert (summary.changed, summary.unchanged) == (1, 1)
     assert packed == [URL_2020]
+
+
+def test_the_cyclic_collector_is_paused_per_batch_and_restored(store, stored_pages, monkeypatch):
+    """A batch is parsed, prepared and stored with Python's cyclic collector off (its objects
+    are freed by reference counting: no collection walks them), and the collector is back on
+    between batches and afterwards, in one process and in a parallel run's worker."""
+    import gc
+
+    from harvester.storage.reparse import plan_batches
+
+    seen: list[bool] = []
+    apply_parses = store.apply_parses
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return apply_parses(*args, **kwargs)
+
+    monkeypatch.setattr(store, "apply_parses", watched)
+    assert gc.isenabled()
+    reparse(store, batch_size=2)
+    assert seen == [False, False] and gc.isenabled()
+    run_id = store.start_run(None, "reparse", {}, "test", parsing.PARSER_VERSION, kind="reparse")
+    plan_batches(store, run_id, None, None, 2)
+    assert work_batches(store, run_id, "w") == 3
+    assert seen == [False] * 4 and gc.isenabled()
