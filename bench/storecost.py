@@ -11,7 +11,9 @@ shares the GIL with the reactor (figure 2).
 
 ``reparse``: the pages are imported raw (bench.jobs' import job), then re-parsed
 (harvester.storage.reparse.reparse) with the parse timed apart (the re-parse's own
-``_parse_with_files``): what is left is reading, digesting, packing and storing (figure 7a).
+``_parse_with_files``): what is left is reading, digesting, packing and storing (figure 7a: every
+report new). With ``--unchanged`` the archive was re-parsed once already and its parser version
+then made an older one: every report comes out unchanged (figure 1).
 
 Each measure is the median of ``--rounds`` fresh archives. Results on stdout as JSON.
 """
@@ -76,7 +78,8 @@ def store_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: 
             "cpu_rounds_ms": [round(c / n * 1000, 3) for c in cpu]}
 
 
-def reparse_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: str | None) -> dict:
+def reparse_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile: str | None,
+                 unchanged: bool = False) -> dict:
     import shutil
 
     from harvester.items import PageItem
@@ -96,6 +99,11 @@ def reparse_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile
             store.save_page(PageItem(site=site, url=url, final_url=url, status=200, headers=headers, body=body,
                                      fetched_at="2025-06-01T00:00:00Z", harvest_run=run_id))
         store.finish_run(run_id, "finished", {})
+        if unchanged:  # figure 1's case: reports stored by an older parser that read them the same
+            reparse(store, batch_size=batch)
+            with store.engine.begin() as connection:
+                connection.exec_driver_sql("UPDATE snapshots SET parser_version = 'older'")
+                connection.exec_driver_sql("UPDATE reports SET checked_parser_version = 'older'")
         store.close()
         original = reparse_module._parse_with_files
         for round_ in range(rounds):
@@ -129,13 +137,14 @@ def reparse_cost(reports: int, cache_dir: Path, rounds: int, batch: int, profile
                     profiler.disable()
                     profiler.dump_stats(profile)
                 store.close()
-            assert summary.newly_reports > 0 and not summary.failed, summary.to_dict()
+            assert (summary.unchanged if unchanged else summary.newly_reports) > 0 and not summary.failed, \
+                summary.to_dict()
             results.append((cpu, wall, parse_cpu[0], summary.examined))
     n = results[0][3]
     cpu = statistics.median(r[0] for r in results)
     parse = statistics.median(r[2] for r in results)
     besides = statistics.median(r[0] - r[2] for r in results)
-    return {"job": "reparse", "pages": n, "batch": batch, "pages_per_s": round(n / statistics.median(r[1] for r in results), 1),
+    return {"job": "reparse", "unchanged": unchanged, "pages": n, "batch": batch, "pages_per_s": round(n / statistics.median(r[1] for r in results), 1),
             "cpu_ms_per_page": round(cpu / n * 1000, 3), "parse_ms_per_page": round(parse / n * 1000, 3),
             "besides_parse_ms_per_page": round(besides / n * 1000, 3),
             "besides_rounds_ms": [round((r[0] - r[2]) / n * 1000, 3) for r in results]}
@@ -150,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
                         "pipeline's HARVESTER_STORE_BATCH, re-parse's batch_size)")
     parser.add_argument("--cache-dir", default=str(REPO / "bench" / ".cache"), help="rendered pages (kept)")
     parser.add_argument("--profile", help="write a cProfile of the last round here")
+    parser.add_argument("--unchanged", action="store_true", help="reparse: the archive's reports were "
+                        "parsed already, by an older parser version that read them the same (figure 1)")
     args = parser.parse_args(argv)
     cache = Path(args.cache_dir)
     if args.job == "store":
@@ -157,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
 
         result = store_cost(args.reports, cache, args.rounds, args.batch or settings.HARVESTER_STORE_BATCH, args.profile)
     else:
-        result = reparse_cost(args.reports, cache, args.rounds, args.batch or 100, args.profile)
+        result = reparse_cost(args.reports, cache, args.rounds, args.batch or 100, args.profile, args.unchanged)
     print(json.dumps(result))
 
 
