@@ -85,11 +85,7 @@ def content_sha256(body: bytes) -> str:
 
 def _insert_ignore(session: Session, model: type, values: dict[str, Any], keys: list[str]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: concurrent crawls may store the same body or site."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    session.execute(_insert_statement(session.get_bind().dialect, model.__table__, tuple(keys)).values(**values))
 
 
 def _insert_ignore_many(session: Session, model: type, rows: list[dict[str, Any]], keys: list[str]) -> None:
@@ -124,6 +120,7 @@ def _executemany(session: Session, table: Any, rows: list[dict[str, Any]],
 
 
 def _insert_statement(dialect: Any, table: Any, conflict_keys: tuple[str, ...] | None) -> Any:
+    """INSERT into ``table``; with ``conflict_keys``, ON CONFLICT (keys) DO NOTHING."""
     if conflict_keys is None:
         return table.insert()
     if dialect.name == "postgresql":
