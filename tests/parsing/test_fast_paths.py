@@ -202,6 +202,19 @@ LABEL_CELLS = ["", " ", "\u00a0", "12", "x发布机构", " 文\u3000号 ：", "\
                "无", "<p><span> 信息来源 </span></p>", "<p>生成日期</p>", "2020-01-01", "<!-- c -->组配分类", "名称："]
 
 
+def test_label_first_characters_are_the_same_half_width():
+    """A cell's first character is compared with the labels' as it is: ``halfwidth`` leaves every
+    label's first character alone and turns no other character into one."""
+    from harvester.parsing.metadata import _LABEL_FIRST_CHARS
+    from harvester.parsing.textutil import _HALFWIDTH, halfwidth
+
+    assert all(halfwidth(ch) == ch for ch in _LABEL_FIRST_CHARS)
+    assert not {chr(v) for v in _HALFWIDTH.values()} & _LABEL_FIRST_CHARS
+    for cp in range(0x10000):
+        ch = chr(cp)
+        assert (halfwidth(ch) in _LABEL_FIRST_CHARS) == (ch in _LABEL_FIRST_CHARS)
+
+
 @pytest.mark.parametrize("with_texts", [False, True])
 def test_label_cells_read_from_the_cleaners_cell_texts_are_the_straightforward_ones(with_texts):
     """``_table_pairs`` takes the text of the cells the line builder read from ``cell_texts``
