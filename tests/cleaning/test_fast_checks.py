@@ -317,3 +317,54 @@ def test_is_spam_finds_what_the_whole_spam_pattern_finds() -> None:
     verdicts = [SPAM_RE.search(text) is not None for text in texts]
     assert [is_spam(text) for text in texts] == verdicts
     assert sum(verdicts) > 100 and not all(verdicts)
+
+
+def _looks_traditional_counting_all(root, text: str, attributes) -> bool:
+    """``document_looks_traditional`` as it was: every Traditional character of the text counted."""
+    from harvester.cleaning import chinese
+
+    pattern = chinese._traditional_re()
+    shown = len(pattern.findall(text))
+    if shown:
+        for el in root.iter("script", "style"):
+            shown -= len(pattern.findall(el.text or ""))
+        for el in root.iter("a"):
+            label = el.text or ""
+            if len(el) == 0 and chinese._VERSION_LABEL_RE.fullmatch(label):
+                shown -= len(pattern.findall(label))
+        if shown > 0:
+            return True
+    return pattern.search("\n".join(attributes)) is not None
+
+
+def test_traditional_characters_counted_only_as_far_as_needed() -> None:
+    """``document_looks_traditional`` (the text's Traditional characters counted only past those of
+    scripts, styles and version labels) says what counting them all says: crafted pages around
+    the limit, every fixture and real page, parsed as the cleaner parses them."""
+    from pathlib import Path
+
+    from harvester.cleaning import chinese
+
+    bodies = ["<a href='/tw/'>繁體版</a><p>简体报告</p>", "<a>繁體版</a><p>報告</p>", "<p>简体</p>", "<p>報</p>",
+              "<script>var 報='報告';</script><p>简体</p>", "<script>var x='報';</script><p>報</p>",
+              "<a>繁體版</a><a>正體中文</a><p>简体</p>", "<a>繁體版</a><a>繁體版</a><p>體</p>",
+              "<style>/* 體 */</style><a>繁體版</a>", "<a><span>繁體版</span></a><p>简体</p>",
+              "<p title='報告'>简体</p>", "<a>繁體版</a><img alt='體'>", "",
+              "<a>繁體版</a><script>var x='報';</script><p>報</p>", "<a>繁體版</a><script>var x='報';</script>",
+              "<a>繁體版</a><script>'報報'</script><p>報</p>", "<a>繁體版</a><script>'報報'</script><style>體</style>",
+              "<script>'報報'</script><p>報報</p><a>繁體版</a>"]
+    pages = [f"<html><body>{body}</body></html>" for body in bodies]
+    tests = Path(__file__).resolve().parents[1]
+    paths = sorted(tests.joinpath("parsing", "fixtures").rglob("*.htm*")) + sorted(tests.joinpath("fixtures", "pages").glob("*.html"))
+    paths += sorted((tests.parent.parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    pages += [path.read_bytes().decode("utf-8", "replace") for path in paths]
+    verdicts = []
+    for markup in pages:
+        root = parse_html(markup)
+        text, attributes = chinese.DOCUMENT_TEXT(root), chinese.TEXT_ATTRIBUTES(root)
+        expected = _looks_traditional_counting_all(root, text, attributes)
+        assert chinese.document_looks_traditional(root, markup, text, attributes) == expected, markup[:200]
+        verdicts.append(expected)
+    assert verdicts[:18] == [False, True, False, True, False, True, False, True, False, True, True, True, False,
+                            True, False, True, False, True]
+    assert True in verdicts[18:] and False in verdicts[18:]
