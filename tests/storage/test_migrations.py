@@ -15,6 +15,14 @@ from .conftest import report_html
 URL = "http://www.zhaoqing.gov.cn/gkmlpt/content/2/1/post_1.html"
 
 
+def migrate(engine, step, revision: str) -> None:
+    """Run Alembic's ``step`` (command.upgrade or command.downgrade) to ``revision`` in one transaction."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        step(config, revision)
+
+
 def tables(url: str) -> set[str]:
     engine = create_engine(url)
     try:
@@ -166,17 +174,12 @@ def test_compact_output_migration_converts_stored_reports_both_ways(db_url, make
     assert all(o["stats"] and o["body_text"] for o in before), [(len(o["stats"]), len(o["sections"])) for o in before]
     engine = make_engine(db_url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config(engine)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0008")  # the revision before 0004
+        migrate(engine, command.downgrade, "0008")  # the revision before 0004
         with engine.connect() as connection:
             labels = connection.execute(text("SELECT count(*) FROM report_stats WHERE label IS NOT NULL")).scalar()
             assert labels == sum(len(o["stats"]) for o in before)
             assert connection.execute(text("SELECT count(*) FROM reports WHERE body_text != ''")).scalar() == 2
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(engine, command.upgrade, "head")
     finally:
         engine.dispose()
     with Store(db_url) as store, store.session() as session:
@@ -211,10 +214,7 @@ def test_output_dictionary_migration_repacks_stored_reports_both_ways(db_url, ma
     shas = [hashlib.sha256(body).hexdigest() for body in pages]
     engine = make_engine(db_url)
     try:
-        config = alembic_config(engine)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0005")
+        migrate(engine, command.downgrade, "0005")
         with engine.connect() as connection:
             blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
             indexes = {i["name"] for i in inspect(connection).get_indexes("report_stats")}
@@ -226,9 +226,7 @@ def test_output_dictionary_migration_repacks_stored_reports_both_ways(db_url, ma
             raw = dict(connection.execute(text("SELECT sha256, data FROM bodies WHERE compression = 'zlib'")).all())
         assert [zlib.decompress(raw[sha]) for sha in shas] == pages
         assert "body_dictionaries" not in tables(db_url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(engine, command.upgrade, "head")
         with engine.connect() as connection:
             blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
             indexes = {i["name"] for i in inspect(connection).get_indexes("report_stats")}
@@ -266,17 +264,12 @@ def test_zstd_output_migration_downgrade_writes_0009_blobs(db_url, make_item):
         with engine.connect() as connection:
             blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
         assert len(blobs) == 2 and all(b.startswith(zstd_frame) for b in blobs)
-        config = alembic_config(engine)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0009")
+        migrate(engine, command.downgrade, "0009")
         with engine.connect() as connection:
             blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
         assert all(b[1] & 0x20 for b in blobs) and not any(b.startswith(zstd_frame) for b in blobs)
         assert all(zlib.decompressobj(zdict=output_dictionary(1)).decompress(b).startswith(b"{") for b in blobs)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(engine, command.upgrade, "head")
         with engine.connect() as connection:
             assert [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))] == blobs
     finally:
