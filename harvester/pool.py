@@ -194,10 +194,20 @@ def _warm_up() -> None:
     import harvester.parsing.parse  # noqa: F401
 
 
-def worker_count(setting: Any) -> int:
-    """``HARVESTER_PARSE_WORKERS``: None/"auto" -> one per CPU; 0 -> clean and parse in-process."""
-    if setting in (None, "", "auto"):
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask: a container's or taskset's limit), else
+    the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
+
+
+def worker_count(setting: Any) -> int:
+    """``HARVESTER_PARSE_WORKERS``: None/"auto" -> one per usable CPU but one, at least one: the
+    crawl process (reactor, storing) keeps a CPU of its own; 0 -> clean and parse in-process."""
+    if setting in (None, "", "auto"):
+        return max(1, usable_cpus() - 1)
     return max(0, int(setting))
 
 

@@ -80,7 +80,9 @@ ITEM_PIPELINES = {
 FEED_EXPORTERS = {"csv": "harvester.feeds.ReportCsvItemExporter"}
 
 #: Worker processes that clean and parse pages (harvester.pool), shared by the crawls of one
-#: process; None = one per CPU; 0 = clean and parse in the reactor thread (slower crawl).
+#: process; None = one per usable CPU but one (the crawl process keeps a CPU: on 2 CPUs one
+#: worker crawls faster than two, bench/RESULTS.md), at least one; 0 = clean and parse in the
+#: reactor thread (slower crawl).
 HARVESTER_PARSE_WORKERS = None
 #: The store pipeline writes items in batches of this many, one transaction each, and at the
 #: latest this many seconds after a batch's first item; an item counts as stored (leaves the
