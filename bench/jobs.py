@@ -26,6 +26,25 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU seconds of this process (RUSAGE_SELF) or of its waited-for descendants
+    (RUSAGE_CHILDREN: the parse workers once the pool is shut down)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of another live process, from /proc (Linux; 0.0 elsewhere)."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def current_rss_mb() -> float:
     """Resident set size now, from /proc (Linux; 0.0 elsewhere: the quartiles then say nothing)."""
     import os
@@ -149,9 +168,17 @@ def job_crawl(args: dict) -> None:
         Store(args["db"]).close()
     spider_args = {site: {"base_url": url, "max_pages": 100000, "render": "no"} for site, url in args["base_urls"].items()}
     with RssSampler() as sampler:
+        cpu_before = cpu_seconds(), cpu_seconds(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         results = run_sites(list(args["base_urls"]), settings=settings, spider_args=spider_args)
         elapsed = time.perf_counter() - started
+        # the parse workers' CPU is counted once they have exited: shut the pool down first
+        from harvester.pool import ParsePool
+
+        if ParsePool._shared is not None:
+            ParsePool._shared.shutdown()
+        cpu = {"crawl_process": round(cpu_seconds() - cpu_before[0], 2),
+               "parse_workers": round(cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_before[1], 2)}
     total = lambda name: sum(int(r.stat(name) or 0) for r in results)  # noqa: E731
     emit({
         "seconds": round(elapsed, 2),
@@ -165,6 +192,7 @@ def job_crawl(args: dict) -> None:
         "stored": {k: total(f"harvester/{k}") for k in ("new", "changed", "unchanged", "failed")},
         "finish_reasons": [r.finish_reason for r in results],
         "rss_quartiles_mb": sampler.quartiles(),
+        "cpu_seconds": cpu,
     })
 
 

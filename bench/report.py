@@ -41,6 +41,21 @@ def render(r: dict) -> str:
             "",
             f"- full / bare: **{100 * f['full_vs_bare']:.0f}%** (target >= 70%: {_mark(f['full_vs_bare'] >= 0.7)})", "",
         ]
+        if "cpu_budget" in f:
+            b = f["cpu_budget"]
+            names = list(b["cpu_ms_by_process"])
+            per_page = lambda run, name: 1000 * run["cpu_seconds"].get(name, 0) / run["detail_pages"]  # noqa: E731
+            out += [
+                "CPU per detail page (ms; user + system, from the start of the crawl to the pool's shutdown):", "",
+                "| | " + " | ".join(n.replace("_", " ") for n in names) + " | all |", "|---|" + "---:|" * (len(names) + 1),
+                *(f"| {label} | " + " | ".join(f"{per_page(run, n):.2f}" for n in names)
+                  + f" | {sum(per_page(run, n) for n in names):.2f} |"
+                  for label, run in (("bare spiders", f["bare"]), ("full pipeline", f["full"]))),
+                "",
+                f"- at {b['cpu_ms_per_page']} ms a page, {b['cores']} cores busy all the time allow at most "
+                f"**{b['max_pages_per_s']} pages/s = {100 * b['max_vs_bare']:.0f}% of bare**; 70% needs at most "
+                f"{b['cpu_ms_per_page_for_70pct']} ms a page", "",
+            ]
     if "figure3" in r:
         f = r["figure3"]
         out += [

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .jobs import RESULT_PREFIX
+from .jobs import RESULT_PREFIX, process_cpu_seconds
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,10 @@ class ServerProcess:
         self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
         return self._read()
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the server process has used so far."""
+        return process_cpu_seconds(self.proc.pid)
 
     def log(self) -> dict[str, Any]:
         return self._command("log")

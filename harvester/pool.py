@@ -179,10 +179,16 @@ def extract_shipped(url: str, body: bytes, headers: Mapping[str, Any] | None, si
     return extracted
 
 
-def _warm_up() -> None:
-    """Worker initializer: import the parser (lxml, OpenCC dictionaries) once per worker, and
-    exit when the parent process dies (SIGKILL gives it no chance to shut the pool down; an
-    orphaned worker would keep the parent's stdout/stderr pipes open forever)."""
+def _warm_up(nice: int = 0) -> None:
+    """Worker initializer: lower the worker's priority by ``nice``, import the parser (lxml,
+    OpenCC dictionaries) once per worker, and exit when the parent process dies (SIGKILL gives it
+    no chance to shut the pool down; an orphaned worker would keep the parent's stdout/stderr
+    pipes open forever)."""
+    if nice > 0:
+        try:
+            os.nice(nice)
+        except (AttributeError, OSError):  # not on Unix, or not permitted: keep the priority
+            pass
     parent = multiprocessing.parent_process()
     if parent is not None:
         def watch() -> None:
@@ -194,17 +200,28 @@ def _warm_up() -> None:
     import harvester.parsing.parse  # noqa: F401
 
 
-def worker_count(setting: Any) -> int:
-    """``HARVESTER_PARSE_WORKERS``: None/"auto" -> one per CPU; 0 -> clean and parse in-process."""
-    if setting in (None, "", "auto"):
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask: a container's or taskset's limit), else
+    the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
+
+
+def worker_count(setting: Any) -> int:
+    """``HARVESTER_PARSE_WORKERS``: None/"auto" -> one per usable CPU; 0 -> clean and parse
+    in-process."""
+    if setting in (None, "", "auto"):
+        return usable_cpus()
     return max(0, int(setting))
 
 
-def new_executor(workers: int) -> ProcessPoolExecutor:
-    """A process pool of spawned workers with the parser imported (also used by re-parse)."""
+def new_executor(workers: int, nice: int = 0) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` spawned workers with the parser imported, their priority
+    lowered by ``nice``."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_up)
+                               initializer=_warm_up, initargs=(max(0, int(nice)),))
 
 
 class ParsePool:
@@ -213,15 +230,17 @@ class ParsePool:
     _shared: "ParsePool | None" = None
     _guard = threading.Lock()
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, nice: int = 0) -> None:
         self.workers = workers
+        self.nice = nice
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
-    def shared(cls, workers: int) -> "ParsePool":
+    def shared(cls, workers: int, nice: int = 0) -> "ParsePool":
+        """The process's pool, made by the first caller (the first crawler's settings)."""
         with cls._guard:
             if cls._shared is None:
-                cls._shared = cls(workers)
+                cls._shared = cls(workers, nice)
                 atexit.register(cls._shared.shutdown)
             return cls._shared
 
@@ -229,20 +248,20 @@ class ParsePool:
         """Start the workers now (they import the parser, ~0.5 s each): while the crawl fetches
         robots.txt and its first listing pages, not when its first page waits to be parsed."""
         if self._executor is None:
-            self._executor = new_executor(self.workers)
+            self._executor = new_executor(self.workers, self.nice)
             for _ in range(self.workers):
                 self._executor.submit(os.getpid)
 
     def submit(self, url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Future:
         if self._executor is None:
-            self._executor = new_executor(self.workers)
+            self._executor = new_executor(self.workers, self.nice)
         try:
             return self._executor.submit(extract_shipped, url, body, dict(headers or {}), site)
         except BrokenProcessPool:
             # A worker died (OOM killer, segfault in a C library): start a fresh pool once.
             log.error("parse worker pool broke; starting a new one")
             self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = new_executor(self.workers)
+            self._executor = new_executor(self.workers, self.nice)
             return self._executor.submit(extract_shipped, url, body, dict(headers or {}), site)
 
     def shutdown(self) -> None:

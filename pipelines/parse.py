@@ -1,7 +1,7 @@
 """Parse pipeline: classify and parse each page (harvester.parsing), apply the registry body's
 hints (harvester.hints) and attach the fetch's provenance to the report item.
 
-With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU) the page is cleaned, parsed and
+With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU, at a lower priority) the page is cleaned, parsed and
 hinted in a worker process (harvester.pool); the item waits without blocking the reactor. With 0,
 the clean pipeline has cleaned it and it is parsed here, in the reactor thread."""
 
@@ -23,7 +23,8 @@ class ParsePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         workers = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS"))
-        self.pool = ParsePool.shared(workers) if workers else None
+        nice = crawler.settings.getint("HARVESTER_PARSE_WORKER_NICE", 10)
+        self.pool = ParsePool.shared(workers, nice) if workers else None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ParsePipeline":

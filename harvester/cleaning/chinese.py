@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 import re
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Sequence
 
 from lxml import etree
@@ -95,16 +96,21 @@ def document_looks_traditional(root: Any, markup: str | None = None, text: str |
         if markup is not None and pattern.search(markup) is None:
             return False
         text = DOCUMENT_TEXT(root)
-    shown = len(pattern.findall(text))
-    if shown:
-        for el in root.iter(*_UNSHOWN_TAGS):
-            shown -= len(pattern.findall(el.text or ""))
+    if pattern.search(text) is not None:
+        # The text's characters are counted only as far as the question needs: past those of
+        # the version labels (a Simplified gkmlpt page holds no more: its scripts, often ~15 K
+        # characters, are then not scanned), then past those of the scripts and styles too (a
+        # Traditional page holds thousands, never all listed).
+        labels = 0
         for el in root.iter("a"):
             label = el.text or ""
             if len(el) == 0 and _VERSION_LABEL_RE.fullmatch(label):
-                shown -= len(pattern.findall(label))
-        if shown > 0:
-            return True
+                labels += len(pattern.findall(label))
+        matches = pattern.finditer(text)
+        if next(islice(matches, labels, None), None) is not None:  # labels + 1 read
+            scripts = sum(len(pattern.findall(el.text or "")) for el in root.iter(*_UNSHOWN_TAGS))
+            if scripts == 0 or next(islice(matches, scripts - 1, None), None) is not None:
+                return True  # more than labels + scripts: shown ones
     if attributes is None:
         attributes = TEXT_ATTRIBUTES(root)
     # one scan of the values joined (a page has ~150): a search per value costs ~3x more

@@ -29,7 +29,6 @@ BLOCK_TAGS = frozenset(
     "summary table tbody thead tfoot".split()
 )
 SKIP_TAGS = frozenset("script style noscript template head iframe object embed select textarea button svg map".split())
-_CELL_TAGS = ("td", "th")
 _LINE_TAGS = BLOCK_TAGS | {"tr", "td", "th"}
 #: A table with a nested table or a cell this long is page layout, not data.
 _LAYOUT_CELL_CHARS = 200
@@ -260,11 +259,20 @@ class _LineBuilder:
         is_block = tag in _LINE_TAGS
         if is_block:
             self.flush()
-            if len(el) and tag in _TEXT_BLOCK_TAGS and _walks_as_text(el):
+            if not len(el):
+                # A block of text alone (most paragraphs and cells): the walk below would make
+                # its text its line, owned by it. (Its tail is the parent's, added after the
+                # return as after the walk.)
+                text = el.text
+                if text:
+                    text = normalise_line(text)
+                    if text:
+                        self.lines.append(Line(text, el))
+                return
+            if tag in _TEXT_BLOCK_TAGS and _walks_as_text(el):
                 # A block of inline markup only (a report's <p> of spans): the walk below would
                 # add its text nodes one by one, in document order, to one line owned by it;
-                # they are its text_content(), read in C. (Its tail is the parent's, added after
-                # the return as after the walk.)
+                # they are its text_content(), read in C.
                 text = normalise_line(text_content(el))
                 if text:
                     self.lines.append(Line(text, el))
@@ -283,25 +291,31 @@ class _LineBuilder:
 
     def _table(self, table: Any) -> None:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
+        texts = self.cell_texts
         for row in table.iter("tr"):
             cells = []
-            texts = self.cell_texts
-            for cell in row.iterchildren(*_CELL_TAGS):  # lxml.html tag names are lower case
-                if _holds_one_block(cell):
+            # the row's children by tag name (lxml.html's are lower case; a comment's tag is a
+            # function): an ``iterchildren("td", "th")`` sets up a tag matcher per row
+            for cell in row:
+                tag = cell.tag
+                if tag != "td" and tag != "th":
+                    continue
+                if not len(cell):  # a bare cell (most): its text is all there is
+                    text = cell.text or ""
+                    if texts is not None:
+                        texts[cell] = text
+                    cells.append(normalise_line(text))
+                elif _holds_one_block(cell):
                     text = text_content(cell)
                     if texts is not None:
                         texts[cell] = text
                     cells.append(normalise_line(text))
-                elif len(cell):
+                else:
                     parts: list[str] = []
                     raw: list[str] | None = [] if texts is not None else None
                     if _inline_text(cell, parts, raw) and texts is not None:
                         texts[cell] = "".join(raw)  # type: ignore[arg-type]
                     cells.append(normalise_line("".join(parts)))
-                else:  # a bare cell: its text is all there is
-                    if texts is not None:
-                        texts[cell] = cell.text or ""
-                    cells.append(normalise_line(cell.text or ""))
             text = "\t".join(cells).rstrip("\t")
             if text.strip("\t"):
                 self.lines.append(Line(text, row, is_table_row=True))

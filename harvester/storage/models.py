@@ -263,10 +263,10 @@ class Report(Base):
     category: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     #: The rest of the parser output (body_text, sections, stats with labels, tables,
-    #: attachments, cleaning) as zlib-compressed UTF-8 JSON (records.pack_output): one blob
+    #: attachments, cleaning) as compressed UTF-8 JSON (records.pack_output): one blob
     #: instead of ~30 KB of JSON columns and labelled rows per report (docs/data-model.md).
-    #: Since migration 0009 compressed with a preset dictionary that the blob's zlib header
-    #: names (records.OUTPUT_DICTIONARY), statistics as columns.
+    #: Compressed with a preset dictionary the blob names (records.OUTPUT_DICTIONARY), statistics
+    #: as columns: zstd since migration 0010, zlib with the dictionary since 0009, plain zlib before.
     output: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: Where agency and region were read (page part or ``registry``).
     field_sources: Mapped[dict[str, Any] | None] = mapped_column(default=dict)

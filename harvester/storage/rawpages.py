@@ -23,16 +23,12 @@ import zlib
 from collections import OrderedDict
 from typing import Any
 
-try:  # Python >= 3.14
-    from compression import zstd  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on the Python version
-    from backports import zstd  # type: ignore[import-not-found,no-redef]
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .engine import StorageError
 from .models import BodyDictionary
+from .records import zstd  # the standard library's (Python >= 3.14) or its backport
 
 #: zstd level of pages: as fast as zlib level 6 was, smaller with the dictionary.
 LEVEL = 6

@@ -14,6 +14,11 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from ..items import ReportItem
 
+try:  # the standard library's from Python 3.14
+    from compression import zstd  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on the Python version
+    from backports import zstd  # type: ignore[import-not-found,no-redef]
+
 if TYPE_CHECKING:  # no SQLAlchemy import here: parse workers prepare rows with this module
     from .models import Report, Snapshot
 
@@ -172,11 +177,17 @@ def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
     return sorted(n for n in names if old.get(n) != new.get(n))
 
 
-#: The preset zlib dictionary new output blobs are compressed with (dictionaries/output-N.txt).
+#: The preset dictionary new output blobs are compressed with (dictionaries/output-N.txt).
 #: Never edit a published dictionary: add output-(N+1).txt and point this at it; blobs name the
-#: dictionary they need in their zlib header (RFC 1950 DICTID, the dictionary's Adler-32), so
-#: rows written with any earlier dictionary, or none, keep reading.
+#: dictionary they need, so rows written with any earlier dictionary, or none, keep reading.
 OUTPUT_DICTIONARY = 1
+#: zstd level of output blobs: on the scaled replica's reports level 5 is half the CPU of the
+#: zlib level 9 it replaced (migration 0010) and ~1 % smaller (bench/RESULTS.md).
+OUTPUT_LEVEL = 5
+#: A zstd blob opens with a skippable frame (RFC 8878 3.1.2: magic 0x184D2A50, 4 bytes of
+#: content) holding the dictionary's number: the zstd frame header has no id for a raw-content
+#: dictionary. Any zstd decoder skips it; the zstd frame follows.
+_ZSTD_PREFIX = (0x184D2A50).to_bytes(4, "little") + (4).to_bytes(4, "little")
 _DICTIONARY_DIR = Path(__file__).parent / "dictionaries"
 
 
@@ -189,6 +200,15 @@ def output_dictionary(number: int) -> bytes:
 
 
 @lru_cache(maxsize=None)
+def _zstd_dictionary(number: int) -> Any:
+    """Dictionary ``number`` as zstd uses it (raw content), or None when this version lacks it."""
+    try:
+        return zstd.ZstdDict(output_dictionary(number), is_raw=True)
+    except FileNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=None)
 def _dictionaries_by_id() -> dict[int, bytes]:
     found = {}
     for path in _DICTIONARY_DIR.glob("output-*.txt"):
@@ -198,7 +218,7 @@ def _dictionaries_by_id() -> dict[int, bytes]:
 
 
 def pack_output(output: dict[str, Any]) -> bytes:
-    """The long part of a parser output (PACKED_FIELDS) as zlib-compressed compact UTF-8 JSON,
+    """The long part of a parser output (PACKED_FIELDS) as zstd-compressed compact UTF-8 JSON,
     with preset dictionary OUTPUT_DICTIONARY. body_text and sections repeat the same text and
     tables/statistics repeat their labels: compressed together they take a few KB. Statistics
     are written as columns (``{"fields": [...], "rows": [[...], ...]}``) when they all have the
@@ -206,8 +226,8 @@ def pack_output(output: dict[str, Any]) -> bytes:
     payload = {name: output.get(name) for name in PACKED_FIELDS}
     payload["stats"] = _stats_columns(payload["stats"])
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    compressor = zlib.compressobj(9, zdict=output_dictionary(OUTPUT_DICTIONARY))
-    return compressor.compress(data) + compressor.flush()
+    return (_ZSTD_PREFIX + OUTPUT_DICTIONARY.to_bytes(4, "little")
+            + zstd.compress(data, OUTPUT_LEVEL, zstd_dict=_zstd_dictionary(OUTPUT_DICTIONARY)))
 
 
 def _stats_columns(stats: Any) -> Any:
@@ -226,8 +246,17 @@ def _stats_rows(stats: Any) -> Any:
 
 
 def decompress_output(blob: bytes) -> bytes:
-    """The JSON of an output blob: plain zlib (before migration 0009) or zlib with the preset
-    dictionary its header names."""
+    """The JSON of an output blob: zstd with the preset dictionary its first frame names (since
+    migration 0010), zlib with the preset dictionary its header names (0009), or plain zlib."""
+    if blob[:8] == _ZSTD_PREFIX:
+        number = int.from_bytes(blob[8:12], "little")
+        dictionary = _zstd_dictionary(number)
+        if dictionary is None:
+            from .engine import StorageError
+
+            raise StorageError(f"a report output needs preset dictionary output-{number}, unknown to this "
+                               "version of harvester (upgrade harvester)")
+        return zstd.decompress(blob[12:], zstd_dict=dictionary)
     if len(blob) >= 6 and blob[1] & 0x20:  # FDICT: a DICTID follows the two header bytes
         dictid = int.from_bytes(blob[2:6], "big")
         zdict = _dictionaries_by_id().get(dictid)

@@ -317,3 +317,147 @@ def test_is_spam_finds_what_the_whole_spam_pattern_finds() -> None:
     verdicts = [SPAM_RE.search(text) is not None for text in texts]
     assert [is_spam(text) for text in texts] == verdicts
     assert sum(verdicts) > 100 and not all(verdicts)
+
+
+def _looks_traditional_counting_all(root, text: str, attributes) -> bool:
+    """``document_looks_traditional`` as it was: every Traditional character of the text counted."""
+    from harvester.cleaning import chinese
+
+    pattern = chinese._traditional_re()
+    shown = len(pattern.findall(text))
+    if shown:
+        for el in root.iter("script", "style"):
+            shown -= len(pattern.findall(el.text or ""))
+        for el in root.iter("a"):
+            label = el.text or ""
+            if len(el) == 0 and chinese._VERSION_LABEL_RE.fullmatch(label):
+                shown -= len(pattern.findall(label))
+        if shown > 0:
+            return True
+    return pattern.search("\n".join(attributes)) is not None
+
+
+def test_traditional_characters_counted_only_as_far_as_needed() -> None:
+    """``document_looks_traditional`` (the text's Traditional characters counted only past those of
+    scripts, styles and version labels) says what counting them all says: crafted pages around
+    the limit, every fixture and real page, parsed as the cleaner parses them."""
+    from pathlib import Path
+
+    from harvester.cleaning import chinese
+
+    bodies = ["<a href='/tw/'>繁體版</a><p>简体报告</p>", "<a>繁體版</a><p>報告</p>", "<p>简体</p>", "<p>報</p>",
+              "<script>var 報='報告';</script><p>简体</p>", "<script>var x='報';</script><p>報</p>",
+              "<a>繁體版</a><a>正體中文</a><p>简体</p>", "<a>繁體版</a><a>繁體版</a><p>體</p>",
+              "<style>/* 體 */</style><a>繁體版</a>", "<a><span>繁體版</span></a><p>简体</p>",
+              "<p title='報告'>简体</p>", "<a>繁體版</a><img alt='體'>", "",
+              "<a>繁體版</a><script>var x='報';</script><p>報</p>", "<a>繁體版</a><script>var x='報';</script>",
+              "<a>繁體版</a><script>'報報'</script><p>報</p>", "<a>繁體版</a><script>'報報'</script><style>體</style>",
+              "<script>'報報'</script><p>報報</p><a>繁體版</a>"]
+    pages = [f"<html><body>{body}</body></html>" for body in bodies]
+    tests = Path(__file__).resolve().parents[1]
+    paths = sorted(tests.joinpath("parsing", "fixtures").rglob("*.htm*")) + sorted(tests.joinpath("fixtures", "pages").glob("*.html"))
+    paths += sorted((tests.parent.parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    pages += [path.read_bytes().decode("utf-8", "replace") for path in paths]
+    verdicts = []
+    for markup in pages:
+        root = parse_html(markup)
+        text, attributes = chinese.DOCUMENT_TEXT(root), chinese.TEXT_ATTRIBUTES(root)
+        expected = _looks_traditional_counting_all(root, text, attributes)
+        assert chinese.document_looks_traditional(root, markup, text, attributes) == expected, markup[:200]
+        verdicts.append(expected)
+    assert verdicts[:18] == [False, True, False, True, False, True, False, True, False, True, True, True, False,
+                            True, False, True, False, True]
+    assert True in verdicts[18:] and False in verdicts[18:]
+
+
+class _ReferenceLineBuilder:
+    """The line walk without its shortcuts for text-only blocks and bare cells: every block
+    walked, every row's cells by ``iterchildren("td", "th")`` (the reference of the
+    ``element_lines`` shortcuts)."""
+
+    def __new__(cls, cell_texts):
+        import harvester.cleaning.text as t
+
+        class Reference(t._LineBuilder):
+            def walk(self, el, block):
+                tag = t._tag(el)
+                if tag is None or tag in t.SKIP_TAGS:
+                    return
+                if tag == "table" and not t._is_layout_table(el):
+                    self.flush()
+                    self._table(el)
+                    return
+                is_block = tag in t._LINE_TAGS
+                if is_block:
+                    self.flush()
+                    block = el
+                if tag == "br":
+                    self.flush()
+                self.add(el.text, block)
+                for child in el:
+                    self.walk(child, block)
+                    if child.tail:
+                        self.add(child.tail, block)
+                if is_block:
+                    self.flush()
+
+            def _table(self, table):
+                for row in table.iter("tr"):
+                    cells = []
+                    texts = self.cell_texts
+                    for cell in row.iterchildren("td", "th"):
+                        if len(cell):
+                            parts, raw = [], []
+                            if t._inline_text(cell, parts, raw) and texts is not None:
+                                texts[cell] = "".join(raw)
+                            cells.append(t.normalise_line("".join(parts)))
+                        else:
+                            if texts is not None:
+                                texts[cell] = cell.text or ""
+                            cells.append(t.normalise_line(cell.text or ""))
+                    text = "\t".join(cells).rstrip("\t")
+                    if text.strip("\t"):
+                        self.lines.append(t.Line(text, row, is_table_row=True))
+
+        return Reference(cell_texts)
+
+
+def _reference_lines(el):
+    builder = _ReferenceLineBuilder({})
+    builder.walk(el, el)
+    builder.flush()
+    return builder.lines, builder.cell_texts
+
+
+LEAF_BLOCKS = [
+    "<p>plain</p><p></p><p> </p><p>\u3000全角　空格\u3000</p><div>a<p>b</p>c</div>tail<p>x</p>after",
+    "<table><tr><td>1</td><!-- c --><th> 2 </th><td></td><td><p>单元</p></td><td>a<br/>b</td></tr>"
+    "<tr><td><p><span>x</span></p>\n</td><td><div>d</div><p>e</p></td></tr></table>",
+    "<table><tr><td><table><tr><td>nested</td></tr></table></td><td>leaf</td></tr></table><li>item</li><h2></h2>",
+    "<div><br/>x<br/></div><ul><li>一</li><li><b>二</b></li></ul><td>stray cell</td>",
+]
+
+
+def test_text_only_blocks_and_bare_cells_give_the_lines_of_the_walk() -> None:
+    """``element_lines`` (a block holding text alone made its line directly, a row's cells found
+    by tag name, a bare cell read first) gives the lines, owners and cell texts of the full walk,
+    on crafted blocks and on every fixture and real page."""
+    from pathlib import Path
+
+    from harvester.cleaning import clean_page
+    from harvester.cleaning.text import element_lines
+
+    contents = [lxml.html.fragment_fromstring(html, create_parent="div") for html in LEAF_BLOCKS]
+    tests = Path(__file__).resolve().parents[1]
+    paths = sorted(tests.joinpath("parsing", "fixtures").rglob("*.htm*")) + sorted(tests.joinpath("fixtures", "pages").glob("*.html"))
+    paths += sorted((tests.parent.parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    assert len(paths) > 20
+    for path in paths:
+        page = clean_page(path.read_bytes(), None, "http://fixture.invalid/" + path.name)
+        contents += [el for el in (page.content, page.root) if el is not None]
+    for content in contents:
+        texts: dict = {}
+        fast = [(line.text, line.element, line.is_table_row) for line in element_lines(content, texts)]
+        lines, reference_texts = _reference_lines(content)
+        assert fast == [(line.text, line.element, line.is_table_row) for line in lines]
+        assert texts == reference_texts

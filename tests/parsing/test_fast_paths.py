@@ -142,6 +142,31 @@ def test_number_prefilters(text):
     assert _number(text) == (None if s in ("", "-", "—", "/", "——", "无", "－") else expected)
 
 
+def test_starts_like_number_is_the_pattern_on_the_halfwidth_first_character():
+    """``starts_like_number`` (the first character tested as a decimal or a sign) says what
+    ``_NUMBER_START_RE`` says of the half-width first non-space character, for every character
+    of the BMP and beyond (every Unicode decimal digit among them), after any spaces."""
+    import sys
+
+    from harvester.parsing.textutil import _NUMBER_START_RE, halfwidth, starts_like_number
+
+    def reference(text: str) -> bool:
+        return _NUMBER_START_RE.match(halfwidth(text.lstrip()[:1])) is not None
+
+    hits = 0
+    for cp in [*range(0, 0x30000, 1), sys.maxunicode]:
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        for text in (ch, " \u3000" + ch + "x"):
+            expected = reference(text)
+            assert starts_like_number(text) == expected, hex(cp)
+            hits += expected
+    assert hits > 600  # the digits of many scripts, full-width ones and the signs
+    for text in ("", " ", "\u3000", "\u00a0 ", "x1", "＋3", "－", "٣件"):
+        assert starts_like_number(text) == reference(text)
+
+
 def test_prose_first_match_after_table_rows_and_across_lines():
     lines = [
         "主动公开政府信息\t12条",  # a table row: skipped
@@ -175,6 +200,19 @@ def _table_pairs_straightforward(root) -> dict:
 LABEL_CELLS = ["", " ", "\u00a0", "12", "x发布机构", " 文\u3000号 ：", "\u00a0\u00a0发布机构", "\u3000索引号",
                "\n\t来源:", "<b>成文</b>日期", "<span> </span><i>主题分类</i>", "\u2003名称", "<p><span>发布</span>日期</p>",
                "无", "<p><span> 信息来源 </span></p>", "<p>生成日期</p>", "2020-01-01", "<!-- c -->组配分类", "名称："]
+
+
+def test_label_first_characters_are_the_same_half_width():
+    """A cell's first character is compared with the labels' as it is: ``halfwidth`` leaves every
+    label's first character alone and turns no other character into one."""
+    from harvester.parsing.metadata import _LABEL_FIRST_CHARS
+    from harvester.parsing.textutil import _HALFWIDTH, halfwidth
+
+    assert all(halfwidth(ch) == ch for ch in _LABEL_FIRST_CHARS)
+    assert not {chr(v) for v in _HALFWIDTH.values()} & _LABEL_FIRST_CHARS
+    for cp in range(0x10000):
+        ch = chr(cp)
+        assert (halfwidth(ch) in _LABEL_FIRST_CHARS) == (ch in _LABEL_FIRST_CHARS)
 
 
 @pytest.mark.parametrize("with_texts", [False, True])

@@ -15,6 +15,14 @@ from .conftest import report_html
 URL = "http://www.zhaoqing.gov.cn/gkmlpt/content/2/1/post_1.html"
 
 
+def migrate(engine, step, revision: str) -> None:
+    """Run Alembic's ``step`` (command.upgrade or command.downgrade) to ``revision`` in one transaction."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        step(config, revision)
+
+
 def tables(url: str) -> set[str]:
     engine = create_engine(url)
     try:
@@ -166,17 +174,12 @@ def test_compact_output_migration_converts_stored_reports_both_ways(db_url, make
     assert all(o["stats"] and o["body_text"] for o in before), [(len(o["stats"]), len(o["sections"])) for o in before]
     engine = make_engine(db_url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config(engine)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0008")  # the revision before 0004
+        migrate(engine, command.downgrade, "0008")  # the revision before 0004
         with engine.connect() as connection:
             labels = connection.execute(text("SELECT count(*) FROM report_stats WHERE label IS NOT NULL")).scalar()
             assert labels == sum(len(o["stats"]) for o in before)
             assert connection.execute(text("SELECT count(*) FROM reports WHERE body_text != ''")).scalar() == 2
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(engine, command.upgrade, "head")
     finally:
         engine.dispose()
     with Store(db_url) as store, store.session() as session:
@@ -211,10 +214,7 @@ def test_output_dictionary_migration_repacks_stored_reports_both_ways(db_url, ma
     shas = [hashlib.sha256(body).hexdigest() for body in pages]
     engine = make_engine(db_url)
     try:
-        config = alembic_config(engine)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0005")
+        migrate(engine, command.downgrade, "0005")
         with engine.connect() as connection:
             blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
             indexes = {i["name"] for i in inspect(connection).get_indexes("report_stats")}
@@ -226,9 +226,7 @@ def test_output_dictionary_migration_repacks_stored_reports_both_ways(db_url, ma
             raw = dict(connection.execute(text("SELECT sha256, data FROM bodies WHERE compression = 'zlib'")).all())
         assert [zlib.decompress(raw[sha]) for sha in shas] == pages
         assert "body_dictionaries" not in tables(db_url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(engine, command.upgrade, "head")
         with engine.connect() as connection:
             blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
             indexes = {i["name"] for i in inspect(connection).get_indexes("report_stats")}
@@ -242,3 +240,44 @@ def test_output_dictionary_migration_repacks_stored_reports_both_ways(db_url, ma
         assert [store.body(sha) for sha in shas] == pages  # zlib bodies of 0005 read as they are
     assert after == before
     assert keyed == sum(len(o["stats"]) for o in before)
+
+
+def test_zstd_output_migration_downgrade_writes_0009_blobs(db_url, make_item):
+    """Outputs stored since 0010 are zstd; 0010's downgrade writes them as 0009's zlib with the
+    preset dictionary, which read the same; the upgrade changes no row, and new outputs are zstd."""
+    import zlib
+
+    from alembic import command
+    from sqlalchemy import select
+
+    from harvester.storage.models import Report
+    from harvester.storage.records import output_dictionary, report_output
+
+    zstd_frame = (0x184D2A50).to_bytes(4, "little")
+    with Store(db_url) as store:
+        for year in (2016, 2022):
+            store.save_page(make_item(URL.replace("post_1", f"post_{year}"), report_html(year=year)))
+        with store.session() as session:
+            before = [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))]
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
+        assert len(blobs) == 2 and all(b.startswith(zstd_frame) for b in blobs)
+        migrate(engine, command.downgrade, "0009")
+        with engine.connect() as connection:
+            blobs = [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))]
+        assert all(b[1] & 0x20 for b in blobs) and not any(b.startswith(zstd_frame) for b in blobs)
+        assert all(zlib.decompressobj(zdict=output_dictionary(1)).decompress(b).startswith(b"{") for b in blobs)
+        migrate(engine, command.upgrade, "head")
+        with engine.connect() as connection:
+            assert [bytes(b) for (b,) in connection.execute(text("SELECT output FROM reports ORDER BY id"))] == blobs
+    finally:
+        engine.dispose()
+    with Store(db_url) as store:
+        with store.session() as session:
+            assert [report_output(r) for r in session.scalars(select(Report).order_by(Report.id))] == before
+        store.save_page(make_item(URL.replace("post_1", "post_2023"), report_html(year=2023)))
+        with store.session() as session:
+            newest = session.scalars(select(Report).order_by(Report.id.desc())).first()
+            assert bytes(newest.output).startswith(zstd_frame)
