@@ -18,7 +18,6 @@ round-trips bytes). Bodies without a dictionary (before migration 0009, attachme
 
 from __future__ import annotations
 
-import threading
 import zlib
 from collections import OrderedDict
 from typing import Any
@@ -28,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from .engine import StorageError
 from .models import BodyDictionary
-from .records import zstd  # the standard library's (Python >= 3.14) or its backport
+from . import compression
+from .compression import zstd
 
 #: zstd level of pages: as fast as zlib level 6 was, smaller with the dictionary.
 LEVEL = 6
@@ -56,31 +56,7 @@ def make_dictionary(sample: bytes) -> tuple[int, bytes]:
 
 
 def compress(body: bytes, dictionary: Any) -> bytes:
-    """``zstd.compress(body, LEVEL, zstd_dict=dictionary)``, the same bytes, by a compressor kept
-    per dictionary: ``zstd.compress`` makes a compressor and loads the dictionary into it for
-    every page, which took 40 % of a page's compression (0.33 vs 0.19 ms for a 34 KB replica
-    page with a trained dictionary; bench/RESULTS.md, issue 15, store cost). Compressors are
-    per thread (a store thread and a re-parse may share the module) and the last CACHED kept."""
-    cache: OrderedDict[int, tuple[Any, Any]] | None = getattr(_local, "compressors", None)
-    if cache is None:
-        cache = _local.compressors = OrderedDict()
-    key = id(dictionary)
-    entry = cache.get(key)
-    if entry is None or entry[0] is not dictionary:
-        # the dictionary is kept in the entry: its id cannot be reused while the entry lives
-        entry = (dictionary, zstd.ZstdCompressor(LEVEL, zstd_dict=dictionary))
-        cache[key] = entry
-        while len(cache) > CACHED:
-            cache.popitem(last=False)
-    cache.move_to_end(key)
-    try:
-        return entry[1].compress(body, zstd.ZstdCompressor.FLUSH_FRAME)
-    except BaseException:
-        del cache[key]  # a compressor stopped mid-frame is not reused
-        raise
-
-
-_local = threading.local()
+    return compression.compress(body, LEVEL, dictionary)
 
 
 def decompress(compression: str, data: bytes, dictionary: Any = None) -> bytes:

@@ -10,14 +10,12 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..items import ReportItem
 
-try:  # the standard library's from Python 3.14
-    from compression import zstd  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on the Python version
-    from backports import zstd  # type: ignore[import-not-found,no-redef]
+from . import compression
+from .compression import zstd
 
 if TYPE_CHECKING:  # no SQLAlchemy import here: parse workers prepare rows with this module
     from .models import Report, Snapshot
@@ -227,7 +225,7 @@ def pack_output(output: dict[str, Any]) -> bytes:
     payload["stats"] = _stats_columns(payload["stats"])
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return (_ZSTD_PREFIX + OUTPUT_DICTIONARY.to_bytes(4, "little")
-            + zstd.compress(data, OUTPUT_LEVEL, zstd_dict=_zstd_dictionary(OUTPUT_DICTIONARY)))
+            + compression.compress(data, OUTPUT_LEVEL, _zstd_dictionary(OUTPUT_DICTIONARY)))
 
 
 def _stats_columns(stats: Any) -> Any:

@@ -85,9 +85,9 @@ def test_a_short_first_page_is_stored_without_making_the_sites_dictionary(db_url
 
 
 def test_compress_gives_zstd_compress_bytes_with_a_compressor_kept_per_dictionary():
-    """rawpages.compress keeps a compressor per dictionary (speed): every frame must still be
+    """rawpages.compress (storage.compression) keeps a compressor per dictionary and level (speed): every frame must still be
     the one ``zstd.compress`` makes, whatever came before it, for raw, trained and no dictionary."""
-    from harvester.storage import rawpages
+    from harvester.storage import compression, rawpages
     from harvester.storage.rawpages import zstd
 
     pages = [report_html(year=2000 + n % 25, proactive=1000 + 37 * n, agency=f"肇庆市第{n}局",
@@ -102,3 +102,5 @@ def test_compress_gives_zstd_compress_bytes_with_a_compressor_kept_per_dictionar
                 got = rawpages.compress(body, dictionary)
                 assert got == expected, (round_, n, dictionary)
                 assert zstd.decompress(got, zstd_dict=dictionary) == body
+                # another level with the same dictionary (output blobs use level 5) is its own compressor
+                assert compression.compress(body, 5, dictionary) == zstd.compress(body, 5, zstd_dict=dictionary)
