@@ -85,8 +85,8 @@ FEED_EXPORTERS = {"csv": "harvester.feeds.ReportCsvItemExporter"}
 HARVESTER_PARSE_WORKERS = None
 #: How much the parse workers lower their priority (Unix nice increment; 0 = as the crawl
 #: process). The reactor then gets a CPU when it needs one instead of waiting behind parsing,
-#: and the workers take the rest: on 2 CPUs a full-pipeline crawl went from ~174 to ~179 pages/s
-#: quiet and from ~110 to ~127 under load (bench/RESULTS.md).
+#: and the workers take the rest: on 2 CPUs, figure 2's full-pipeline crawl (bench/RESULTS.md)
+#: went from 195/188 pages/s at 0 to 201/195 at 10 on a quiet machine, 115/106 to 130/124 under load.
 HARVESTER_PARSE_WORKER_NICE = 10
 #: The store pipeline writes items in batches of this many, one transaction each, and at the
 #: latest this many seconds after a batch's first item; an item counts as stored (leaves the
