@@ -44,6 +44,14 @@ def counters(stats: dict[str, Any]) -> dict[str, int]:
     return {name: sum(int(stats.get(k) or 0) for k in keys) for name, keys in COUNTERS}
 
 
+def write_line(line: str, stream: TextIO) -> None:
+    """``line`` and its newline in one write: ``print`` writes them apart, and a log record from
+    another thread (the run's closing checks log their alerts from a thread) could land between
+    them, gluing itself to the progress line."""
+    stream.write(line + "\n")
+    stream.flush()
+
+
 def progress_line(site: str, values: dict[str, int], state: str = "running") -> str:
     """One plain line: ``2026-11-22 09:00:01 progress zhaoqing running: listing 3, detail 10, ...``"""
     body = ", ".join(f"{name} {values[name]}" for name, _ in COUNTERS)
@@ -138,7 +146,7 @@ class ProgressExtension:
         if self.mode == "live":
             LiveTable.shared(self.stream).update(self.site, state, values)
         else:
-            print(progress_line(self.site, values, state), file=self.stream, flush=True)
+            write_line(progress_line(self.site, values, state), self.stream)
 
     def spider_closed(self, spider, reason: str) -> None:
         if self.task is not None and self.task.running:
@@ -163,7 +171,7 @@ def count_progress(total: int, message: str, *, to_stderr: bool = False, every: 
         done += n
         if every <= 0 or clock() - shown >= every:
             shown = clock()
-            print(message.format(done=done, total=total), file=sys.stderr if to_stderr else sys.stdout, flush=True)
+            write_line(message.format(done=done, total=total), sys.stderr if to_stderr else sys.stdout)
 
     return progress
 

@@ -211,3 +211,31 @@ def test_timer_runs_daily_in_report_season_and_weekly_otherwise():
     assert all((b - a) == timedelta(days=1) for a, b in zip(season_days, season_days[1:]) if a.year == b.year
                and not (a.month == 3 and a.day == 31))
     assert all(d.month >= 4 and d.weekday() == 0 and (d.hour, d.minute) == (3, 17) for d in rest_days)
+
+
+def test_a_progress_line_is_one_write_with_its_newline(monkeypatch):
+    """Another thread's log record (the run's closing alerts) must not land between a progress
+    line and its newline: each line reaches the stream in one write."""
+    from harvester.progress import ProgressExtension, count_progress
+
+    class Writes(list):
+        def write(self, text: str) -> int:
+            self.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    class Stats:
+        def get_stats(self) -> dict:
+            return {"harvester/listing_pages": 3, "harvester/reports": 2}
+
+    stream = Writes()
+    extension = ProgressExtension(type("Crawler", (), {"stats": Stats()})(), "plain", 30.0, stream)
+    extension.site = "zhaoqing"
+    extension.report("finished")
+    assert len(stream) == 1 and stream[0].endswith("\n") and " progress zhaoqing finished: listing 3," in stream[0]
+    stdout = Writes()
+    monkeypatch.setattr("sys.stdout", stdout)
+    count_progress(10, "{done}/{total}")(4)
+    assert stdout == ["4/10\n"]
