@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from scrapy.exceptions import NotConfigured
+
 from harvester.hints import clean_with_hints
 from harvester.items import PageItem
 from harvester.pool import worker_count
@@ -19,14 +21,15 @@ logger = logging.getLogger(__name__)
 class CleanPipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        self.in_process = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS")) == 0
 
     @classmethod
     def from_crawler(cls, crawler) -> "CleanPipeline":
+        if worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS")) > 0:
+            raise NotConfigured  # the parse workers clean: out of the item chain
         return cls(crawler)
 
     def process_item(self, item: PageItem) -> PageItem:
-        if not self.in_process or not isinstance(item, PageItem) or item.error or item.status == 304:
+        if not isinstance(item, PageItem) or item.error or item.status == 304:
             return item  # failures are recorded as such; a 304 has no body (nothing changed)
         try:
             item.cleaned = clean_with_hints(item.body, item.headers, item.final_url or item.url, item.site)

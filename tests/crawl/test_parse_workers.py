@@ -49,3 +49,20 @@ def test_workers_run_at_the_lowered_priority(nice):
     finally:
         pool.shutdown()
     assert os.nice(0) == own
+
+
+@pytest.mark.slow
+def test_in_process_parsing_stores_what_the_workers_store(replicas, tmp_path):
+    """HARVESTER_PARSE_WORKERS = 0 cleans (the clean pipeline, then in the item chain) and parses
+    in the reactor thread; the reports stored are those the parse workers give."""
+    from .conftest import exported_reports, scrapy_crawl
+
+    stored = {}
+    for workers in (0, 2):
+        db = tmp_path / f"w{workers}.db"
+        done = scrapy_crawl("zhaoqing", replicas.base_urls["zhaoqing"], db, "-s", f"HARVESTER_PARSE_WORKERS={workers}")
+        assert done.returncode == 0, done.stderr[-3000:]
+        stored[workers] = sorted(({k: v for k, v in r.items() if k not in ("fetched_at", "harvest_run")}
+                                  for r in exported_reports(db)), key=lambda r: r["url"])
+    assert len(stored[0]) >= 10
+    assert stored[0] == stored[2]
