@@ -1,9 +1,10 @@
 """Parse pipeline: classify and parse each page (harvester.parsing), apply the registry body's
 hints (harvester.hints) and attach the fetch's provenance to the report item.
 
-With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU, at a lower priority) the page is cleaned, parsed and
-hinted in a worker process (harvester.pool); the item waits without blocking the reactor. With 0,
-the clean pipeline has cleaned it and it is parsed here, in the reactor thread."""
+With ``HARVESTER_PARSE_WORKERS`` > 0 (default: one per CPU, at a lower priority) the page is
+cleaned, parsed and hinted in a worker process (harvester.pool); the item waits without blocking
+the reactor. With 0, the clean pipeline has cleaned it and it is parsed here, in the reactor
+thread."""
 
 from __future__ import annotations
 
