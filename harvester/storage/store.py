@@ -490,8 +490,7 @@ class Store:
         if not reports:
             return
         report_ids = self._insert_ids(session, Report, reports, "page_id", Report.version == 1)
-        # the batch's statistic strings were numbered first (_save_batch)
-        self._insert_report_rows(session, list(zip(report_ids, prepared)), numbered=True)
+        self._insert_report_rows(session, list(zip(report_ids, prepared)))  # strings numbered first (_save_batch)
 
     @staticmethod
     def _insert_ids(session: Session, model: type, rows: list[dict[str, Any]], by: str,
@@ -704,7 +703,7 @@ class Store:
             table = Report.__table__
             ids = dict((page_id, report_id) for report_id, page_id in session.execute(
                 table.insert().returning(table.c.id, table.c.page_id), rows))
-            self._insert_report_rows(session, [(ids[page.page_id], page.prepared) for _, page, _ in new], numbered=True)
+            self._insert_report_rows(session, [(ids[page.page_id], page.prepared) for _, page, _ in new])
         return changes  # type: ignore[return-value]
 
     @staticmethod
@@ -739,32 +738,29 @@ class Store:
 
     _STAT_COLUMNS = ("report_id", "position", "key_id", "value", "unit", "source", "label_id", "section_id")
 
-    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]],
-                      numbered: bool = False) -> None:
-        """report_stats rows of (report id, stat_rows) pairs, after _number_stats: plain tuples
-        written by the driver's executemany (~70 statistics per report)."""
-        key_ids, text_ids = self._key_ids, self._text_ids
+    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]]) -> None:
+        """report_stats rows of (report id, stat_rows) pairs: plain tuples written by the driver's
+        executemany (~70 statistics per report). Their strings are numbered here only when the
+        caller has not numbered them all (a batch numbers its strings first, in one sorted order)."""
         try:
-            values = [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
-                       text_ids[row["label"]] if row["label"] else None,
-                       text_ids[row["section"]] if row["section"] else None)
-                      for report_id, stats in reports for row in stats]
-        except KeyError:  # a string the caller's numbering did not give (see _insert_report_rows)
-            if numbered:
-                raise
+            values = self._stat_values(reports)
+        except KeyError:  # a string not numbered yet
             self._number_stats(session, [row for _, stats in reports for row in stats])
-            return self._insert_stats(session, reports, numbered=True)
+            values = self._stat_values(reports)
         if values:
             _executemany_plain(session, ReportStat.__table__, self._STAT_COLUMNS, values)
 
-    def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]],
-                            numbered: bool = False) -> None:
+    def _stat_values(self, reports: list[tuple[int, list[dict[str, Any]]]]) -> list[tuple]:
+        """The report_stats tuples of (report id, stat_rows) pairs; KeyError for a string not numbered."""
+        key_ids, text_ids = self._key_ids, self._text_ids
+        return [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
+                 text_ids[row["label"]] if row["label"] else None,
+                 text_ids[row["section"]] if row["section"] else None)
+                for report_id, stats in reports for row in stats]
+
+    def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]]) -> None:
         """The statistic and attachment rows of new report versions (report id, packed
-        PreparedOutput): every write path's, after its reports rows. ``numbered``: the caller
-        numbered the statistics' strings already (a batch numbers its strings first, in one
-        sorted order); any it missed are numbered here all the same."""
-        if not numbered:
-            self._number_stats(session, [row for _, prepared in reports for row in prepared.stats])
+        PreparedOutput): every write path's, after its reports rows."""
         self._insert_stats(session, [(report_id, prepared.stats) for report_id, prepared in reports])
         attachments = [dict(row, report_id=report_id) for report_id, prepared in reports for row in prepared.attachments]
         if attachments:

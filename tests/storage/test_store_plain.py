@@ -101,7 +101,7 @@ def test_a_batch_numbers_statistic_strings_its_numbering_missed(store, make_item
         output = output_of(session.get(Report, report_id))
         session.query(ReportStat).delete()
         prepared = PreparedOutput("p", "d", stats=stat_rows(output))
-        store._insert_report_rows(session, [(report_id, prepared)], numbered=True)
+        store._insert_report_rows(session, [(report_id, prepared)])
     with store.session() as session:
         again = session.execute(select(ReportStat.position, ReportStat.key_id, ReportStat.label_id,
                                        ReportStat.section_id).order_by(ReportStat.position)).all()
