@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
 import time
@@ -34,7 +33,9 @@ def cpu_budget(full: dict[str, Any], bare_pages_per_s: float) -> dict[str, Any]:
     pages = full["detail_pages"]
     by_process = {name: round(1000 * seconds / pages, 2) for name, seconds in full["cpu_seconds"].items()}
     per_page = sum(full["cpu_seconds"].values()) / pages
-    cores = os.cpu_count() or 1
+    from harvester.pool import usable_cpus
+
+    cores = usable_cpus()  # those the crawl's processes may run on, as the parse pool counts them
     return {"cores": cores, "cpu_ms_by_process": by_process, "cpu_ms_per_page": round(1000 * per_page, 2),
             "max_pages_per_s": round(cores / per_page, 1), "max_vs_bare": round(cores / per_page / bare_pages_per_s, 3),
             "cpu_ms_per_page_for_70pct": round(1000 * cores / (0.7 * bare_pages_per_s), 2)}

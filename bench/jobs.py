@@ -12,7 +12,6 @@ import resource
 import sys
 import threading
 import time
-import zlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -365,7 +364,7 @@ def job_distributed(args: dict) -> None:
             started = time.perf_counter()
             # each worker's log (errors only) in a file: a pipe nobody reads could fill and stall it
             logs = [tempfile.TemporaryFile("w+") for _ in range(args["workers"])]
-            procs = [subprocess.Popen(cmd, cwd=str(Path(__file__).resolve().parents[1]), stdout=subprocess.DEVNULL,
+            procs = [subprocess.Popen(cmd, cwd=str(REPO), stdout=subprocess.DEVNULL,
                                       stderr=log, text=True, env=os.environ.copy())
                      for log in logs]
             codes = [p.wait() for p in procs]

@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .jobs import RESULT_PREFIX, process_cpu_seconds
-
-REPO = Path(__file__).resolve().parent.parent
+from .jobs import REPO, RESULT_PREFIX, process_cpu_seconds
 
 
 def _env() -> dict[str, str]:

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .jobs import REPO
 
 
 def _pages(reports: int, cache_dir: Path):
