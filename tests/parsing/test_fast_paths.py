@@ -143,7 +143,7 @@ def test_number_prefilters(text):
 
 
 def test_starts_like_number_is_the_pattern_on_the_halfwidth_first_character():
-    """``starts_like_number`` (the first character tested as a decimal or a sign) says what
+    r"""``starts_like_number`` (the first character tested as a decimal or a sign) says what
     ``[-+\d]`` says of the half-width first non-space character (what squash(text) starts
     with), for every character of the BMP and beyond (every Unicode decimal digit among them),
     after any spaces."""
