@@ -30,8 +30,16 @@ from .models import BodyDictionary
 from . import compression
 from .compression import zstd
 
-#: zstd level of pages: as fast as zlib level 6 was, smaller with the dictionary.
-LEVEL = 6
+#: zstd level of the pages a crawl stores (zstd's default). Level 6 stored ~10 % smaller pages for
+#: 2.5-3x the CPU, which the crawl process pays in its store thread: with a trained dictionary on
+#: the scaled replica's pages 2.61 vs 2.36 KB, 0.053 vs 0.157 ms a page; real pingtan pages
+#: (150 KB, raw dictionary) 6.1 vs 5.4 KB, 0.13 vs 0.34 ms; zlib level 6 alone 5.7 and 17.3 KB
+#: (bench/RESULTS.md, issue 15, store thread).
+LEVEL = 3
+#: zstd level of `harvester db compact` (harvester.storage.compact): an offline pass whose point
+#: is bytes, not CPU; it keeps zlib where zstd is not smaller, which a page whose site's
+#: dictionary does not fit it (another design) is more often at level 3.
+COMPACT_LEVEL = 6
 #: A dictionary holds at most this many bytes of its sample page (zstd reads the whole
 #: dictionary at every compression: bigger costs time for little gain).
 MAX_DICTIONARY = 128 * 1024
@@ -47,16 +55,20 @@ TRAIN_AFTER = 50
 SAMPLE_BYTES = 32 * 1024
 SAMPLING = 4
 TRAINED_SIZE = 64 * 1024
+#: zstd level a dictionary is stored at: once per site, so per site of a few dozen pages it
+#: counted; level 19 took ~20 ms for a raw and ~25 ms for a trained dictionary of the scaled
+#: replica, level 9 under 1 ms for 2-6 % more bytes (~0.5 KB a site).
+DICTIONARY_LEVEL = 9
 
 
 def make_dictionary(sample: bytes) -> tuple[int, bytes]:
     """(size, stored bytes) of a dictionary made from a sample page."""
     content = sample[-MAX_DICTIONARY:]
-    return len(content), zstd.compress(content, 19)
+    return len(content), zstd.compress(content, DICTIONARY_LEVEL)
 
 
-def compress(body: bytes, dictionary: Any) -> bytes:
-    return compression.compress(body, LEVEL, dictionary)
+def compress(body: bytes, dictionary: Any, level: int = LEVEL) -> bytes:
+    return compression.compress(body, level, dictionary)
 
 
 def decompress(compression: str, data: bytes, dictionary: Any = None) -> bytes:
@@ -124,7 +136,8 @@ class Dictionaries:
                 trained = _train(samples)
                 if trained is not None:
                     content = trained.dict_content
-                    number = self._add(session, site_key, "trained", len(content), zstd.compress(content, 19), now)
+                    number = self._add(session, site_key, "trained", len(content),
+                                       zstd.compress(content, DICTIONARY_LEVEL), now)
                     found = (number, trained)
                     self._remember(self._by_id, number, trained)
         self._remember(self._by_site, site_key, found)

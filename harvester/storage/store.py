@@ -386,6 +386,16 @@ class Store:
         item costs only itself."""
         if not items:
             return []
+        from ..parsing import cyclic_gc_paused
+
+        # The collector paused for the batch: its thousands of rows and unpickled statistics are
+        # all freed by reference counting when it ends; with the collector on they set off young
+        # collections, and now and then a full one over the whole crawl process, in this thread
+        # (~0.14 ms a page of the crawl's store thread; bench/RESULTS.md, issue 15, store thread).
+        with cyclic_gc_paused():
+            return self._save_pages(items)
+
+    def _save_pages(self, items: list[Any]) -> list[str]:
         for attempt in range(3):
             try:
                 return self._save_batch(items)

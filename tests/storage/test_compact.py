@@ -219,7 +219,7 @@ def test_a_body_that_fails_verification_is_left_as_it_is(db_url, old_archive, mo
         with store.engine.begin() as connection:
             connection.execute(Body.__table__.update().where(Body.sha256 == target).values(data=b"not zlib"))
         real = rawpages.compress
-        monkeypatch.setattr(rawpages, "compress", lambda body, dictionary: real(body[:-1], dictionary))
+        monkeypatch.setattr(rawpages, "compress", lambda body, dictionary, *level: real(body[:-1], dictionary, *level))
         summary = compact(store.engine)
         assert summary.recompressed == 0
         assert summary.skipped == {"unreadable": 1, "round trip": summary.examined - 3, "attachment": 1}
