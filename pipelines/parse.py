@@ -15,7 +15,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from harvester.feeds import attach_provenance, provenance_of
 from harvester.hints import parse_with_hints
 from harvester.items import PageItem
-from harvester.pool import ParsePool, ShippedResult, deferred_from_future, worker_count
+from harvester.pool import ParsePool, ShippedResult, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ class ParsePipeline:
             return item
         stats = self.crawler.stats
         if self.pool is not None:
-            future = self.pool.submit(item.final_url or item.url, item.body, item.headers, item.site)
-            extracted = await maybe_deferred_to_future(deferred_from_future(future))
+            extracted = await maybe_deferred_to_future(
+                self.pool.submit(item.final_url or item.url, item.body, item.headers, item.site))
             item.decoded_as = extracted.encoding
             if extracted.failed_stage is not None:
                 # the raw page is still stored; `harvester reparse` retries it later
