@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import math
 import threading
 import zlib
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import orjson
 
@@ -161,18 +162,62 @@ def _json_safe(value: Any) -> Any:
         _plain.odd = True  # NaN and infinities become None (plain), others are written apart
         return value if math.isfinite(value) else None
     if kind is list or kind is tuple:
+        kinds = set(map(type, value))
+        if len(kinds) == 1:  # a report's lists are of one kind: statistics, cells, warnings
+            (one,) = kinds
+            if one is str:
+                return list(value) if "\x00" not in "".join(value) else [v.replace("\x00", "") for v in value]
+            convert = _converter(one)
+            if convert is not None:
+                return [convert(v) for v in value]
         return [_json_safe(v) for v in value]
     if kind is dict:
         return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
-    names = _field_names(kind)
-    if names is not None:
-        return {name: _json_safe(getattr(value, name)) for name in names}
+    convert = _converter(kind)
+    if convert is not None:
+        return convert(value)
     if isinstance(value, dict):
         return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_safe(v) for v in value]
     _plain.odd = True  # int and float subclasses stay as they are
     return sanitize(value)  # sets, bytes, datetimes, subclasses of str/int/float, other types
+
+
+_CONVERTERS: dict[type, Callable[[Any], dict[str, Any]] | None] = {}
+#: A leaf kept as it is by _json_safe, and plain (_PLAIN_FLOATS), written out for field ``{0}``.
+_PLAIN_LEAF = ("(type({0}) is str and '\\x00' not in {0} or {0} is None or type({0}) is int"
+               " or type({0}) is float and (_LOW <= abs({0}) < _HIGH or {0} == 0) or type({0}) is bool)")
+
+
+def _converter(cls: type) -> Callable[[Any], dict[str, Any]] | None:
+    """``_json_safe`` of an instance of dataclass ``cls`` (None for other types), made for its
+    fields as dataclasses makes ``__init__``: the fields read once and the dict made as it is
+    when every one is a plain leaf, else field by field by _json_safe. Half the time of a loop
+    over the names for the ~70 statistics of a report (bench/RESULTS.md, issue 15)."""
+    try:
+        return _CONVERTERS[cls]
+    except KeyError:
+        pass
+    names = _field_names(cls)
+    convert = None
+    if names and all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+        leaves = [f"_{i}" for i in range(len(names))]
+        source = "\n".join([
+            "def convert(value):",
+            *(f"    {leaf} = value.{name}" for leaf, name in zip(leaves, names)),
+            "    if " + " and ".join(_PLAIN_LEAF.format(leaf) for leaf in leaves) + ":",
+            "        return {" + ", ".join(f"{name!r}: {leaf}" for leaf, name in zip(leaves, names)) + "}",
+            "    return {" + ", ".join(f"{name!r}: _json_safe({leaf})" for leaf, name in zip(leaves, names)) + "}",
+        ])
+        namespace = {"_json_safe": _json_safe, "_LOW": _PLAIN_FLOATS[0], "_HIGH": _PLAIN_FLOATS[1]}
+        exec(compile(source, f"<records._converter {cls.__qualname__}>", "exec"), namespace)
+        convert = namespace["convert"]
+    elif names is not None:
+        def convert(value: Any, names: tuple[str, ...] = names) -> dict[str, Any]:
+            return {name: _json_safe(getattr(value, name)) for name in names}
+    _CONVERTERS[cls] = convert
+    return convert
 
 
 def _plain_output(item: ReportItem) -> tuple[dict[str, Any], bool]:

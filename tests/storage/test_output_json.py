@@ -11,6 +11,7 @@ import json
 import math
 import random
 import struct
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import IntEnum
 from pathlib import Path
@@ -165,6 +166,19 @@ class Real(float):
     pass
 
 
+@dataclass(init=False, repr=False, eq=False)
+class Odd:
+    """Fields no function can name (dataclasses allows them without generated methods)."""
+
+    a: str
+    __annotations__.update({"not a name": "object", "class": "list"})
+
+    def __init__(self, a: str, b: object) -> None:
+        self.a = a
+        setattr(self, "not a name", b)
+        setattr(self, "class", [Section(1, "t", "x\x00")])
+
+
 @pytest.mark.parametrize("fields", [
     {"cleaning": {"big": 2 ** 70, "nan": math.nan, "inf": -math.inf}},
     {"cleaning": {"when": datetime(2021, 1, 2, 3, 4, 5, tzinfo=timezone.utc), "set": {3}, "raw": b"b\x00y"}},
@@ -172,6 +186,9 @@ class Real(float):
     {"sections": [Section(Level.TOP, Text("标题"), "a\x00b")], "title": Text("题\x00目")},
     {"stats": [Stat("k", Real(1e20), None, "l", "text"), Stat("k", Real(12.5), None, "l", "text")]},
     {"tables": [{"caption": None, "rows": [("a", 1, 2.5, -0.0)]}], "warnings": ["w\x00"]},
+    {"sections": [Section(1, "t", "x"), {"level": 2, "title": "t\x00"}, None], "warnings": ("a", "b")},
+    {"stats": [Stat("k\x00", 1, None, "l", "text", confidence=math.nan), Stat("k", True, None, "l", "text")]},
+    {"attachments": [Odd("a", b"b")], "cleaning": {"odd": Odd("c", 1.5)}},
 ])
 def test_odd_values_keep_the_reference_digest_and_rows(fields):
     prepared = assert_as_before(report(**fields))
