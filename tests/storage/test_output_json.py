@@ -153,6 +153,13 @@ def test_every_character_and_key_order_is_written_as_json_does():
         keys, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def nested(depth: int) -> list:
+    value: list = ["底"]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 class Level(IntEnum):
     TOP = 1
 
@@ -189,6 +196,7 @@ class Odd:
     {"sections": [Section(1, "t", "x"), {"level": 2, "title": "t\x00"}, None], "warnings": ("a", "b")},
     {"stats": [Stat("k\x00", 1, None, "l", "text", confidence=math.nan), Stat("k", True, None, "l", "text")]},
     {"attachments": [Odd("a", b"b")], "cleaning": {"odd": Odd("c", 1.5)}},
+    {"cleaning": {"deep": nested(300)}},  # deeper than orjson goes
 ])
 def test_odd_values_keep_the_reference_digest_and_rows(fields):
     prepared = assert_as_before(report(**fields))
