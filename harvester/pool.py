@@ -211,8 +211,9 @@ _FRAME = struct.Struct("<Q")  # the byte length of the pickle that follows
 def serve(fd: int, nice: int = 0) -> None:
     """A parse worker's life (``python -c "from harvester.pool import serve; serve(FD, NICE)"``):
     lower its priority by ``nice``, import the parser (lxml, OpenCC dictionaries) once, then
-    answer the frames that come in on the socket ``fd`` until it closes: a pickled (url, body,
-    headers, site) in, a pickled :class:`Extracted` (with a :class:`ShippedResult`) out, in order.
+    say it is ready (an empty frame) and answer the frames that come in on the socket ``fd``
+    until it closes: a pickled (url, body, headers, site) in, a pickled :class:`Extracted` (with
+    a :class:`ShippedResult`) out, in order.
     The parent closing the socket, or dying, is the end of input: the worker exits. Ctrl-C is
     ignored: it reaches the whole process group, and the crawl, stopping gracefully, still has
     its pages in flight parsed."""
@@ -226,6 +227,7 @@ def serve(fd: int, nice: int = 0) -> None:
     import harvester.parsing.parse  # noqa: F401
 
     sock = socket.socket(fileno=fd)
+    sock.sendall(_FRAME.pack(0))  # an empty frame: ready (a page's time limit starts now)
     incoming = sock.makefile("rb")
     while True:
         header = incoming.read(_FRAME.size)
@@ -261,11 +263,32 @@ def _worker_class() -> type:
             self.process = process
             self.waiting: deque[tuple[bytes, Deferred]] = deque()
             self.answered = 0
+            self.ready = False
+            self.timed_out = False
             self._received = bytearray()
+            self._timer: Any = None
 
         def send(self, payload: bytes, deferred: Deferred) -> None:
             self.waiting.append((payload, deferred))
             self.transport.writeSequence((_FRAME.pack(len(payload)), payload))
+            if len(self.waiting) == 1:
+                self._time_head()
+
+        def _time_head(self) -> None:
+            """Give the page now at the head of the queue ``pool.timeout`` seconds (once the worker
+            is ready: its start-up does not count)."""
+            if self._timer is not None and self._timer.active():
+                self._timer.cancel()
+            self._timer = None
+            if self.waiting and self.ready and self.pool.timeout:
+                from twisted.internet import reactor
+
+                self._timer = reactor.callLater(self.pool.timeout, self._too_slow)
+
+        def _too_slow(self) -> None:
+            # a parse that never ends (a pathological page, a bug) would hold the crawl forever
+            self.timed_out = True
+            self.process.kill()
 
         def dataReceived(self, data: bytes) -> None:
             received = self._received
@@ -274,14 +297,22 @@ def _worker_class() -> type:
                 end = _FRAME.size + _FRAME.unpack_from(received)[0]
                 if len(received) < end:
                     return
+                if end == _FRAME.size:  # the worker has imported the parser
+                    del received[:end]
+                    self.ready = True
+                    self._time_head()
+                    continue
                 extracted = pickle.loads(received[_FRAME.size:end])
                 del received[:end]
                 self.answered += 1
                 _, deferred = self.waiting.popleft()
+                self._time_head()
                 self.pool._dispatch()
                 deferred.callback(extracted)
 
         def connectionLost(self, reason: Any = None) -> None:
+            if self._timer is not None and self._timer.active():
+                self._timer.cancel()
             self.pool._lost(self)
 
         def end_input(self) -> None:
@@ -306,9 +337,10 @@ class ParsePool:
     the GIL: bench/RESULTS.md, issue 15). A worker holds at most ``DEPTH`` pages (one parsing, one
     ready); the rest wait here, in order.
 
-    A worker that dies (OOM killer, a crash in a C library) fails the page it was parsing, which is
-    then stored unparsed and retried by ``harvester reparse``; the page queued behind it goes to
-    another worker, and a new worker replaces it. Workers that keep dying before answering anything
+    A worker that dies (OOM killer, a crash in a C library), or takes more than ``timeout`` seconds
+    over one page (HARVESTER_PARSE_TIMEOUT; it is then killed), fails the page it was parsing,
+    which is then stored unparsed and retried by ``harvester reparse``; the page queued behind it
+    goes to another worker, and a new worker replaces it. Workers that keep dying before answering anything
     (``MAX_FAILED_STARTS`` in a row) break the pool: every page is then stored unparsed, with the
     reason in the log, instead of starting workers forever.
 
@@ -322,9 +354,11 @@ class ParsePool:
     _shared: "ParsePool | None" = None
     _guard = threading.Lock()
 
-    def __init__(self, workers: int, nice: int = 0) -> None:
+    def __init__(self, workers: int, nice: int = 0, timeout: float = 0) -> None:
         self.workers = workers
         self.nice = max(0, int(nice))
+        #: Seconds a worker may spend on one page (counted from when it is its turn); 0 = no limit.
+        self.timeout = max(0.0, float(timeout or 0))
         self._running: list[Any] = []
         self._pending: deque[tuple[bytes, Deferred]] = deque()
         self._failed_starts = 0
@@ -332,11 +366,11 @@ class ParsePool:
         self._closing = False
 
     @classmethod
-    def shared(cls, workers: int, nice: int = 0) -> "ParsePool":
+    def shared(cls, workers: int, nice: int = 0, timeout: float = 0) -> "ParsePool":
         """The process's pool, made by the first caller (the first crawler's settings)."""
         with cls._guard:
             if cls._shared is None:
-                cls._shared = cls(workers, nice)
+                cls._shared = cls(workers, nice, timeout)
                 atexit.register(cls._shared.shutdown)
             return cls._shared
 
@@ -407,9 +441,12 @@ class ParsePool:
             code = worker.process.wait()
         if self._closing or not known:
             return
-        how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        if worker.timed_out:
+            how = f"took more than {self.timeout:g} s (HARVESTER_PARSE_TIMEOUT) and was stopped"
+        else:
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
         log.error("parse worker %s %s", worker.process.pid, how)
-        self._failed_starts = 0 if worker.answered else self._failed_starts + 1
+        self._failed_starts = 0 if worker.answered or worker.timed_out else self._failed_starts + 1
         if worker.waiting:
             _, deferred = worker.waiting.popleft()
             self._pending.extendleft(reversed(worker.waiting))  # queued behind it: to another worker

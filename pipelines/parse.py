@@ -25,7 +25,8 @@ class ParsePipeline:
         self.crawler = crawler
         workers = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS"))
         nice = crawler.settings.getint("HARVESTER_PARSE_WORKER_NICE", 10)
-        self.pool = ParsePool.shared(workers, nice) if workers else None
+        timeout = crawler.settings.getfloat("HARVESTER_PARSE_TIMEOUT", 120)
+        self.pool = ParsePool.shared(workers, nice, timeout) if workers else None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ParsePipeline":

@@ -207,3 +207,45 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_page_over_the_time_limit_is_stopped_and_the_next_one_parsed():
+    """HARVESTER_PARSE_TIMEOUT: a page that keeps a worker busy too long (here ~2.5 MB of 24,000
+    one-row tables between paragraphs, several seconds of parsing) fails with the reason, its
+    worker is replaced and the page behind it is parsed. The limit counts from the worker being
+    ready, not from its start."""
+    answers = run_pool("""
+        tables = "".join(f"<table><tr><td>第{i}项</td><td>{i}</td></tr></table><p>说明{i}。</p>" for i in range(24000))
+        huge = ("http://fixture.invalid/huge.html", f"<html><body>{tables}</body></html>".encode(), {}, None)
+        pool = ParsePool(1, 0, 1.0)
+        first = pool.pids
+        slow, normal = await defer.gatherResults([pool.submit(*huge), pool.submit(*PAGES[0])])
+        report({"slow": [slow.failed_stage, slow.error], "normal": [normal.failed_stage, normal.result.kind],
+                "replaced": pool.pids != first and len(pool.pids) == 1})
+        pool.shutdown()
+    """)
+    assert answers["slow"][0] == "parse" and "took more than 1 s" in answers["slow"][1]
+    assert answers["normal"] == [None, "report"]
+    assert answers["replaced"]
+
+
+@pytest.mark.slow
+def test_pages_whose_parse_is_stopped_are_stored_unparsed_and_reparsed_later(replicas, tmp_path):
+    """End to end: a crawl whose every parse is stopped (a time limit no page meets) still stores
+    every page it fetched, none as a report, and exits 0; `harvester reparse` then parses them."""
+    import sqlite3
+
+    from .conftest import exported_reports, harvester_cli, scrapy_crawl
+
+    db = tmp_path / "stopped.db"
+    done = scrapy_crawl("zhaoqing", replicas.base_urls["zhaoqing"], db, "-s", "HARVESTER_PARSE_TIMEOUT=0.0001",
+                        "-s", "HARVESTER_PARSE_WORKERS=1")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "took more than 0.0001 s (HARVESTER_PARSE_TIMEOUT) and was stopped" in done.stderr
+    with sqlite3.connect(db) as con:
+        pages = con.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+        reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert pages >= 10 and reports == 0
+    reparsed = harvester_cli("reparse", "--db", str(db))
+    assert reparsed.returncode == 0, reparsed.stderr[-3000:]
+    assert len(exported_reports(db)) >= 10
