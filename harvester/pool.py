@@ -1,4 +1,4 @@
-"""Clean + parse off the reactor thread: a process pool shared by the crawl pipelines and re-parse.
+"""Clean + parse off the reactor thread: the crawl's parse worker processes.
 
 Cleaning and parsing are CPU work in pure Python/lxml (about 4 ms a page): run in Scrapy's
 reactor thread they cap a crawl at a fraction of the bare spider's rate, and the GIL rules out a
@@ -8,24 +8,33 @@ no lxml object ever crosses a process boundary. For the crawl (``ParsePool``) th
 back as a :class:`ShippedResult`: the report pickled and its store rows prepared, so that the
 crawl process (one core for the reactor and the store thread) does not pay for them.
 
-Workers are started with ``spawn`` (never ``fork``: the crawl process runs a reactor and
-threads) and import the parser once. One pool per process, shared by every crawler of a
-``CrawlerProcess``; it is shut down when the process exits.
+Workers are new interpreters (never ``fork``: the crawl process runs a reactor and threads),
+joined to the crawl process by a Unix socket each (``serve``, ``ParsePool``), and import the
+parser once. One pool per process, shared by every crawler of a ``CrawlerProcess``; it is shut
+down when the process exits.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
+import pickle
+import signal
+import socket
+import struct
+import subprocess
+import sys
 import threading
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
 from dataclasses import dataclass
-from typing import Any, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from twisted.internet.defer import Deferred
 
 from .storage.records import ParsedForStore, PreparedOutput, prepare_output, stat_strings, stored_parser_version
 
@@ -179,27 +188,6 @@ def extract_shipped(url: str, body: bytes, headers: Mapping[str, Any] | None, si
     return extracted
 
 
-def _warm_up(nice: int = 0) -> None:
-    """Worker initializer: lower the worker's priority by ``nice``, import the parser (lxml,
-    OpenCC dictionaries) once per worker, and exit when the parent process dies (SIGKILL gives it
-    no chance to shut the pool down; an orphaned worker would keep the parent's stdout/stderr
-    pipes open forever)."""
-    if nice > 0:
-        try:
-            os.nice(nice)
-        except (AttributeError, OSError):  # not on Unix, or not permitted: keep the priority
-            pass
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        def watch() -> None:
-            multiprocessing.connection.wait([parent.sentinel])
-            os._exit(0)
-
-        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    import harvester.cleaning.clean  # noqa: F401
-    import harvester.parsing.parse  # noqa: F401
-
-
 def usable_cpus() -> int:
     """CPUs this process may run on (its affinity mask: a container's or taskset's limit), else
     the machine's."""
@@ -217,73 +205,291 @@ def worker_count(setting: Any) -> int:
     return max(0, int(setting))
 
 
-def new_executor(workers: int, nice: int = 0) -> ProcessPoolExecutor:
-    """A process pool of ``workers`` spawned workers with the parser imported, their priority
-    lowered by ``nice``."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_up, initargs=(max(0, int(nice)),))
+_FRAME = struct.Struct("<Q")  # the byte length of the pickle that follows
+
+
+def serve(fd: int, nice: int = 0) -> None:
+    """A parse worker's life (``python -c "from harvester.pool import serve; serve(FD, NICE)"``):
+    lower its priority by ``nice``, import the parser (lxml, OpenCC dictionaries) once, then
+    say it is ready (an empty frame) and answer the frames that come in on the socket ``fd``
+    until it closes: a pickled (url, body, headers, site) in, a pickled :class:`Extracted` (with
+    a :class:`ShippedResult`) out, in order.
+    The parent closing the socket, or dying, is the end of input: the worker exits. Ctrl-C is
+    ignored: it reaches the whole process group, and the crawl, stopping gracefully, still has
+    its pages in flight parsed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice > 0:
+        try:
+            os.nice(nice)
+        except (AttributeError, OSError):  # not on Unix, or not permitted: keep the priority
+            pass
+    import harvester.cleaning.clean  # noqa: F401
+    import harvester.parsing.parse  # noqa: F401
+
+    sock = socket.socket(fileno=fd)
+    sock.sendall(_FRAME.pack(0))  # an empty frame: ready (a page's time limit starts now)
+    incoming = sock.makefile("rb")
+    while True:
+        header = incoming.read(_FRAME.size)
+        if len(header) < _FRAME.size:
+            return
+        size = _FRAME.unpack(header)[0]
+        payload = incoming.read(size)
+        if len(payload) < size:  # the parent died while sending
+            return
+        try:
+            url, body, headers, site = pickle.loads(payload)
+            answer = pickle.dumps(extract_shipped(url, body, headers, site), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a result that does not pickle: the page is stored unparsed, and says why
+            answer = pickle.dumps(Extracted(None, None, "parse", traceback.format_exc(limit=5)))
+        try:
+            sock.sendall(_FRAME.pack(len(answer)) + answer)
+        except OSError:  # the parent is gone
+            return
+
+
+@lru_cache(maxsize=None)
+def _worker_class() -> type:
+    """The protocol class of a worker's socket in the crawl process (made on first use: the
+    workers themselves never import Twisted)."""
+    from twisted.internet.protocol import Protocol
+
+    class _Worker(Protocol):
+        """The crawl process's end of one parse worker: its socket (a Twisted transport, read in the
+        reactor thread), its process, and the pages sent to it and not yet answered, oldest first."""
+
+        def __init__(self, pool: "ParsePool", process: subprocess.Popen) -> None:
+            self.pool = pool
+            self.process = process
+            self.waiting: deque[tuple[bytes, Deferred]] = deque()
+            self.answered = 0
+            self.ready = False
+            self.timed_out = False
+            self._received = bytearray()
+            self._timer: Any = None
+
+        def send(self, payload: bytes, deferred: Deferred) -> None:
+            self.waiting.append((payload, deferred))
+            self.transport.writeSequence((_FRAME.pack(len(payload)), payload))
+            if len(self.waiting) == 1:
+                self._time_head()
+
+        def _time_head(self) -> None:
+            """Give the page now at the head of the queue ``pool.timeout`` seconds (once the worker
+            is ready: its start-up does not count)."""
+            if self._timer is not None and self._timer.active():
+                self._timer.cancel()
+            self._timer = None
+            if self.waiting and self.ready and self.pool.timeout:
+                from twisted.internet import reactor
+
+                self._timer = reactor.callLater(self.pool.timeout, self._too_slow)
+
+        def _too_slow(self) -> None:
+            # a parse that never ends (a pathological page, a bug) would hold the crawl forever
+            self.timed_out = True
+            self.process.kill()
+
+        def dataReceived(self, data: bytes) -> None:
+            received = self._received
+            received += data
+            while len(received) >= _FRAME.size:
+                end = _FRAME.size + _FRAME.unpack_from(received)[0]
+                if len(received) < end:
+                    return
+                if end == _FRAME.size:  # the worker has imported the parser
+                    del received[:end]
+                    self.ready = True
+                    self._time_head()
+                    continue
+                extracted = pickle.loads(received[_FRAME.size:end])
+                del received[:end]
+                self.answered += 1
+                _, deferred = self.waiting.popleft()
+                self._time_head()
+                self.pool._dispatch()
+                deferred.callback(extracted)
+
+        def connectionLost(self, reason: Any = None) -> None:
+            if self._timer is not None and self._timer.active():
+                self._timer.cancel()
+            self.pool._lost(self)
+
+        def end_input(self) -> None:
+            """Close the socket's sending side: the worker reads the end of its input and exits
+            (works with or without a running reactor)."""
+            try:
+                self.transport.socket.shutdown(socket.SHUT_WR)
+            except (AttributeError, OSError):  # already closed
+                pass
+
+    return _Worker
 
 
 class ParsePool:
-    """The process's shared pool; ``submit`` returns a concurrent future of an Extracted."""
+    """The crawl process's parse workers: ``submit`` returns a Deferred of an Extracted.
+
+    Each worker is a child process joined to the crawl process by a Unix socket that the reactor
+    reads like any connection: a page goes out as one pickled frame written from the reactor
+    thread, its result comes back as one and fires the page's Deferred in the reactor thread. No
+    thread of the crawl process takes part (concurrent.futures' pool used two, a feeder and a
+    result reader, that cost the crawl process ~0.5 ms a page and competed with the reactor for
+    the GIL: bench/RESULTS.md, issue 15). A worker holds at most ``DEPTH`` pages (one parsing, one
+    ready); the rest wait here, in order.
+
+    A worker that dies (OOM killer, a crash in a C library), or takes more than ``timeout`` seconds
+    over one page (HARVESTER_PARSE_TIMEOUT; it is then killed), fails the page it was parsing,
+    which is then stored unparsed and retried by ``harvester reparse``; the page queued behind it
+    goes to another worker, and a new worker replaces it. Workers that keep dying before answering anything
+    (``MAX_FAILED_STARTS`` in a row) break the pool: every page is then stored unparsed, with the
+    reason in the log, instead of starting workers forever.
+
+    One pool per process, shared by every crawler of a ``CrawlerProcess``; it is shut down when
+    the process exits.
+    """
+
+    DEPTH = 2
+    MAX_FAILED_STARTS = 3
 
     _shared: "ParsePool | None" = None
     _guard = threading.Lock()
 
-    def __init__(self, workers: int, nice: int = 0) -> None:
+    def __init__(self, workers: int, nice: int = 0, timeout: float = 0) -> None:
         self.workers = workers
-        self.nice = nice
-        self._executor: ProcessPoolExecutor | None = None
+        self.nice = max(0, int(nice))
+        #: Seconds a worker may spend on one page (counted from when it is its turn); 0 = no limit.
+        self.timeout = max(0.0, float(timeout or 0))
+        self._running: list[Any] = []
+        self._pending: deque[tuple[bytes, Deferred]] = deque()
+        self._failed_starts = 0
+        self._broken: str | None = None
+        self._closing = False
 
     @classmethod
-    def shared(cls, workers: int, nice: int = 0) -> "ParsePool":
+    def shared(cls, workers: int, nice: int = 0, timeout: float = 0) -> "ParsePool":
         """The process's pool, made by the first caller (the first crawler's settings)."""
         with cls._guard:
             if cls._shared is None:
-                cls._shared = cls(workers, nice)
+                cls._shared = cls(workers, nice, timeout)
                 atexit.register(cls._shared.shutdown)
             return cls._shared
 
-    def start(self) -> None:
-        """Start the workers now (they import the parser, ~0.5 s each): while the crawl fetches
-        robots.txt and its first listing pages, not when its first page waits to be parsed."""
-        if self._executor is None:
-            self._executor = new_executor(self.workers, self.nice)
-            for _ in range(self.workers):
-                self._executor.submit(os.getpid)
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the running workers."""
+        return [worker.process.pid for worker in self._running]
 
-    def submit(self, url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Future:
-        if self._executor is None:
-            self._executor = new_executor(self.workers, self.nice)
+    def start(self) -> None:
+        """Start the workers now (they import the parser, ~0.3 s of CPU each): while the crawl
+        fetches robots.txt and its first listing pages, not when its first page waits to be
+        parsed. Needs the reactor (the workers' sockets are its connections)."""
+        self._closing = False
+        while len(self._running) < self.workers and self._broken is None:
+            try:
+                self._spawn()
+            except OSError as exc:  # no such interpreter, no more processes or file descriptors
+                self._break(f"could not start a parse worker ({exc}); pages are stored unparsed: "
+                            "run `harvester reparse` once that is mended")
+
+    def submit(self, url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Deferred:
+        """Clean, parse and prepare one page in a worker; the Deferred fires in the reactor thread
+        with an :class:`Extracted` (never fails: a stage that failed, or a worker that died, is
+        said in it)."""
+        from twisted.internet.defer import Deferred
+
+        deferred: Deferred = Deferred()
+        self.start()
+        if self._broken is not None:
+            deferred.callback(Extracted(None, None, "parse", self._broken))
+            return deferred
+        payload = pickle.dumps((url, body, dict(headers or {}), site), pickle.HIGHEST_PROTOCOL)
+        self._pending.append((payload, deferred))
+        self._dispatch()
+        return deferred
+
+    def _dispatch(self) -> None:
+        """Send waiting pages to the workers with room, the least busy first."""
+        while self._pending:
+            worker = min(self._running, key=lambda w: len(w.waiting), default=None)
+            if worker is None or len(worker.waiting) >= self.DEPTH:
+                return
+            worker.send(*self._pending.popleft())
+
+    def _spawn(self) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.protocol import Factory
+
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with ours, theirs:
+            process = subprocess.Popen(
+                [sys.executable, "-c", f"from harvester.pool import serve; serve({theirs.fileno()}, {self.nice})"],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=_worker_environment())
+            worker = _worker_class()(self, process)
+            # the reactor adopts a duplicate of our end; ours is closed on leaving the block
+            reactor.adoptStreamConnection(ours.fileno(), socket.AF_UNIX, Factory.forProtocol(lambda: worker))
+        self._running.append(worker)
+
+    def _lost(self, worker: Any) -> None:
+        """A worker's socket closed: at shutdown, or because the worker died."""
+        known = worker in self._running
+        if known:
+            self._running.remove(worker)
         try:
-            return self._executor.submit(extract_shipped, url, body, dict(headers or {}), site)
-        except BrokenProcessPool:
-            # A worker died (OOM killer, segfault in a C library): start a fresh pool once.
-            log.error("parse worker pool broke; starting a new one")
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = new_executor(self.workers, self.nice)
-            return self._executor.submit(extract_shipped, url, body, dict(headers or {}), site)
+            code = worker.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            code = worker.process.wait()
+        if self._closing or not known:
+            return
+        if worker.timed_out:
+            how = f"took more than {self.timeout:g} s (HARVESTER_PARSE_TIMEOUT) and was stopped"
+        else:
+            how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        log.error("parse worker %s %s", worker.process.pid, how)
+        self._failed_starts = 0 if worker.answered or worker.timed_out else self._failed_starts + 1
+        if worker.waiting:
+            _, deferred = worker.waiting.popleft()
+            self._pending.extendleft(reversed(worker.waiting))  # queued behind it: to another worker
+            worker.waiting.clear()
+            deferred.callback(Extracted(None, None, "parse", f"the parse worker {how} while working on this page"))
+        if self._failed_starts >= self.MAX_FAILED_STARTS:
+            self._break(f"parse workers keep dying before parsing anything (the last {how}); pages are "
+                        "stored unparsed: run `harvester reparse` once that is mended")
+            return
+        self.start()
+        self._dispatch()
+
+    def _break(self, reason: str) -> None:
+        """Stop starting workers: every page waiting, and every page submitted from now on,
+        comes back failed with ``reason``."""
+        self._broken = reason
+        log.error(reason)
+        running, self._running = self._running, []
+        for worker in running:
+            self._pending.extend(worker.waiting)
+            worker.waiting.clear()
+            worker.end_input()
+        while self._pending:
+            self._pending.popleft()[1].callback(Extracted(None, None, "parse", reason))
 
     def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """End every worker (they finish the page at hand) and wait for them: their CPU is then
+        counted in the crawl process's RUSAGE_CHILDREN. Works with or without a running reactor."""
+        self._closing = True
+        running, self._running = self._running, []
+        for worker in running:
+            worker.end_input()
+        for worker in running:
+            try:
+                worker.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
 
 
-def deferred_from_future(future: Future):
-    """A Twisted Deferred that fires in the reactor thread with the future's result."""
-    from twisted.internet import reactor
-    from twisted.internet.defer import Deferred
-    from twisted.python.failure import Failure
-
-    deferred: Deferred = Deferred()
-
-    def done(fut: Future) -> None:
-        exc = fut.exception()
-        if exc is not None:
-            reactor.callFromThread(deferred.errback, Failure(exc))
-        else:
-            reactor.callFromThread(deferred.callback, fut.result())
-
-    future.add_done_callback(done)
-    return deferred
+def _worker_environment() -> dict[str, str]:
+    """The crawl process's environment, with this copy of harvester first on the worker's path."""
+    env = dict(os.environ)
+    here = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    return env

@@ -88,6 +88,10 @@ HARVESTER_PARSE_WORKERS = None
 #: and the workers take the rest: on 2 CPUs, figure 2's full-pipeline crawl (bench/RESULTS.md)
 #: went from 195/188 pages/s at 0 to 201/195 at 10 on a quiet machine, 115/106 to 130/124 under load.
 HARVESTER_PARSE_WORKER_NICE = 10
+#: Seconds a parse worker may spend on one page before it is stopped (and replaced): the page is
+#: then stored unparsed, with the reason in the log, for `harvester reparse`; the slowest real
+#: page measured parses in well under a second (bench figure 6). 0 = no limit.
+HARVESTER_PARSE_TIMEOUT = 120
 #: The store pipeline writes items in batches of this many, one transaction each, and at the
 #: latest this many seconds after a batch's first item; an item counts as stored (leaves the
 #: pipeline) once its batch is committed. A crash loses at most the open batch (fetched again).

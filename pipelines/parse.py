@@ -15,7 +15,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from harvester.feeds import attach_provenance, provenance_of
 from harvester.hints import parse_with_hints
 from harvester.items import PageItem
-from harvester.pool import ParsePool, ShippedResult, deferred_from_future, worker_count
+from harvester.pool import ParsePool, ShippedResult, worker_count
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,8 @@ class ParsePipeline:
         self.crawler = crawler
         workers = worker_count(crawler.settings.get("HARVESTER_PARSE_WORKERS"))
         nice = crawler.settings.getint("HARVESTER_PARSE_WORKER_NICE", 10)
-        self.pool = ParsePool.shared(workers, nice) if workers else None
+        timeout = crawler.settings.getfloat("HARVESTER_PARSE_TIMEOUT", 120)
+        self.pool = ParsePool.shared(workers, nice, timeout) if workers else None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ParsePipeline":
@@ -40,8 +41,8 @@ class ParsePipeline:
             return item
         stats = self.crawler.stats
         if self.pool is not None:
-            future = self.pool.submit(item.final_url or item.url, item.body, item.headers, item.site)
-            extracted = await maybe_deferred_to_future(deferred_from_future(future))
+            extracted = await maybe_deferred_to_future(
+                self.pool.submit(item.final_url or item.url, item.body, item.headers, item.site))
             item.decoded_as = extracted.encoding
             if extracted.failed_stage is not None:
                 # the raw page is still stored; `harvester reparse` retries it later

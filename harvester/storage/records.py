@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import math
+import threading
 import zlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
+
+import orjson
 
 from ..items import ReportItem
 
@@ -136,6 +140,15 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
         return names
 
 
+#: Whether what _json_safe made in this thread since ``_plain.odd`` was last cleared may be
+#: written differently by orjson than by json.dumps (see _dumps).
+_plain = threading.local()
+#: Floats that orjson and json.dumps write alike: Python's repr switches to an exponent outside
+#: this range (1e-05, 1e+16), orjson writes some of those otherwise (0.00001, 1e16 in some
+#: versions).
+_PLAIN_FLOATS = (1e-4, 1e16)
+
+
 def _json_safe(value: Any) -> Any:
     """``sanitize(dataclasses.asdict-like copy of value)`` in one pass: dataclasses become dicts."""
     kind = type(value)
@@ -144,27 +157,97 @@ def _json_safe(value: Any) -> Any:
     if value is None or kind is int or kind is bool:
         return value
     if kind is float:
+        if _PLAIN_FLOATS[0] <= abs(value) < _PLAIN_FLOATS[1] or value == 0:
+            return value
+        _plain.odd = True  # NaN and infinities become None (plain), others are written apart
         return value if math.isfinite(value) else None
     if kind is list or kind is tuple:
+        kinds = set(map(type, value))
+        if len(kinds) == 1:  # a report's lists are of one kind: statistics, cells, warnings
+            (one,) = kinds
+            if one is str:
+                return list(value) if "\x00" not in "".join(value) else [v.replace("\x00", "") for v in value]
+            convert = _converter(one)
+            if convert is not None:
+                return [convert(v) for v in value]
         return [_json_safe(v) for v in value]
     if kind is dict:
         return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
-    names = _field_names(kind)
-    if names is not None:
-        return {name: _json_safe(getattr(value, name)) for name in names}
+    convert = _converter(kind)
+    if convert is not None:
+        return convert(value)
     if isinstance(value, dict):
         return {str(_json_safe(k)): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_safe(v) for v in value]
+    _plain.odd = True  # int and float subclasses stay as they are
     return sanitize(value)  # sets, bytes, datetimes, subclasses of str/int/float, other types
 
 
-def output_digest(output: dict[str, Any]) -> str:
+_CONVERTERS: dict[type, Callable[[Any], dict[str, Any]] | None] = {}
+#: A leaf kept as it is by _json_safe, and plain (_PLAIN_FLOATS), written out for field ``{0}``.
+_PLAIN_LEAF = ("(type({0}) is str and '\\x00' not in {0} or {0} is None or type({0}) is int"
+               " or type({0}) is float and (_LOW <= abs({0}) < _HIGH or {0} == 0) or type({0}) is bool)")
+
+
+def _converter(cls: type) -> Callable[[Any], dict[str, Any]] | None:
+    """``_json_safe`` of an instance of dataclass ``cls`` (None for other types), made for its
+    fields as dataclasses makes ``__init__``: the fields read once and the dict made as it is
+    when every one is a plain leaf, else field by field by _json_safe. Half the time of a loop
+    over the names for the ~70 statistics of a report (bench/RESULTS.md, issue 15)."""
+    try:
+        return _CONVERTERS[cls]
+    except KeyError:
+        pass
+    names = _field_names(cls)
+    convert = None
+    if names and all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+        leaves = [f"_{i}" for i in range(len(names))]
+        source = "\n".join([
+            "def convert(value):",
+            *(f"    {leaf} = value.{name}" for leaf, name in zip(leaves, names)),
+            "    if " + " and ".join(_PLAIN_LEAF.format(leaf) for leaf in leaves) + ":",
+            "        return {" + ", ".join(f"{name!r}: {leaf}" for leaf, name in zip(leaves, names)) + "}",
+            "    return {" + ", ".join(f"{name!r}: _json_safe({leaf})" for leaf, name in zip(leaves, names)) + "}",
+        ])
+        namespace = {"_json_safe": _json_safe, "_LOW": _PLAIN_FLOATS[0], "_HIGH": _PLAIN_FLOATS[1]}
+        exec(compile(source, f"<records._converter {cls.__qualname__}>", "exec"), namespace)
+        convert = namespace["convert"]
+    elif names is not None:
+        def convert(value: Any, names: tuple[str, ...] = names) -> dict[str, Any]:
+            return {name: _json_safe(getattr(value, name)) for name in names}
+    _CONVERTERS[cls] = convert
+    return convert
+
+
+def _plain_output(item: ReportItem) -> tuple[dict[str, Any], bool]:
+    """parsed_output of ``item``, and whether it holds only values that orjson writes byte for
+    byte as json.dumps does (exact str, int, bool, None, lists, dicts with str keys, floats in
+    _PLAIN_FLOATS): then _dumps may serialise it with orjson."""
+    _plain.odd = False
+    output = parsed_output(item)
+    return output, _field_names(type(item)) is not None and not _plain.odd
+
+
+def _dumps(value: Any, plain: bool, sort_keys: bool = False) -> bytes:
+    """``json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))`` as
+    UTF-8, by orjson when ``value`` is plain (_plain_output): ~6x faster, the same bytes
+    (tests/storage/test_output_json.py checks orjson's strings and floats against json's)."""
+    if plain:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
+        except (TypeError, ValueError):  # an int beyond 64 bits, a lone surrogate: json decides
+            pass
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":")).encode("utf-8")
+
+
+def output_digest(output: dict[str, Any], *, plain: bool = False) -> str:
     """SHA-256 of the canonical JSON of the parser output (parser_version excluded: a new parser
-    that produces the same output does not make a new version)."""
+    that produces the same output does not make a new version): json.dumps with sorted keys,
+    compact separators, UTF-8. Stored digests are compared with it: never change these bytes.
+    ``plain``: ``output`` came from _plain_output saying so (then orjson writes them)."""
     payload = {k: v for k, v in output.items() if k != "parser_version"}
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_dumps(payload, plain, sort_keys=True)).hexdigest()
 
 
 def changed_fields(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
@@ -215,15 +298,15 @@ def _dictionaries_by_id() -> dict[int, bytes]:
     return found
 
 
-def pack_output(output: dict[str, Any]) -> bytes:
+def pack_output(output: dict[str, Any], *, plain: bool = False) -> bytes:
     """The long part of a parser output (PACKED_FIELDS) as zstd-compressed compact UTF-8 JSON,
     with preset dictionary OUTPUT_DICTIONARY. body_text and sections repeat the same text and
     tables/statistics repeat their labels: compressed together they take a few KB. Statistics
     are written as columns (``{"fields": [...], "rows": [[...], ...]}``) when they all have the
-    same fields: their names are not repeated 70 times."""
+    same fields: their names are not repeated 70 times. ``plain`` as in output_digest."""
     payload = {name: output.get(name) for name in PACKED_FIELDS}
     payload["stats"] = _stats_columns(payload["stats"])
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = _dumps(payload, plain)
     return (_ZSTD_PREFIX + OUTPUT_DICTIONARY.to_bytes(4, "little")
             + compression.compress(data, OUTPUT_LEVEL, _zstd_dictionary(OUTPUT_DICTIONARY)))
 
@@ -280,11 +363,11 @@ def _empty(name: str) -> Any:
     return type(default)() if not isinstance(default, str) else default
 
 
-def report_row_values(output: dict[str, Any]) -> dict[str, Any]:
+def report_row_values(output: dict[str, Any], *, plain: bool = False) -> dict[str, Any]:
     values = {name: output.get(name) for name in SCALAR_FIELDS}
     for name, kind in JSON_COLUMNS.items():
         values[name] = output.get(name) or kind()
-    values["output"] = pack_output(output)
+    values["output"] = pack_output(output, plain=plain)
     return values
 
 
@@ -382,12 +465,14 @@ class PreparedOutput:
     #: stat_rows and attachment_rows of the output (empty until packed).
     stats: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    #: The output is plain JSON (_plain_output): orjson may write it.
+    plain: bool = False
 
     def pack(self) -> "PreparedOutput":
         """The rows of a new version, made once from the output (the blob compression is the
         costly part)."""
         if self.row_values is None:
-            self.row_values = report_row_values(self.output)
+            self.row_values = report_row_values(self.output, plain=self.plain)
             self.stats = stat_rows(self.output)
             self.attachments = attachment_rows(self.output)
         return self
@@ -396,9 +481,9 @@ class PreparedOutput:
 def prepare_output(report: ReportItem, *, pack: bool = True) -> PreparedOutput:
     """The rows of ``report`` as a stored report version (parser_version as the store records
     it); with ``pack=False`` only the output and its digest (``.pack()`` adds the rows later)."""
-    output = parsed_output(report)
+    output, plain = _plain_output(report)
     output["parser_version"] = stored_parser_version(report)
-    prepared = PreparedOutput(output["parser_version"], output_digest(output), output)
+    prepared = PreparedOutput(output["parser_version"], output_digest(output, plain=plain), output, plain=plain)
     return prepared.pack() if pack else prepared
 
 
