@@ -186,6 +186,12 @@ def _insert_plan(dialect: Any, table: Any, columns: tuple[str, ...], conflict_ke
     return plan
 
 
+def _positional_mark(dialect: Any) -> str | None:
+    """The driver's mark of a positional parameter in SQL sent as it is (sqlite3's ``?``,
+    psycopg's ``%s``); None for a paramstyle without one (SQLAlchemy then runs the statement)."""
+    return {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+
+
 #: Bound parameters per statement of a multi-row INSERT: under SQLite's historical limit of 999
 #: (SQLITE_MAX_VARIABLE_NUMBER before 3.32), far under PostgreSQL's 65,535.
 _MAX_PARAMETERS = 999
@@ -203,7 +209,7 @@ def _executemany_plain(session: Session, table: Any, columns: tuple[str, ...], r
         return
     connection = session.connection()
     dialect = connection.dialect
-    marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    marks = _positional_mark(dialect)
     if marks is None:
         session.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
         return
@@ -236,7 +242,7 @@ def _select_in(session: Session, table: Any, columns: tuple[str, ...], by: str, 
     (ids read back, strings numbered). Through SQLAlchemy where the paramstyle is another."""
     connection = session.connection()
     dialect = connection.dialect
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    mark = _positional_mark(dialect)
     equal = equal or {}
     found: list[tuple] = []
     for chunk in _chunks(values):
