@@ -4,7 +4,9 @@ Items are stored in batches, one transaction per batch, in a thread (the reactor
 for the database: an SQLite write waiting for a lock or a slow disk must not stall the downloads
 of every other site in the process, docs/reliability.md): a batch is written when it holds
 ``HARVESTER_STORE_BATCH`` items, when its oldest item waited ``HARVESTER_STORE_FLUSH_SECONDS``,
-and when the spider closes. One batch is written at a time, in order. An item leaves this
+when no item has joined it for ``HARVESTER_STORE_QUIET_SECONDS`` (the crawl has nothing more to
+store for now, as at its end: the spider cannot close while items wait here), and when the spider
+closes. One batch is written at a time, in order. An item leaves this
 pipeline (``process_item`` returns) only once its batch is committed: what the crawl
 acknowledges is durable; a crash loses at most the open batch, whose pages are not in the
 archive and so are fetched again by the next run. When the database itself fails (disk full,
@@ -18,6 +20,7 @@ does it on the spider_opened / spider_closed signals and publishes the run id in
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -40,9 +43,12 @@ class StorePipeline:
         settings = crawler.settings
         self.batch_size = max(1, settings.getint("HARVESTER_STORE_BATCH", 50))
         self.flush_seconds = settings.getfloat("HARVESTER_STORE_FLUSH_SECONDS", 2.0)
+        self.quiet_seconds = min(self.flush_seconds, settings.getfloat("HARVESTER_STORE_QUIET_SECONDS", 0.2))
         self.store: Store | None = None
         self._batch: list[tuple[PageItem, Deferred]] = []
         self._timer: Any = None
+        #: monotonic times of the open batch's first and last item
+        self._opened = self._joined = 0.0
         self._writing = DeferredLock()  # one batch transaction at a time, in batch order
 
     @classmethod
@@ -81,12 +87,26 @@ class StorePipeline:
                 set_report_fields(item.result, {"harvest_run": item.harvest_run})
         stored: Deferred = Deferred()
         self._batch.append((item, stored))
+        self._joined = time.monotonic()
         if len(self._batch) >= self.batch_size:
             self._flush()
         elif self._timer is None:
-            self._timer = reactor.callLater(self.flush_seconds, self._flush)
+            self._opened = self._joined
+            self._timer = reactor.callLater(self.quiet_seconds, self._flush_when_due)
         await maybe_deferred_to_future(stored)
         return item
+
+    def _flush_when_due(self) -> None:
+        """Write the open batch if it has been quiet for quiet_seconds or open for flush_seconds,
+        else look again when one of them is reached (one timer per batch, not one per item)."""
+        self._timer = None
+        now = time.monotonic()
+        quiet_left = self.quiet_seconds - (now - self._joined)
+        open_left = self.flush_seconds - (now - self._opened)
+        if quiet_left <= 0 or open_left <= 0:
+            self._flush()
+        else:
+            self._timer = reactor.callLater(min(quiet_left, open_left), self._flush_when_due)
 
     def _flush(self) -> Deferred:
         """Write the open batch (in a thread, after the batches before it)."""

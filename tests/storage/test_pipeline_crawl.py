@@ -89,7 +89,7 @@ def write_listing(root: Path, names: list[str]) -> None:
     (root / "list.html").write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
 
 
-def crawl(tmp_path: Path, base_url: str, db_url: str) -> subprocess.CompletedProcess:
+def crawl(tmp_path: Path, base_url: str, db_url: str, **extra: str) -> subprocess.CompletedProcess:
     spider = tmp_path / "tiny_spider.py"
     spider.write_text(SPIDER, encoding="utf-8")
     settings = {
@@ -98,6 +98,7 @@ def crawl(tmp_path: Path, base_url: str, db_url: str) -> subprocess.CompletedPro
         "DOWNLOAD_DELAY": "0",
         "AUTOTHROTTLE_ENABLED": "False",
         "LOG_LEVEL": "INFO",
+        **extra,
     }
     command = [sys.executable, "-W", "always::DeprecationWarning", "-m", "scrapy", "runspider", str(spider),
                "-a", f"base_url={base_url}"]
@@ -161,6 +162,23 @@ def test_store_pipeline_in_real_crawls(tmp_path, site, db_url):
     listed = json.loads(runs.stdout)
     assert [(r["new"], r["changed"], r["unchanged"], r["gone"], r["failed"]) for r in listed] == [
         (0, 1, 0, 1, 0), (0, 0, 2, 0, 1), (2, 0, 0, 0, 1)]
+
+
+def test_the_last_batch_is_written_once_the_crawl_has_nothing_more_to_store(tmp_path, site, db_url):
+    """HARVESTER_STORE_QUIET_SECONDS: the spider cannot close while items wait for their batch, so
+    the last, partial batch is written once no item has joined it for a moment, not when its
+    first item has waited HARVESTER_STORE_FLUSH_SECONDS (here a minute: the crawl would last
+    that long)."""
+    root, base_url = site
+    (root / "a.html").write_bytes(report_html(year=2019))
+    (root / "b.html").write_bytes(report_html(year=2020))
+    write_listing(root, ["a.html", "b.html"])
+    crawl(tmp_path, base_url, db_url, HARVESTER_STORE_FLUSH_SECONDS="60")
+    with Store(db_url) as store:
+        with store.session() as session:
+            run = session.scalars(select(HarvestRun)).one()
+    assert (run.outcome, run.pages_new) == ("finished", 2)
+    assert run.stats["elapsed_time_seconds"] < 30
 
 
 def test_store_pipeline_uses_a_run_created_by_the_harvest_command(tmp_path, site, db_url):
