@@ -206,10 +206,12 @@ def worker_count(setting: Any) -> int:
 
 
 _FRAME = struct.Struct("<Q")  # the byte length of the pickle that follows
+#: The directory holding this copy of the harvester package.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def serve(fd: int, nice: int = 0) -> None:
-    """A parse worker's life (``python -c "from harvester.pool import serve; serve(FD, NICE)"``):
+    """A parse worker's life (``python -c "...; from harvester.pool import serve; serve(FD, NICE)"``):
     lower its priority by ``nice``, import the parser (lxml, OpenCC dictionaries) once, then
     say it is ready (an empty frame) and answer the frames that come in on the socket ``fd``
     until it closes: a pickled (url, body, headers, site) in, a pickled :class:`Extracted` (with
@@ -421,9 +423,11 @@ class ParsePool:
 
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         with ours, theirs:
-            process = subprocess.Popen(
-                [sys.executable, "-c", f"from harvester.pool import serve; serve({theirs.fileno()}, {self.nice})"],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=_worker_environment())
+            # this copy of harvester first on the worker's path (not one in its working directory)
+            code = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); "
+                    f"from harvester.pool import serve; serve({theirs.fileno()}, {self.nice})")
+            process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(theirs.fileno(),),
+                                       stdin=subprocess.DEVNULL)
             worker = _worker_class()(self, process)
             # the reactor adopts a duplicate of our end; ours is closed on leaving the block
             reactor.adoptStreamConnection(ours.fileno(), socket.AF_UNIX, Factory.forProtocol(lambda: worker))
@@ -485,11 +489,3 @@ class ParsePool:
             except subprocess.TimeoutExpired:
                 worker.process.kill()
                 worker.process.wait()
-
-
-def _worker_environment() -> dict[str, str]:
-    """The crawl process's environment, with this copy of harvester first on the worker's path."""
-    env = dict(os.environ)
-    here = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    return env

@@ -22,12 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "tests/fixtures/pages").glob("*.html"))
 
 
-def run_pool(body: str, timeout: int = 120):
+def run_pool(body: str, timeout: int = 120, cwd: Path = ROOT):
     """Run ``body`` (statements; ``await`` allowed) in a coroutine inside a running reactor in a
-    fresh process, with ``ParsePool``, ``PAGES`` (url, body, headers, site of the fixture pages)
-    and ``report(value)`` in scope; return the value reported."""
+    fresh process (in ``cwd``, with this checkout's harvester), with ``ParsePool``, ``PAGES``
+    (url, body, headers, site of the fixture pages) and ``report(value)`` in scope; return the
+    value reported."""
     script = f"""
 import json, os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
 from twisted.internet import asyncioreactor
 asyncioreactor.install()
 from twisted.internet import defer, reactor
@@ -47,7 +49,7 @@ reactor.callWhenRunning(run)
 reactor.run()
 print(json.dumps(outcome))
 """
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout.splitlines()[-1])
     assert "error" not in outcome, outcome["error"]
@@ -130,6 +132,20 @@ def test_workers_answer_every_page_as_the_crawl_process_would():
                          local.result.content_sha256])
     assert answers == expected
     assert sum(1 for a in answers if a[2] == "report") >= len(PAGES)
+
+
+def test_workers_use_the_crawl_process_s_harvester_whatever_their_working_directory(tmp_path):
+    """A crawl started in a directory that holds another ``harvester`` package (an old checkout)
+    still parses with its own: the workers put its copy first on their path."""
+    (tmp_path / "harvester").mkdir()
+    (tmp_path / "harvester" / "__init__.py").write_text("raise ImportError('not this harvester')\n")
+    answers = run_pool("""
+        pool = ParsePool(1)
+        result = await pool.submit(*PAGES[0])
+        report([result.failed_stage, result.result and result.result.kind])
+        pool.shutdown()
+    """, cwd=tmp_path)
+    assert answers == [None, "report"]
 
 
 def test_a_worker_killed_fails_its_page_only_and_is_replaced():
