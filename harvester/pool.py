@@ -336,15 +336,16 @@ class ParsePool:
     thread, its result comes back as one and fires the page's Deferred in the reactor thread. No
     thread of the crawl process takes part (concurrent.futures' pool used two, a feeder and a
     result reader, that cost the crawl process ~0.5 ms a page and competed with the reactor for
-    the GIL: bench/RESULTS.md, issue 15). A worker holds at most ``DEPTH`` pages (one parsing, one
-    ready); the rest wait here, in order.
+    the GIL: bench/RESULTS.md, issue 15). A worker holds at most ``DEPTH`` pages (one parsing,
+    one ready); the rest wait here, in order.
 
-    A worker that dies (OOM killer, a crash in a C library), or takes more than ``timeout`` seconds
-    over one page (HARVESTER_PARSE_TIMEOUT; it is then killed), fails the page it was parsing,
-    which is then stored unparsed and retried by ``harvester reparse``; the page queued behind it
-    goes to another worker, and a new worker replaces it. Workers that keep dying before answering anything
-    (``MAX_FAILED_STARTS`` in a row) break the pool: every page is then stored unparsed, with the
-    reason in the log, instead of starting workers forever.
+    A worker that dies (OOM killer, a crash in a C library), or takes more than ``timeout``
+    seconds over one page (HARVESTER_PARSE_TIMEOUT; it is then killed), fails the page it was
+    parsing, which is then stored unparsed and retried by ``harvester reparse``; the page queued
+    behind it goes to another worker, and a new worker replaces it. Workers that keep dying
+    before answering anything (``MAX_FAILED_STARTS`` in a row), or that cannot be started, break
+    the pool: every page is then stored unparsed, with the reason in the log, instead of
+    starting workers forever.
 
     One pool per process, shared by every crawler of a ``CrawlerProcess``; it is shut down when
     the process exits.
@@ -359,7 +360,8 @@ class ParsePool:
     def __init__(self, workers: int, nice: int = 0, timeout: float = 0) -> None:
         self.workers = workers
         self.nice = max(0, int(nice))
-        #: Seconds a worker may spend on one page (counted from when it is its turn); 0 = no limit.
+        #: Seconds a worker may spend on one page (from when it is the page's turn and the worker
+        #: is ready); 0 = no limit.
         self.timeout = max(0.0, float(timeout or 0))
         self._running: list[Any] = []
         self._pending: deque[tuple[bytes, Deferred]] = deque()
