@@ -229,15 +229,19 @@ def serve(fd: int, nice: int = 0) -> None:
     import harvester.parsing.parse  # noqa: F401
 
     sock = socket.socket(fileno=fd)
-    sock.sendall(_FRAME.pack(0))  # an empty frame: ready (a page's time limit starts now)
+    try:
+        sock.sendall(_FRAME.pack(0))  # an empty frame: ready (a page's time limit starts now)
+    except OSError:  # the crawl process ended (or died) while this worker was starting
+        return
     incoming = sock.makefile("rb")
     while True:
-        header = incoming.read(_FRAME.size)
-        if len(header) < _FRAME.size:
+        try:
+            header = incoming.read(_FRAME.size)
+            size = _FRAME.unpack(header)[0] if len(header) == _FRAME.size else -1
+            payload = incoming.read(size) if size >= 0 else b""
+        except OSError:  # the connection reset: the crawl process is gone
             return
-        size = _FRAME.unpack(header)[0]
-        payload = incoming.read(size)
-        if len(payload) < size:  # the parent died while sending
+        if size < 0 or len(payload) < size:  # the end of input (or the parent died while sending)
             return
         try:
             url, body, headers, site = pickle.loads(payload)

@@ -190,7 +190,7 @@ def test_workers_that_cannot_start_break_the_pool_with_a_reason(interpreter, rea
 
 def test_workers_exit_when_the_crawl_process_dies():
     """A crawl process killed outright (no shutdown, no atexit) leaves no parse worker behind: the
-    end of its socket is the end of their input."""
+    end of its socket is the end of their input, also while they are still starting."""
     script = textwrap.dedent("""
         import os, signal, sys
         from twisted.internet import asyncioreactor
@@ -207,6 +207,7 @@ def test_workers_exit_when_the_crawl_process_dies():
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == -signal.SIGKILL
+    assert "Traceback" not in done.stderr, done.stderr  # the workers, still starting, just exit
     pids = [int(p) for p in done.stdout.split()]
     assert len(pids) == 2
     deadline = time.monotonic() + 30
