@@ -53,6 +53,11 @@ class Extracted:
     failed_stage: str | None = None
     error: str | None = None
 
+    @classmethod
+    def parse_failed(cls, reason: str) -> "Extracted":
+        """A page whose parse failed for ``reason`` (it is stored unparsed)."""
+        return cls(None, None, "parse", reason)
+
 
 def extract(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Extracted:
     """Clean, parse and apply the registry hints to one page (in this process), as the clean and
@@ -247,7 +252,7 @@ def serve(fd: int, nice: int = 0) -> None:
             url, body, headers, site = pickle.loads(payload)
             answer = pickle.dumps(extract_shipped(url, body, headers, site), pickle.HIGHEST_PROTOCOL)
         except Exception:  # a result that does not pickle: the page is stored unparsed, and says why
-            answer = pickle.dumps(Extracted(None, None, "parse", traceback.format_exc(limit=5)))
+            answer = pickle.dumps(Extracted.parse_failed(traceback.format_exc(limit=5)))
         try:
             sock.sendall(_FRAME.pack(len(answer)) + answer)
         except OSError:  # the parent is gone
@@ -408,7 +413,7 @@ class ParsePool:
         deferred: Deferred = Deferred()
         self.start()
         if self._broken is not None:
-            deferred.callback(Extracted(None, None, "parse", self._broken))
+            deferred.callback(Extracted.parse_failed(self._broken))
             return deferred
         payload = pickle.dumps((url, body, dict(headers or {}), site), pickle.HIGHEST_PROTOCOL)
         self._pending.append((payload, deferred))
@@ -444,11 +449,7 @@ class ParsePool:
         known = worker in self._running
         if known:
             self._running.remove(worker)
-        try:
-            code = worker.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.process.kill()
-            code = worker.process.wait()
+        code = _reap(worker.process, 10)
         if self._closing or not known:
             return
         if worker.timed_out:
@@ -461,7 +462,7 @@ class ParsePool:
             _, deferred = worker.waiting.popleft()
             self._pending.extendleft(reversed(worker.waiting))  # queued behind it: to another worker
             worker.waiting.clear()
-            deferred.callback(Extracted(None, None, "parse", f"the parse worker {how} while working on this page"))
+            deferred.callback(Extracted.parse_failed(f"the parse worker {how} while working on this page"))
         if self._failed_starts >= self.MAX_FAILED_STARTS:
             self._break(f"parse workers keep dying before parsing anything (the last {how}); pages are "
                         "stored unparsed: run `harvester reparse` once that is mended")
@@ -480,7 +481,7 @@ class ParsePool:
             worker.waiting.clear()
             worker.end_input()
         while self._pending:
-            self._pending.popleft()[1].callback(Extracted(None, None, "parse", reason))
+            self._pending.popleft()[1].callback(Extracted.parse_failed(reason))
 
     def shutdown(self) -> None:
         """End every worker (they finish the page at hand) and wait for them: their CPU is then
@@ -490,8 +491,13 @@ class ParsePool:
         for worker in running:
             worker.end_input()
         for worker in running:
-            try:
-                worker.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
-                worker.process.wait()
+            _reap(worker.process, 30)
+
+
+def _reap(process: subprocess.Popen, timeout: float) -> int:
+    """Wait up to ``timeout`` seconds for a worker to exit (killed after that); its status."""
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
