@@ -11,7 +11,7 @@ crawl process (one core for the reactor and the store thread) does not pay for t
 Workers are new interpreters (never ``fork``: the crawl process runs a reactor and threads),
 joined to the crawl process by a Unix socket each (``serve``, ``ParsePool``), and import the
 parser once. One pool per process, shared by every crawler of a ``CrawlerProcess``; it is shut
-down when the process exits.
+down when the reactor stops (or else when the process exits).
 """
 
 from __future__ import annotations
@@ -357,7 +357,7 @@ class ParsePool:
     starting workers forever.
 
     One pool per process, shared by every crawler of a ``CrawlerProcess``; it is shut down when
-    the process exits.
+    the reactor stops (or else when the process exits).
     """
 
     DEPTH = 2
@@ -377,6 +377,7 @@ class ParsePool:
         self._failed_starts = 0
         self._broken: str | None = None
         self._closing = False
+        self._ends_with_reactor = False
 
     @classmethod
     def shared(cls, workers: int, nice: int = 0, timeout: float = 0) -> "ParsePool":
@@ -397,6 +398,13 @@ class ParsePool:
         fetches robots.txt and its first listing pages, not when its first page waits to be
         parsed. Needs the reactor (the workers' sockets are its connections)."""
         self._closing = False
+        if not self._ends_with_reactor:
+            # The reactor closes every connection as it stops (the end of a crawl): the workers
+            # must be ended first, or their closed sockets read as deaths to log and replace.
+            from twisted.internet import reactor
+
+            reactor.addSystemEventTrigger("before", "shutdown", self.shutdown)
+            self._ends_with_reactor = True
         while len(self._running) < self.workers and self._broken is None:
             try:
                 self._spawn()

@@ -188,6 +188,32 @@ def test_workers_that_cannot_start_break_the_pool_with_a_reason(interpreter, rea
     assert reason in answers["errors"][-1] and "harvester reparse" in answers["errors"][-1]
 
 
+def test_the_pool_ends_with_the_reactor_without_errors_or_new_workers():
+    """A crawl that ends stops the reactor with the pool still open (nothing calls shutdown): the
+    reactor closing the workers' sockets is the end, not a worker death to log and replace."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from twisted.internet import asyncioreactor
+        asyncioreactor.install()
+        from twisted.internet import defer, reactor
+        from harvester.pool import ParsePool
+        pool = ParsePool(2)
+        async def crawl():
+            page = open({str(PAGES[0])!r}, "rb").read()
+            await pool.submit("http://fixture.invalid/a.html", page, {{}}, None)
+        def go():
+            defer.ensureDeferred(crawl()).addBoth(lambda _: reactor.stop())
+        reactor.callWhenRunning(go)
+        reactor.run()
+        print(len(pool.pids), pool._closing, flush=True)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "parse worker" not in done.stderr, done.stderr
+    assert done.stdout.split() == ["0", "True"]  # ended with the reactor, none started after
+
+
 def test_workers_exit_when_the_crawl_process_dies():
     """A crawl process killed outright (no shutdown, no atexit) leaves no parse worker behind: the
     end of its socket is the end of their input, also while they are still starting."""
