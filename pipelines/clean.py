@@ -11,7 +11,6 @@ import logging
 
 from scrapy.exceptions import NotConfigured
 
-from harvester.hints import clean_with_hints
 from harvester.items import PageItem
 from harvester.pool import worker_count
 
@@ -31,6 +30,8 @@ class CleanPipeline:
     def process_item(self, item: PageItem) -> PageItem:
         if not isinstance(item, PageItem) or item.error or item.status == 304:
             return item  # failures are recorded as such; a 304 has no body (nothing changed)
+        from harvester.hints import clean_with_hints  # the parser: imported only where it runs
+
         try:
             item.cleaned = clean_with_hints(item.body, item.headers, item.final_url or item.url, item.site)
         except Exception:  # never lose the raw page over a cleaning bug: store it, re-parse later

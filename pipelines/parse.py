@@ -13,7 +13,6 @@ import logging
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from harvester.feeds import attach_provenance, provenance_of
-from harvester.hints import parse_with_hints
 from harvester.items import PageItem
 from harvester.pool import ParsePool, ShippedResult, worker_count
 
@@ -54,6 +53,8 @@ class ParsePipeline:
         else:
             if item.cleaned is None:
                 return item
+            from harvester.hints import parse_with_hints  # the parser: imported only where it runs
+
             try:
                 result = parse_with_hints(item.cleaned, item.site)
             except Exception:  # the raw page is still stored; `harvester reparse` retries it later
