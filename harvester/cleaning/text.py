@@ -292,6 +292,7 @@ class _LineBuilder:
     def _table(self, table: Any) -> None:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
         texts = self.cell_texts
+        rows: list[tuple[Any, list[str]]] = []  # each row and its cells' texts, not yet normalised
         for row in table.iter("tr"):
             cells = []
             # the row's children by tag name (lxml.html's are lower case; a comment's tag is a
@@ -304,18 +305,23 @@ class _LineBuilder:
                     text = cell.text or ""
                     if texts is not None:
                         texts[cell] = text
-                    cells.append(normalise_line(text))
                 elif _holds_one_block(cell):
                     text = text_content(cell)
                     if texts is not None:
                         texts[cell] = text
-                    cells.append(normalise_line(text))
                 else:
                     parts: list[str] = []
                     raw: list[str] | None = [] if texts is not None else None
                     if _inline_text(cell, parts, raw) and texts is not None:
                         texts[cell] = "".join(raw)  # type: ignore[arg-type]
-                    cells.append(normalise_line("".join(parts)))
+                    text = "".join(parts)
+                cells.append(text)
+            rows.append((row, cells))
+        # normalise_line changes only a text holding a character _NORMALISED_RE matches (one at a
+        # time): one search over the whole table's cells settles most tables, instead of one per cell.
+        if _NORMALISED_RE.search("".join(["".join(cells) for _, cells in rows])):
+            rows = [(row, [normalise_line(text) for text in cells]) for row, cells in rows]
+        for row, cells in rows:
             text = "\t".join(cells).rstrip("\t")
             if text.strip("\t"):
                 self.lines.append(Line(text, row, is_table_row=True))
