@@ -87,6 +87,8 @@ _NORMALISED_RE = re.compile(
 def normalise_line(text: str) -> str:
     if not _NORMALISED_RE.search(text):
         return text  # nearly every table cell: nothing to do
+    if text.isspace():
+        return ""  # the line breaks between blocks (half the texts normalised on a replica page)
     text = _DROPPED_RE.sub("", text)
     if _FULLWIDTH_RE.search(text):
         text = text.translate(_FULLWIDTH)
