@@ -247,6 +247,11 @@ class _LineBuilder:
     def add(self, text: str | None, owner: Any) -> None:
         if text:
             if not self._buffer:
+                if text.isspace():
+                    # a line's leading blank, which normalise_line strips (the line breaks
+                    # between blocks: most never get a line). The owner is the same for every
+                    # text added until the next flush: the enclosing block.
+                    return
                 self._owner = owner
             self._buffer.append(text)
 
