@@ -15,6 +15,8 @@ from typing import Any, Sequence
 
 from lxml import etree
 
+from .text import text_content
+
 #: Separator between text pieces converted in one OpenCC call (control chars are stripped from
 #: page text before conversion, and OpenCC passes it through untouched).
 _SEPARATOR = "\x01"
@@ -54,7 +56,9 @@ def looks_traditional(text: str) -> bool:
 #: The whole text of a language-switch link (``<a href="/zh_tw/">繁體版</a>``): it says nothing
 #: about the page's own text.
 _VERSION_LABEL_RE = re.compile(r"\s*(?:繁體|正體)(?:版|中文)?\s*")
-DOCUMENT_TEXT = etree.XPath("string()")
+#: The texts of links that may be such a label (every one holds 體), found in C: the links of a
+#: page (~80 on a replica page) read in Python cost ~1.5x more.
+_VERSION_LABEL_TEXTS = etree.XPath("descendant-or-self::a/text()[contains(., '體')]")
 #: The attributes the cleaner converts like text (shown to readers or read by the parser).
 #: Below the element asked (the page's root: its whole document), as plain steps (``//@x`` walks
 #: every node from the document, text nodes too).
@@ -88,23 +92,28 @@ def document_looks_traditional(root: Any, markup: str | None = None, text: str |
     decoded page) is a quick first test: without any such character in it, the document is not
     read at all. Where it is given, the text alone is scanned (a third of the markup's length on a
     chrome-heavy page, and it holds the characters of numeric references, which the markup does
-    not). The text is read in C (``string()``) and its Traditional characters are counted against
+    not). The text is read in C (``text_content``) and its Traditional characters are counted against
     those of the script, style and version-link texts, instead of scanning the whole markup.
     """
     pattern = _traditional_re()
     if text is None:
         if markup is not None and pattern.search(markup) is None:
             return False
-        text = DOCUMENT_TEXT(root)
+        text = text_content(root)
     if pattern.search(text) is not None:
         # The text's characters are counted only as far as the question needs: past those of
         # the version labels (a Simplified gkmlpt page holds no more: its scripts, often ~15 K
         # characters, are then not scanned), then past those of the scripts and styles too (a
         # Traditional page holds thousands, never all listed).
         labels = 0
-        for el in root.iter("a"):
-            label = el.text or ""
-            if len(el) == 0 and _VERSION_LABEL_RE.fullmatch(label):
+        last = None
+        for piece in _VERSION_LABEL_TEXTS(root):
+            el = piece.getparent()
+            if el is last or len(el):
+                continue
+            last = el
+            label = el.text
+            if _VERSION_LABEL_RE.fullmatch(label):
                 labels += len(pattern.findall(label))
         matches = pattern.finditer(text)
         if next(islice(matches, labels, None), None) is not None:  # labels + 1 read

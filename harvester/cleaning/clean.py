@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from . import CleanedPage, HeadersLike, PageHints
-from .chinese import DOCUMENT_TEXT, TEXT_ATTRIBUTES, document_looks_traditional, to_simplified
+from .chinese import TEXT_ATTRIBUTES, document_looks_traditional, to_simplified
 from .chrome import (
     PageNames,
     chrome_elements,
@@ -265,7 +265,7 @@ def convert_document(root: Any, decoded_text: str | None = None) -> tuple[int, i
     # Both checks read the document's text, in C (~20 K characters on a 300 KB page, instead of
     # its whole markup with scripts and URLs), and the values of the attributes converted below.
     # Concatenated text can only add pinyin candidates, never hide one a single slot holds.
-    text, attributes = DOCUMENT_TEXT(root), TEXT_ATTRIBUTES(root)
+    text, attributes = text_content(root), TEXT_ATTRIBUTES(root)
     wants_pinyin = has_pinyin(text) or has_pinyin("\n".join(attributes))
     wants_conversion = document_looks_traditional(root, decoded_text, text, attributes)
     if not (wants_pinyin or wants_conversion):
@@ -379,7 +379,9 @@ def _clean(body: bytes, headers: HeadersLike | None, url: str, site: str | None,
     names = PageNames(root)  # kept for the parser's title candidates
     container, found_by = select_container(root, hints.content_selectors, names)
     content = container
-    if not text_content(content).strip():
+    # Whether text_content(content).strip() is empty, read up to the first text not blank
+    # (serialising the whole container's text for it cost 0.057 ms a replica page; this 0.013).
+    if not any(piece.strip() for piece in content.itertext()):
         embedded = _embedded_content(root)
         if embedded is not None:
             convert_document(embedded)

@@ -87,6 +87,8 @@ _NORMALISED_RE = re.compile(
 def normalise_line(text: str) -> str:
     if not _NORMALISED_RE.search(text):
         return text  # nearly every table cell: nothing to do
+    if text.isspace():
+        return ""  # the line breaks between blocks (half the texts normalised on a replica page)
     text = _DROPPED_RE.sub("", text)
     if _FULLWIDTH_RE.search(text):
         text = text.translate(_FULLWIDTH)
@@ -245,6 +247,11 @@ class _LineBuilder:
     def add(self, text: str | None, owner: Any) -> None:
         if text:
             if not self._buffer:
+                if text.isspace():
+                    # a line's leading blank, which normalise_line strips (the line breaks
+                    # between blocks: most never get a line). The owner is the same for every
+                    # text added until the next flush: the enclosing block.
+                    return
                 self._owner = owner
             self._buffer.append(text)
 
@@ -292,6 +299,7 @@ class _LineBuilder:
     def _table(self, table: Any) -> None:
         # A data table has no nested table (``_is_layout_table``), so every <tr> below it is its own.
         texts = self.cell_texts
+        rows: list[tuple[Any, list[str]]] = []  # each row and its cells' texts, not yet normalised
         for row in table.iter("tr"):
             cells = []
             # the row's children by tag name (lxml.html's are lower case; a comment's tag is a
@@ -304,18 +312,23 @@ class _LineBuilder:
                     text = cell.text or ""
                     if texts is not None:
                         texts[cell] = text
-                    cells.append(normalise_line(text))
                 elif _holds_one_block(cell):
                     text = text_content(cell)
                     if texts is not None:
                         texts[cell] = text
-                    cells.append(normalise_line(text))
                 else:
                     parts: list[str] = []
                     raw: list[str] | None = [] if texts is not None else None
                     if _inline_text(cell, parts, raw) and texts is not None:
                         texts[cell] = "".join(raw)  # type: ignore[arg-type]
-                    cells.append(normalise_line("".join(parts)))
+                    text = "".join(parts)
+                cells.append(text)
+            rows.append((row, cells))
+        # normalise_line changes only a text holding a character _NORMALISED_RE matches (one at a
+        # time): one search over the whole table's cells settles most tables, instead of one per cell.
+        if _NORMALISED_RE.search("".join(["".join(cells) for _, cells in rows])):
+            rows = [(row, [normalise_line(text) for text in cells]) for row, cells in rows]
+        for row, cells in rows:
             text = "\t".join(cells).rstrip("\t")
             if text.strip("\t"):
                 self.lines.append(Line(text, row, is_table_row=True))

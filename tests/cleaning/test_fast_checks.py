@@ -12,6 +12,7 @@ from lxml import etree
 
 from harvester.cleaning import clean
 from harvester.cleaning.clean import parse_html
+from harvester.cleaning.text import text_content
 
 
 def _deep_by_walk(root) -> list:
@@ -361,7 +362,7 @@ def test_traditional_characters_counted_only_as_far_as_needed() -> None:
     verdicts = []
     for markup in pages:
         root = parse_html(markup)
-        text, attributes = chinese.DOCUMENT_TEXT(root), chinese.TEXT_ATTRIBUTES(root)
+        text, attributes = text_content(root), chinese.TEXT_ATTRIBUTES(root)
         expected = _looks_traditional_counting_all(root, text, attributes)
         assert chinese.document_looks_traditional(root, markup, text, attributes) == expected, markup[:200]
         verdicts.append(expected)
