@@ -203,6 +203,21 @@ def test_odd_values_keep_the_reference_digest_and_rows(fields):
     assert prepared.output == parsed_output(report(**fields)) | {"parser_version": "p1"}
 
 
+@pytest.mark.parametrize("texts", [
+    [("主动公开", "一、总体情况"), ("主动公开", None), ("", "二、")],
+    [("a\x00b", "二、"), ("ab", None)],  # sanitized: one text
+    [(Text("标签"), None), ("标签", "节")],  # a str subclass: sanitized to str
+    [(0, "节"), (False, None)],  # falsy non-str labels are left out
+    [(b"by\x00tes", 2.5)],
+])
+def test_stat_strings_are_the_sanitized_keys_and_texts(texts):
+    item = report(stats=[Stat(f"k{i}", i, None, label, "text", section) for i, (label, section) in enumerate(texts)])
+    keys, found = records.stat_strings(item)
+    assert keys == {f"k{i}" for i in range(len(texts))}
+    expected = {sanitize(t) for pair in texts for t in pair if t}
+    assert found == expected and {type(t) for t in found} == {type(t) for t in expected}
+
+
 def test_a_lone_surrogate_fails_as_before():
     """json.dumps writes it and UTF-8 refuses it; orjson refuses it: the same error either way."""
     item = report(title="a\ud800b")
