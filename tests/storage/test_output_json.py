@@ -56,6 +56,13 @@ def reference_blob_json(output: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def reference_stat_rows(output: dict) -> list[dict]:
+    """stat_rows as it was: every statistic with a value, its fields read by name."""
+    names = ("key", "value", "unit", "label", "source", "section", "origin", "confidence")
+    return [{"position": position, **{name: float(stat["value"]) if name == "value" else stat.get(name) for name in names}}
+            for position, stat in enumerate(output.get("stats") or []) if stat.get("value") is not None]
+
+
 def reference_output(item: ReportItem) -> dict:
     data = sanitize(item.to_dict())
     for name in PROVENANCE_FIELDS:
@@ -75,7 +82,9 @@ def assert_as_before(item: ReportItem) -> records.PreparedOutput:
     data = reference_blob_json(output)
     assert zstd.decompress(blob[12:], zstd_dict=dictionary) == data
     assert blob[12:] == zstd.compress(data, OUTPUT_LEVEL, zstd_dict=dictionary)
-    assert prepared.stats == stat_rows(output) and prepared.attachments == attachment_rows(output)
+    assert prepared.stats == reference_stat_rows(output) == stat_rows(output)
+    assert [list(row) for row in prepared.stats] == [list(row) for row in reference_stat_rows(output)]
+    assert prepared.attachments == attachment_rows(output)
     return prepared
 
 
@@ -197,6 +206,9 @@ class Odd:
     {"stats": [Stat("k\x00", 1, None, "l", "text", confidence=math.nan), Stat("k", True, None, "l", "text")]},
     {"attachments": [Odd("a", b"b")], "cleaning": {"odd": Odd("c", 1.5)}},
     {"cleaning": {"deep": nested(300)}},  # deeper than orjson goes
+    {"stats": [Stat("k", None, None, "l", "text"), Stat("j", 3, "条", "m", "table", "节", "a.xls", 0.9)]},
+    {"stats": [{"key": "k", "value": 1}, {"value": 2, "key": "j", "unit": "条"}]},  # not as columns
+    {"stats": [{"value": 2, "key": "j"}, {"value": 2.5, "key": "k"}]},  # columns, not of Stat's fields
 ])
 def test_odd_values_keep_the_reference_digest_and_rows(fields):
     prepared = assert_as_before(report(**fields))
