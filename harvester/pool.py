@@ -228,15 +228,20 @@ def set_report_fields(result: Any, values: dict[str, Any]) -> None:
 
 
 def extract_shipped(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Extracted:
-    """``extract`` in a parse worker for the crawl: the result as a ShippedResult."""
+    """``extract`` in a parse worker for the crawl: the result as a ShippedResult. The cyclic
+    collector stays paused until the ShippedResult is made: it would otherwise traverse the
+    just-made ParseResult's objects, which never hold a cycle, as its rows are prepared."""
     import hashlib
 
-    extracted = extract(url, body, headers, site)
-    if extracted.result is not None:
-        try:
-            extracted.result = ShippedResult(extracted.result, hashlib.sha256(body).hexdigest())
-        except Exception:  # a report the store could not prepare: it says why when storing it
-            log.exception("could not prepare the rows of %s", url)
+    from .parsing import cyclic_gc_paused
+
+    with cyclic_gc_paused():
+        extracted = extract(url, body, headers, site)
+        if extracted.result is not None:
+            try:
+                extracted.result = ShippedResult(extracted.result, hashlib.sha256(body).hexdigest())
+            except Exception:  # a report the store could not prepare: it says why when storing it
+                log.exception("could not prepare the rows of %s", url)
     return extracted
 
 
