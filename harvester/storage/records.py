@@ -312,8 +312,11 @@ def pack_output(output: dict[str, Any], *, plain: bool = False, stats: Any = Non
             + compression.compress(data, OUTPUT_LEVEL, _zstd_dictionary(OUTPUT_DICTIONARY)))
 
 
-def _stats_columns(stats: Any) -> Any:
-    """Statistics as the output blob holds them: as columns when they all have the same fields."""
+def _stats_columns(stats: Any, fields: tuple[str, ...] | None = None) -> Any:
+    """Statistics as the output blob holds them: as columns when they all have the same fields
+    (``fields`` when the caller knows them: then they are not checked one by one)."""
+    if fields is not None and stats:
+        return {"fields": list(fields), "rows": [list(s.values()) for s in stats]}
     if not stats or not isinstance(stats, list) or not all(isinstance(s, dict) for s in stats):
         return stats
     fields_ = list(stats[0])
@@ -487,12 +490,15 @@ class PreparedOutput:
     attachments: list[dict[str, Any]] = field(default_factory=list)
     #: The output is plain JSON (_plain_output): orjson may write it.
     plain: bool = False
+    #: The fields of every statistic of ``output``, in order, when prepare_output made them all
+    #: from instances of one dataclass: pack writes them as columns without checking each.
+    stat_fields: tuple[str, ...] | None = None
 
     def pack(self) -> "PreparedOutput":
         """The rows of a new version, made once from the output (the blob compression is the
         costly part)."""
         if self.row_values is None:
-            stats = _stats_columns(self.output.get("stats"))
+            stats = _stats_columns(self.output.get("stats"), self.stat_fields)
             self.row_values = report_row_values(self.output, plain=self.plain, stats=stats)
             self.stats = stat_rows(self.output, stats=stats)
             self.attachments = attachment_rows(self.output)
@@ -504,8 +510,24 @@ def prepare_output(report: ReportItem, *, pack: bool = True) -> PreparedOutput:
     it); with ``pack=False`` only the output and its digest (``.pack()`` adds the rows later)."""
     output, plain = _plain_output(report)
     output["parser_version"] = stored_parser_version(report)
-    prepared = PreparedOutput(output["parser_version"], output_digest(output, plain=plain), output, plain=plain)
+    prepared = PreparedOutput(output["parser_version"], output_digest(output, plain=plain), output, plain=plain,
+                              stat_fields=_stat_fields(report))
     return prepared.pack() if pack else prepared
+
+
+def _stat_fields(report: ReportItem) -> tuple[str, ...] | None:
+    """The fields of every statistic of parsed_output(report), in order, when they were all made
+    by one dataclass's _converter (None when not known so): ~0.02 ms of CPU a report of the
+    scaled replica not spent checking ~70 statistics' fields one by one."""
+    stats = getattr(report, "stats", None)
+    names = _field_names(type(report))
+    if not stats or type(stats) not in (list, tuple) or names is None or "stats" not in names:
+        return None
+    kinds = set(map(type, stats))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    return _field_names(kind) if _converter(kind) is not None else None
 
 
 def stored_parser_version(report: ReportItem) -> str:

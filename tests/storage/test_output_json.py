@@ -209,6 +209,8 @@ class Odd:
     {"stats": [Stat("k", None, None, "l", "text"), Stat("j", 3, "条", "m", "table", "节", "a.xls", 0.9)]},
     {"stats": [{"key": "k", "value": 1}, {"value": 2, "key": "j", "unit": "条"}]},  # not as columns
     {"stats": [{"value": 2, "key": "j"}, {"value": 2.5, "key": "k"}]},  # columns, not of Stat's fields
+    {"stats": [Stat("k", 1, None, "l", "text"), dict(key="j", value=2, unit=None, label="m", source="text", section=None,
+                                                   origin=None, confidence=None)]},  # columns of two kinds
 ])
 def test_odd_values_keep_the_reference_digest_and_rows(fields):
     prepared = assert_as_before(report(**fields))
