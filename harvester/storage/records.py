@@ -517,8 +517,8 @@ def prepare_output(report: ReportItem, *, pack: bool = True) -> PreparedOutput:
 
 def _stat_fields(report: ReportItem) -> tuple[str, ...] | None:
     """The fields of every statistic of parsed_output(report), in order, when they were all made
-    by one dataclass's _converter (None when not known so): ~0.02 ms of CPU a report of the
-    scaled replica not spent checking ~70 statistics' fields one by one."""
+    by one dataclass's _converter (None when not known so): pack then does not check them one
+    by one (~0.02 ms of CPU per report of the scaled replica, ~70 statistics)."""
     stats = getattr(report, "stats", None)
     names = _field_names(type(report))
     if not stats or type(stats) not in (list, tuple) or names is None or "stats" not in names:
