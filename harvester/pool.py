@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     from twisted.internet.defer import Deferred
 
+from .items import Attachment, ReportItem, Section, Stat
 from .storage.records import ParsedForStore, PreparedOutput, prepare_output, stat_strings, stored_parser_version
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class ShippedResult(ParsedForStore):
             rows = prepare_output(report)
             rows.output = None  # the store writes the rows only: the output stays in the worker
             self._prepared = pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
-        self._pickled: bytes | None = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        self._pickled: bytes | None = pickle.dumps(_flat_parse_result(result), pickle.HIGHEST_PROTOCOL)
         self._result: Any = None
         self._fields: dict[str, Any] = {}
 
@@ -147,7 +148,7 @@ class ShippedResult(ParsedForStore):
         if self._result is None:
             import pickle
 
-            self._result = pickle.loads(self._pickled)
+            self._result = _unflat_parse_result(pickle.loads(self._pickled))
             self._pickled = self._prepared = None
             for name, value in self._fields.items():
                 setattr(self._result.item, name, value)
@@ -171,6 +172,52 @@ class ShippedResult(ParsedForStore):
         return pickle.loads(self._prepared)
 
 
+#: The dataclasses of a report's lists (sections, statistics, attachments) that
+#: _flat_parse_result writes as their instances' ``__dict__``.
+_REPORT_PARTS = frozenset({Section, Stat, Attachment})
+
+
+def _flat_parse_result(result: Any) -> Any:
+    """``result`` as pickle writes it fastest, for _unflat_parse_result: a ParseResult, its report
+    and the report's sections, statistics and attachments (plain dataclasses, of these exact
+    types) as their instances' ``__dict__``, in a tuple; anything else as it is. Pickle reduces
+    every instance by a call through copyreg: pickling a ParseResult of the scaled replica
+    (~70 statistics) took 0.13 ms of CPU, its flat form 0.08 ms, and unpickles faster too."""
+    from .parsing import ParseResult
+
+    item = getattr(result, "item", None)
+    if type(result) is not ParseResult or type(item) is not ReportItem:
+        return result
+    state = item.__dict__.copy()
+    parts: dict[str, type] = {}
+    for name, value in state.items():
+        if type(value) is list and value:
+            kinds = set(map(type, value))
+            if len(kinds) == 1 and (kind := kinds.pop()) in _REPORT_PARTS:
+                state[name] = [part.__dict__ for part in value]
+                parts[name] = kind
+    return (type(result), {**result.__dict__, "item": None}, state, parts)
+
+
+def _unflat_parse_result(flat: Any) -> Any:
+    """The ParseResult _flat_parse_result made ``flat`` of (equal to the one pickled)."""
+    if type(flat) is not tuple:
+        return flat
+    result_type, result_state, state, parts = flat
+    for name, kind in parts.items():
+        state[name] = [_instance(kind, part) for part in state[name]]
+    result = _instance(result_type, result_state)
+    result.item = _instance(ReportItem, state)
+    return result
+
+
+def _instance(cls: type, state: dict[str, Any]) -> Any:
+    """An instance of ``cls`` with ``state`` as its attributes, as pickle makes one (no ``__init__``)."""
+    instance = cls.__new__(cls)
+    instance.__dict__.update(state)
+    return instance
+
+
 def set_report_fields(result: Any, values: dict[str, Any]) -> None:
     """Set fields of a parse result's report item: a ParseResult or a ShippedResult."""
     if isinstance(result, ShippedResult):
@@ -181,15 +228,20 @@ def set_report_fields(result: Any, values: dict[str, Any]) -> None:
 
 
 def extract_shipped(url: str, body: bytes, headers: Mapping[str, Any] | None, site: str | None) -> Extracted:
-    """``extract`` in a parse worker for the crawl: the result as a ShippedResult."""
+    """``extract`` in a parse worker for the crawl: the result as a ShippedResult. The cyclic
+    collector stays paused until the ShippedResult is made: it would otherwise traverse the
+    just-made ParseResult's objects, which never hold a cycle, as its rows are prepared."""
     import hashlib
 
-    extracted = extract(url, body, headers, site)
-    if extracted.result is not None:
-        try:
-            extracted.result = ShippedResult(extracted.result, hashlib.sha256(body).hexdigest())
-        except Exception:  # a report the store could not prepare: it says why when storing it
-            log.exception("could not prepare the rows of %s", url)
+    from .parsing import cyclic_gc_paused
+
+    with cyclic_gc_paused():
+        extracted = extract(url, body, headers, site)
+        if extracted.result is not None:
+            try:
+                extracted.result = ShippedResult(extracted.result, hashlib.sha256(body).hexdigest())
+            except Exception:  # a report the store could not prepare: it says why when storing it
+                log.exception("could not prepare the rows of %s", url)
     return extracted
 
 

@@ -12,10 +12,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from harvester.items import ReportItem, Section, Stat
+from harvester.parsing import ParseResult
 from harvester.pool import usable_cpus, worker_count
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,6 +164,37 @@ def test_workers_answer_every_page_as_the_crawl_process_would():
                          local.result.content_sha256])
     assert answers == expected
     assert sum(1 for a in answers if a[2] == "report") >= len(PAGES)
+
+
+class Note(Stat):
+    pass
+
+
+@dataclass
+class Result(ParseResult):
+    extra: int = 0
+
+
+def test_a_shipped_parse_result_unpickles_as_the_parsed_one():
+    """A ShippedResult carries its ParseResult pickled flat (the report's parts as their
+    ``__dict__``): what the crawl process unpickles is the ParseResult the worker made, to the
+    pickle byte (types, attribute order, strings shared). Parts of other types (a subclass, an
+    attribute added) and results of other types go as pickle writes them."""
+    import pickle
+
+    from harvester.pool import ShippedResult, extract
+
+    results = [extract("http://fixture.invalid/" + path.name, path.read_bytes(), {}, None).result for path in PAGES]
+    stat, odd = Stat("k", 1, None, "标签", "text"), Section(1, "t", "x")
+    odd.note = "added"
+    mixed = ReportItem("s", "http://x.invalid/", sections=[odd, Section(2, "u", "y")], stats=[stat, Note("n", 2.5, "万元", "l", "table")])
+    results += [ParseResult("report", "odd", mixed), Result("report", "subclass", ReportItem("s", "u", stats=[stat]), 3)]
+    for result in results:
+        shipped = pickle.loads(pickle.dumps(ShippedResult(result, "0" * 64), pickle.HIGHEST_PROTOCOL))
+        unpickled = shipped.parse_result()
+        assert unpickled == result and type(unpickled) is type(result)
+        assert pickle.dumps(unpickled, pickle.HIGHEST_PROTOCOL) == pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    assert unpickled.extra == 3 and shipped.parse_result().item.sections == []
 
 
 def test_workers_use_the_crawl_process_s_harvester_whatever_their_working_directory(tmp_path):

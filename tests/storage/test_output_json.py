@@ -56,6 +56,13 @@ def reference_blob_json(output: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def reference_stat_rows(output: dict) -> list[dict]:
+    """stat_rows as it was: every statistic with a value, its fields read by name."""
+    names = ("key", "value", "unit", "label", "source", "section", "origin", "confidence")
+    return [{"position": position, **{name: float(stat["value"]) if name == "value" else stat.get(name) for name in names}}
+            for position, stat in enumerate(output.get("stats") or []) if stat.get("value") is not None]
+
+
 def reference_output(item: ReportItem) -> dict:
     data = sanitize(item.to_dict())
     for name in PROVENANCE_FIELDS:
@@ -75,7 +82,9 @@ def assert_as_before(item: ReportItem) -> records.PreparedOutput:
     data = reference_blob_json(output)
     assert zstd.decompress(blob[12:], zstd_dict=dictionary) == data
     assert blob[12:] == zstd.compress(data, OUTPUT_LEVEL, zstd_dict=dictionary)
-    assert prepared.stats == stat_rows(output) and prepared.attachments == attachment_rows(output)
+    assert prepared.stats == reference_stat_rows(output) == stat_rows(output)
+    assert [list(row) for row in prepared.stats] == [list(row) for row in reference_stat_rows(output)]
+    assert prepared.attachments == attachment_rows(output)
     return prepared
 
 
@@ -197,10 +206,30 @@ class Odd:
     {"stats": [Stat("k\x00", 1, None, "l", "text", confidence=math.nan), Stat("k", True, None, "l", "text")]},
     {"attachments": [Odd("a", b"b")], "cleaning": {"odd": Odd("c", 1.5)}},
     {"cleaning": {"deep": nested(300)}},  # deeper than orjson goes
+    {"stats": [Stat("k", None, None, "l", "text"), Stat("j", 3, "条", "m", "table", "节", "a.xls", 0.9)]},
+    {"stats": [{"key": "k", "value": 1}, {"value": 2, "key": "j", "unit": "条"}]},  # not as columns
+    {"stats": [{"value": 2, "key": "j"}, {"value": 2.5, "key": "k"}]},  # columns, not of Stat's fields
+    {"stats": [Stat("k", 1, None, "l", "text"), dict(key="j", value=2, unit=None, label="m", source="text", section=None,
+                                                   origin=None, confidence=None)]},  # columns of two kinds
 ])
 def test_odd_values_keep_the_reference_digest_and_rows(fields):
     prepared = assert_as_before(report(**fields))
     assert prepared.output == parsed_output(report(**fields)) | {"parser_version": "p1"}
+
+
+@pytest.mark.parametrize("texts", [
+    [("主动公开", "一、总体情况"), ("主动公开", None), ("", "二、")],
+    [("a\x00b", "二、"), ("ab", None)],  # sanitized: one text
+    [(Text("标签"), None), ("标签", "节")],  # a str subclass: sanitized to str
+    [(0, "节"), (False, None)],  # falsy non-str labels are left out
+    [(b"by\x00tes", 2.5)],
+])
+def test_stat_strings_are_the_sanitized_keys_and_texts(texts):
+    item = report(stats=[Stat(f"k{i}", i, None, label, "text", section) for i, (label, section) in enumerate(texts)])
+    keys, found = records.stat_strings(item)
+    assert keys == {f"k{i}" for i in range(len(texts))}
+    expected = {sanitize(t) for pair in texts for t in pair if t}
+    assert found == expected and {type(t) for t in found} == {type(t) for t in expected}
 
 
 def test_a_lone_surrogate_fails_as_before():
