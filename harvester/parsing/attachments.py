@@ -58,11 +58,12 @@ def _is_chrome_link(url: str) -> bool:
 _EXT_ALT = "|".join(sorted(_KIND_BY_EXT, key=len, reverse=True))
 _HREF_HINT_RE = re.compile(
     r"[%\t\r\n\[\]]|[^\x00-\x7f]|\.(?:" + _EXT_ALT + r")|downfile|download|/attachment/|getfile|filedown", re.I)
-#: ``_HREF_HINT_RE`` for an all-ASCII href (nearly every one), in scans that run fast: ``in``
-#: tests for its characters (a character class costs ``re`` ~8 ns a character), and case-sensitive
-#: literals in the lower-cased href, which for ASCII text is what re.I does: the one
-#: case-insensitive pattern tries every alternative at every character (~70 ns a character).
-#: Non-ASCII hrefs keep the pattern (re.I folds K, ſ... into ASCII letters).
+# ``href_hints`` tests an all-ASCII href (nearly every one) in scans that run fast: ``in`` tests
+# for the pattern's characters (its character class cost ``re`` ~8 ns a character, on the 5 KB of
+# a page's hrefs joined), and case-sensitive literals in the lower-cased href, which for ASCII
+# text is what re.I does: the one case-insensitive pattern tries every alternative at every
+# character (~70 ns a character). Non-ASCII hrefs keep the pattern (re.I folds K, ſ... into ASCII
+# letters).
 #: The extensions after their '.', a literal ``re`` skips to (the words beside them in one
 #: alternation made it try every alternative at every character): the words are ``in`` tests.
 _HREF_EXT_RE = re.compile(r"\.(?:" + _EXT_ALT + r")")
@@ -81,6 +82,8 @@ def href_hints(href: str) -> bool:
 
 _TEXT_HINT_RE = re.compile(r"下载|附件|\.(?:" + _EXT_ALT + r")", re.I)
 _WS_RE = re.compile(r"\s+")
+
+
 def _follows(href: str | None) -> bool:
     """Whether a link's href leads to another document (not a fragment, script or mail)."""
     return bool(href) and not href.startswith(("#", "javascript:", "mailto:"))
@@ -96,16 +99,17 @@ _TEXT_HINT_CHARS = ("下", "附", ".")
 def _may_link_attachments(root: Any, text_nodes: TextNodes) -> bool:
     """Whether a link of the page can pass ``link``'s prefilter (``href_hints`` of its href or
     ``_TEXT_HINT_RE`` in its text): the hrefs asked at once, joined by spaces (no hint spans
-    one), the texts only of the links above a text node holding a hint's character (下一篇 holds
-    one) and leading to a document. Most pages link no attachment: their ~100 links are then not visited in Python one by
-    one (0.22 -> 0.13 ms a page on the scaled replica pages)."""
+    one); the texts only of the links that lead to a document and hold a text node with a
+    hint's character (下一篇 holds one). Most pages link no attachment: their ~100 links are
+    then not visited in Python one by one (0.22 -> 0.13 ms a page on the scaled replica pages)."""
     if href_hints(" ".join(_LINK_HREFS_XPATH(root))):
         return True
     stop = root.getparent()
     for node in text_nodes.holding(_TEXT_HINT_CHARS):
         el = node.getparent()
         while el is not stop:
-            if el.tag == "a" and _follows(el.get("href")) and _TEXT_HINT_RE.search(text_content(el)) is not None:
+            if (el.tag == "a" and _follows(el.get("href"))
+                    and _TEXT_HINT_RE.search(text_content(el)) is not None):
                 return True
             el = el.getparent()
     return False

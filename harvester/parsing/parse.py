@@ -396,8 +396,8 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
         if grid:
             grids.append(grid)
             item.tables.append({"caption": _table_caption(table), "rows": grid})
-    item.attachments = _guard(warnings, "attachments", lambda: extract_attachments(page.root, page.content, page.url,
-                                                                                           text_nodes), [])
+    item.attachments = _guard(warnings, "attachments",
+                              lambda: extract_attachments(page.root, page.content, page.url, text_nodes), [])
 
     if kind == "report":
         level1 = [s.title for s in item.sections if s.level == 1]

@@ -1,7 +1,8 @@
 """The text nodes of a page, read once, for the parser's "which elements hold X" questions.
 
 Metadata asks for the blocks around every text node holding a colon (``label: value`` pairs)
-or a dash (unlabelled dates), the region stage for the element whose text names the 主办单位.
+or a dash (unlabelled dates), the attachments stage for the links holding a character of a
+download hint (下载, 附件, .pdf), the region stage for the element whose text names the 主办单位.
 Asked of libxml2, each is an XPath ``descendant::text()[contains(., X)]`` over every text node
 of the page (~1,200 on a 300 KB page), and each ``contains()`` copies the node's text (~0.2 µs a
 node and needle). Here the text nodes are read once, as lxml's "smart" strings (each knows its
