@@ -344,8 +344,9 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str], text_nod
     md.doc_no_labelled = "doc_no" in collector.values
     for fieldname in ("published", "issued", "dated"):
         value = get(fieldname)
-        if value and value[0] and parse_date(value[0]):
-            md.published_date = parse_date(value[0])
+        published = parse_date(value[0]) if value and value[0] else None
+        if published:
+            md.published_date = published
             md.origin["published_date"] = value[1]
             break
     written = get("written")
