@@ -105,12 +105,14 @@ def _may_link_attachments(root: Any, text_nodes: TextNodes) -> bool:
     if href_hints(" ".join(_LINK_HREFS_XPATH(root))):
         return True
     stop = root.getparent()
+    seen: set = set()  # the elements asked (their ancestors too): no link among them
     for node in text_nodes.holding(_TEXT_HINT_CHARS):
         el = node.getparent()
-        while el is not stop:
+        while el is not stop and el not in seen:
             if (el.tag == "a" and _follows(el.get("href"))
                     and _TEXT_HINT_RE.search(text_content(el)) is not None):
                 return True
+            seen.add(el)
             el = el.getparent()
     return False
 
