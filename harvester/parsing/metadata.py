@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..cleaning.text import text_content
 from .dates import find_dates, parse_date
@@ -141,6 +142,13 @@ def _first_char(cell) -> str:
     return first
 
 
+@lru_cache(maxsize=1024)
+def _field_of_label(label: str) -> str | None:
+    """The field a label cell's text or a label ``_PAIR_RE`` matched (no colon in it) names:
+    remembered, the few labels of every page."""
+    return _LABEL_TO_FIELD.get(squash(label).rstrip(":："))
+
+
 def _table_pairs(root, collector: _Collector, cell_texts: Mapping | None = None) -> None:
     """<td>label</td><td>value</td> (also th/span/label pairs in gkmlpt and Anhui tables).
 
@@ -155,8 +163,7 @@ def _table_pairs(root, collector: _Collector, cell_texts: Mapping | None = None)
         first = text.lstrip()[:1] if text is not None else _first_char(cell)
         if first not in _LABEL_FIRST_CHARS:
             continue  # squash() of the text cannot be a label: no need to build it
-        label = squash(text if text is not None else text_content(cell)).rstrip(":：")
-        fieldname = _LABEL_TO_FIELD.get(label)
+        fieldname = _field_of_label(text if text is not None else text_content(cell))
         if fieldname is None:
             continue
         value_el = cell.getnext()
@@ -180,7 +187,7 @@ def text_pairs(line: str) -> list[tuple[str, str]]:
     matches = list(_PAIR_RE.finditer(norm))
     out = []
     for n, m in enumerate(matches):
-        fieldname = _LABEL_TO_FIELD.get(squash(m["label"]))
+        fieldname = _field_of_label(m["label"])
         if fieldname is None:
             continue
         end = matches[n + 1].start() if n + 1 < len(matches) else len(line)
@@ -337,8 +344,9 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str], text_nod
     md.doc_no_labelled = "doc_no" in collector.values
     for fieldname in ("published", "issued", "dated"):
         value = get(fieldname)
-        if value and value[0] and parse_date(value[0]):
-            md.published_date = parse_date(value[0])
+        published = parse_date(value[0]) if value and value[0] else None
+        if published:
+            md.published_date = published
             md.origin["published_date"] = value[1]
             break
     written = get("written")

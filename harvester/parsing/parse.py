@@ -327,7 +327,8 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     item.cleaning = dict(page.cleaning or {})
 
     head_lines = list(page.removed_lines or []) + lines[:25]
-    # the page's text nodes, read once for metadata's colon/dash blocks and the footer host
+    # the page's text nodes, read once for metadata's colon/dash blocks, the attachments' link
+    # texts and the footer host
     text_nodes = TextNodes(page.root) if page.root is not None else None
     md = _guard(warnings, "metadata", lambda: extract_metadata(page.root, head_lines, page.meta or {}, text_nodes,
                                                                  page.cell_texts),
@@ -395,7 +396,8 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
         if grid:
             grids.append(grid)
             item.tables.append({"caption": _table_caption(table), "rows": grid})
-    item.attachments = _guard(warnings, "attachments", lambda: extract_attachments(page.root, page.content, page.url), [])
+    item.attachments = _guard(warnings, "attachments",
+                              lambda: extract_attachments(page.root, page.content, page.url, text_nodes), [])
 
     if kind == "report":
         level1 = [s.title for s in item.sections if s.level == 1]

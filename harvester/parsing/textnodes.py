@@ -1,7 +1,8 @@
 """The text nodes of a page, read once, for the parser's "which elements hold X" questions.
 
 Metadata asks for the blocks around every text node holding a colon (``label: value`` pairs)
-or a dash (unlabelled dates), the region stage for the element whose text names the 主办单位.
+or a dash (unlabelled dates), the attachments stage for the links holding a character of a
+download hint (下载, 附件, .pdf), the region stage for the element whose text names the 主办单位.
 Asked of libxml2, each is an XPath ``descendant::text()[contains(., X)]`` over every text node
 of the page (~1,200 on a 300 KB page), and each ``contains()`` copies the node's text (~0.2 µs a
 node and needle). Here the text nodes are read once, as lxml's "smart" strings (each knows its
@@ -32,13 +33,16 @@ class TextNodes:
         if self._nodes is None:
             self._nodes = _TEXT_NODES_XPATH(self.root)
         nodes = self._nodes
-        # one or two needles (every question asked) tested inline: any() costs ~10x the test
+        # one to three needles (every question asked) tested inline: any() costs ~10x the test
         if len(needles) == 1:
             needle = needles[0]
             return [node for node in nodes if needle in node]
         if len(needles) == 2:
             first, second = needles
             return [node for node in nodes if first in node or second in node]
+        if len(needles) == 3:
+            first, second, third = needles
+            return [node for node in nodes if first in node or second in node or third in node]
         return [node for node in nodes if any(needle in node for needle in needles)]
 
     def parents(self, needles: tuple[str, ...]) -> list[Any]:
