@@ -648,20 +648,31 @@ class LabelledStats:
             self.found[key] = Found(key, number[0], number[1] or split_label(label)[1], label.strip(), line_index)
 
 
+#: A line opening (after spaces) as ``parse_number`` requires, led by its newline: what it
+#: matches in the lines joined after a newline are the lines that may hold only a number.
+_NUMBER_LINE_START_RE = re.compile(r"\n[^\S\n]*[-+＋－\d]")
+
+
 def flattened_stats(lines: list[str]) -> list[Found]:
-    """Label line followed by a number-only line (a statistics table flattened to lines)."""
+    """Label line followed by a number-only line (a statistics table flattened to lines).
+
+    Only the lines that start like a number are visited (found in one scan of the joined lines,
+    ~12 of 49 on a replica page), each with the non-empty line before it as its label."""
     acc = LabelledStats()
-    previous_label: tuple[int, str] | None = None
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
+    joined = "\n" + "\n".join(lines)
+    i, counted = -1, 0
+    for m in _NUMBER_LINE_START_RE.finditer(joined):
+        i += joined.count("\n", counted, m.start() + 1)
+        counted = m.start() + 1
+        text = lines[i].strip()
+        if parse_number(text) is None:
             continue
-        if parse_number(text) is not None:
-            if previous_label is not None:
-                acc.add(previous_label[1], text, previous_label[0])
-            previous_label = None
-        elif "\t" not in text and len(text) <= 80 and not text.endswith("。"):
-            previous_label = (i, text)
-        else:
-            previous_label = None
+        p = i - 1
+        while p >= 0 and not lines[p].strip():
+            p -= 1
+        if p < 0:
+            continue
+        label = lines[p].strip()
+        if "\t" not in label and len(label) <= 80 and not label.endswith("。") and parse_number(label) is None:
+            acc.add(label, text, p)
     return list(acc.found.values())

@@ -69,13 +69,24 @@ def starts_like_number(text: str) -> bool:
     return first.isdecimal() or first in _SIGNS
 
 
+#: The last characters of the units ``_CELL_NUMBER_RE`` reads (and the full-width %).
+_UNIT_ENDS = frozenset("元条件个宗起次场篇期份项%％")
+
+
+def ends_like_number(text: str) -> bool:
+    """Whether ``squash(text)`` ends as ``_CELL_NUMBER_RE`` requires, with a decimal or a unit,
+    without squashing it: a line that starts with a year (2020年，我局…) ends otherwise."""
+    last = text.rstrip()[-1:]
+    return last.isdecimal() or last in _UNIT_ENDS
+
+
 def parse_number(text: str) -> tuple[int | float, str | None] | None:
     """A cell or line holding one number (optionally with a unit): ``("251000元")`` -> (251000, "元").
 
     Spaces inside the number are dropped (``"230 000"`` is 230000: page breaks split numbers).
     Returns None for anything else, including empty cells and dashes.
     """
-    if not starts_like_number(text):
+    if not starts_like_number(text) or not ends_like_number(text):
         return None  # most cells and lines: no need to squash them
     return parse_squashed_number(squash(text))
 

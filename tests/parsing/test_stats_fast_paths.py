@@ -41,3 +41,57 @@ def test_lines_the_heading_filter_passes_over_match_no_heading_pattern():
             assert not any(regex.match(norm) for regex in (_L1_RE, _L2_RE, _L3_RE, _L4_RE)), line
         matched += match_heading(line) is not None
     assert passed > 500 and matched > 100
+
+
+def _flattened_stats_line_by_line(lines: list[str]) -> list:
+    """``flattened_stats`` as a walk over every line: the last label line before a number line."""
+    from harvester.parsing.stats_text import LabelledStats
+    from harvester.parsing.textutil import parse_number
+
+    acc = LabelledStats()
+    previous_label = None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if parse_number(text) is not None:
+            if previous_label is not None:
+                acc.add(previous_label[1], text, previous_label[0])
+            previous_label = None
+        elif "\t" not in text and len(text) <= 80 and not text.endswith("。"):
+            previous_label = (i, text)
+        else:
+            previous_label = None
+    return list(acc.found.values())
+
+
+FLATTENED = ["主动公开政府信息数", "1,234", "", "  ", "网站公开", "\u3000５６７条", "2020年，我局收到申请", "12件",
+             "受理申请数", "3", "4", "规范性文件\t件", "5", "其中：政策解读", "－6", "\xa0", "公报公开。", "7",
+             "收费金额（单位：元）", " +8.5 ", "0\t0\t0", "减免", "9 000", "新闻发布会", "１０场", "第二十条"]
+
+
+def test_flattened_stats_visits_the_number_lines_as_a_walk_over_every_line():
+    """``flattened_stats`` visits only the lines that start like a number: on crafted lines
+    (blank lines between, full-width digits and signs, tabs, a number after a number) and on
+    every fixture and real page it finds what a walk over every line finds, in order."""
+    from harvester.parsing.stats_text import flattened_stats
+
+    pages = [FLATTENED, FLATTENED[1:], ["", "3"], ["5"], [], list(_fixture_lines())]
+    for lines in pages + [FLATTENED[:k] for k in range(len(FLATTENED))]:
+        assert flattened_stats(lines) == _flattened_stats_line_by_line(lines)
+    assert len(flattened_stats(FLATTENED)) >= 6
+
+
+def test_texts_that_do_not_end_like_a_number_are_no_number():
+    """``parse_number`` squashes only a text ending (before spaces) with a decimal or a unit's
+    last character: any other text, squashed, is no number of ``_CELL_NUMBER_RE``."""
+    from harvester.parsing.textutil import ends_like_number, parse_squashed_number, squash
+
+    texts = list(_fixture_lines()) + FLATTENED + ["12万元", "3人次", "45％", "６７", "8项 ", "9\u3000", "1.5亿元", "10%\t",
+                                                  "2020年", "3件。", "4）", "5-"]
+    passed = 0
+    for text in texts:
+        if not ends_like_number(text):
+            passed += 1
+            assert parse_squashed_number(squash(text)) is None, text
+    assert passed > 500 and all(ends_like_number(t) for t in ["12万元", "3人次", "45％", "６７", "8项 ", "9\u3000"])
