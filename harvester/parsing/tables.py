@@ -200,6 +200,18 @@ def _lookup(text: str, table: list[tuple[str, str]]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _proactive_row_key(text: str) -> str | None:
+    """``_lookup`` in ``_PROACTIVE_ROWS``, remembered: every cell of a 主动公开 table is looked up."""
+    return _lookup(text, _PROACTIVE_ROWS)
+
+
+@lru_cache(maxsize=8192)
+def _proactive_column_key(text: str) -> str | None:
+    """``_lookup`` in ``_PROACTIVE_COLUMNS``, remembered (a header cell repeats per block)."""
+    return _lookup(text, _PROACTIVE_COLUMNS)
+
+
 def _change_number(text: str) -> tuple[int | float, str | None] | None:
     """本年增/减 as printed: 3, -3, +3, 减3, 增3."""
     s = squash(text)
@@ -213,7 +225,7 @@ def _change_number(text: str) -> tuple[int | float, str | None] | None:
 
 def _row_label_index(row: list[str]) -> int | None:
     for i, text in enumerate(row):
-        if _lookup(text, _PROACTIVE_ROWS):
+        if _proactive_row_key(text):
             return i
     return None
 
@@ -231,7 +243,7 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
         end = row_end(grid, r)
         label_at = _row_label_index(row[:end])
         if label_at is None:
-            heads = [(c, _lookup(text, _PROACTIVE_COLUMNS)) for c, text in enumerate(row[:end])]
+            heads = [(c, _proactive_column_key(text)) for c, text in enumerate(row[:end])]
             if any(key for _c, key in heads):
                 anchor = next((c for c, text in enumerate(row) if squash(text).startswith("信息内容")), None)
                 columns = {}
@@ -243,7 +255,7 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
             elif any("第二十条" in squash(text) for text in row):
                 columns = {}  # a new block: its own header follows (or, if not, the defaults)
             continue
-        row_key = _lookup(row[label_at], _PROACTIVE_ROWS)
+        row_key = _proactive_row_key(row[label_at])
         block = columns
         if not block and row_key in _DEFAULT_COLUMNS_2021:
             block = {i + 1: (key, None, key) for i, key in enumerate(_DEFAULT_COLUMNS_2021[row_key])}
@@ -254,9 +266,7 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
                 continue
             done.add(col_key)  # a colspan-expanded value is one value
             text = row[c]
-            if _is_blank(text):
-                continue
-            number = _change_number(text) if col_key == "change" else _number(text)
+            number = _change_number(text) if col_key == "change" else _number(text)  # None for a blank
             if number is None:
                 continue
             stats.append(TableStat(f"{row_key}.{col_key}", number[0], number[1] or unit, f"{row[label_at]} {header}"))
@@ -298,7 +308,8 @@ _BLANK_RE = re.compile(r"^(?:[-—–－‐―~～/／\\、.。*×]*|无|不适�
 
 @lru_cache(maxsize=8192)
 def _is_blank(text: str) -> bool:
-    """An empty cell or a not-applicable mark (/ — - 无): printed as nothing, so absent."""
+    """An empty cell or a not-applicable mark (/ — - 无): printed as nothing, so absent. (None
+    of its characters is a decimal: a blank cell is never a ``_number`` either.)"""
     return _BLANK_RE.match(squash(text)) is not None
 
 
@@ -311,14 +322,19 @@ def _is_value(text: str) -> bool:
 def split_row(row: list[str]) -> tuple[list[str], int]:
     """(label cells, index of the first value cell): the labels end at the last cell that is
     neither a number nor blank, so a row keeps its values whatever the spans above it did."""
-    k = 0
-    for i, text in enumerate(row):
-        if not _is_value(text):
-            k = i + 1
+    k = len(row)
+    while k and _is_value(row[k - 1]):  # from the end: the values are the last cells
+        k -= 1
     return [c for c in row[:k] if squash(c)], k
 
 
 def _request_row_key(labels: list[str], group: str | None) -> tuple[str | None, str | None]:
+    """``_labels_row_key``, remembered: the form's label cells come again on page after page."""
+    return _labels_row_key(tuple(labels), group)
+
+
+@lru_cache(maxsize=8192)
+def _labels_row_key(labels: tuple[str, ...], group: str | None) -> tuple[str | None, str | None]:
     """Row key from the label cells of one row (outer group first, most specific last), and the
     reason group in force for the next row. ``group`` is the group of the row above: where a
     group cell's rowspan is missing or too short, its reason rows still belong to it."""
@@ -452,7 +468,7 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         label = " ".join(_dedupe(labels))
         for col_key in REQUEST_COLUMN_ORDER:
             text = cells_text.get(col_key)
-            number = _number(text) if text is not None and not _is_blank(text) else None
+            number = _number(text) if text is not None else None  # None for a blank cell
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
@@ -468,6 +484,7 @@ def check_request_identities(values: dict[str, dict[str, int | float]]) -> list[
     warnings: list[str] = []
     col_keys = REQUEST_COLUMN_ORDER
     parts = ("new", "carried_from_last_year", "result.total", "carried_over")
+    result_rows = [k for k in values if k.startswith("result.") and k != "result.total"]
     for col in col_keys:
         got = [values.get(p, {}).get(col) for p in parts]
         if all(v is None for v in got):
@@ -477,7 +494,6 @@ def check_request_identities(values: dict[str, dict[str, int | float]]) -> list[
             warnings.append(
                 f"request table: column {col}: 本年新收 {new} + 上年结转 {last} != 总计 {total} + 结转下年度 {over}"
             )
-        result_rows = [k for k in values if k.startswith("result.") and k != "result.total"]
         if got[2] is not None and result_rows:
             parts_sum = sum(values[k].get(col, 0) for k in result_rows)
             if not _close(parts_sum, total):
@@ -536,7 +552,7 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None = N
         else:
             keys = []
         for key, text in zip(keys, values):
-            number = _number(text) if not _is_blank(text) else None
+            number = _number(text)  # None for a blank cell
             if number is not None:
                 stats.append(TableStat(key, number[0], number[1], key))
         if keys:
@@ -561,7 +577,7 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None = N
         if key in seen:
             continue
         seen.add(key)
-        number = _number(cell) if not _is_blank(cell) else None
+        number = _number(cell)  # None for a blank cell
         if number is None:
             continue
         stats.append(TableStat(key, number[0], number[1], " ".join(_dedupe(stack))))
@@ -619,7 +635,7 @@ def _continues(grid: list[list[str]], previous: str | None) -> bool:
                 return True
         return False
     if previous == "proactive":
-        return any(_lookup(row[0], _PROACTIVE_ROWS) for row in grid if row) and any(
+        return any(_proactive_row_key(row[0]) for row in grid if row) and any(
             _number(c) is not None for row in grid for c in row)
     return False
 
