@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Collection, Iterator
 
 from .textutil import CN_NUMERAL_CHARS, cn_number, halfwidth, parse_number, squash
@@ -583,8 +584,10 @@ _NEEDS_REQUEST_CONTEXT = {"requests.result.disclosed", "requests.result.not_disc
                           "requests.result.not_our_agency", "requests.result.other"}
 
 
+@lru_cache(maxsize=4096)
 def split_label(label: str) -> tuple[str, str | None]:
-    """(label without its unit note and numbering, unit) for ``累计…数量(单位:条)``."""
+    """(label without its unit note and numbering, unit) for ``累计…数量(单位:条)``. Remembered,
+    as ``_core_key``: a statistics table's labels come again on page after page."""
     unit = None
     m = _UNIT_IN_LABEL_RE.search(label)
     if m:
@@ -608,6 +611,7 @@ def label_key(label: str, requests_seen: bool) -> str | None:
     return _core_key(split_label(label)[0], requests_seen)
 
 
+@lru_cache(maxsize=4096)
 def _core_key(core: str, requests_seen: bool) -> str | None:
     """``label_key`` of a label whose ``split_label`` core the caller has."""
     if not core or len(core) > MAX_LABEL_CHARS:

@@ -732,6 +732,7 @@ _NO_VALUE_HEADER_RE = re.compile(r"代码|序号|编号|行次|计量单位|^单
 _VALUE_HEADER_RE = re.compile(r"本期|本年|本月|(?:19|20)\d{2}\s*年|实际|数量|数值|件数|条数|总数")
 #: Since-the-start totals (历年累计); 本年累计 is this year's running total, not a cumulative.
 _CUMULATIVE_HEADER_RE = re.compile(r"(?<!本年)(?<!本期)累计")
+_TWO_CJK_RE = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
@@ -766,5 +767,5 @@ def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
                             and cumulative_col < len(row)):
                         acc.add_key("proactive.cumulative", label, row[cumulative_col])
                 break
-            if re.search(r"[\u4e00-\u9fff]{2}", text) and text != label:
+            if text != label and _TWO_CJK_RE.search(text):
                 label = text
