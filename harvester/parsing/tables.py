@@ -119,7 +119,7 @@ def row_end(grid: list[list[str]], r: int) -> int:
     return ends[r] if ends is not None and r < len(ends) else len(grid[r])
 
 
-@dataclass
+@dataclass(slots=True)
 class TableStat:
     key: str
     value: int | float
@@ -466,13 +466,14 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
             warnings.append(f"request table: row {row_key}: {problem}")
         cells: dict[str, int | float] = {}
         label = " ".join(_dedupe(labels))
+        prefix = f"requests.{row_key}."
         for col_key in REQUEST_COLUMN_ORDER:
             text = cells_text.get(col_key)
             number = _number(text) if text is not None else None  # None for a blank cell
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
-            stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], label))
+            stats.append(TableStat(prefix + col_key, number[0], number[1], label))
         values[row_key] = cells
     state.group = group
     return values, stats, warnings
@@ -604,7 +605,9 @@ _PROACTIVE_ROW_WORDS = ("规章", "规范性文件", "行政许可", "行政处�
 
 def table_kind(grid: list[list[str]]) -> str | None:
     """Which standard table a grid is, by the form's own labels (None: not a standard table)."""
-    text = squash("".join("".join(row) for row in grid))
+    # The labels looked for are CJK, which halfwidth leaves as they are: squash's removal of
+    # spaces is all they need (not a half-width copy, nor a memo entry, of the whole table).
+    text = _WS_RE.sub("", "".join(["".join(row) for row in grid]))
     if ("自然人" in text and ("本年新收" in text or "予以公开" in text or "申请人情况" in text)) or (
             "本年新收" in text and ("办理结果" in text or "予以公开" in text)):
         return "requests"
