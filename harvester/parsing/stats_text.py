@@ -509,14 +509,16 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
     for i, norm in enumerate(norms):
         if "\t" in norm:
             continue
-        # Each family is looked for only where its object word occurs at all (cheap on long lines).
-        if "requests.received" not in out and "申请" in norm:
+        # Each family is looked for only where the literals its patterns need occur (cheap on
+        # long lines): its object word, and the negation but for the fees' (不收费, 收费为0).
+        negated = "未" in norm or "没有" in norm or "无" in norm
+        if "requests.received" not in out and negated and "申请" in norm:
             for regex in _NONE_REQUEST_RES:
                 m = next((m for m in regex.finditer(norm) if not _APPEAL_WORDS.search(m["gap"])), None)
                 if m:
                     out["requests.received"] = Found("requests.received", 0, None, lines[i][m.start():m.end()], i)
                     break
-        if "fees.collected" not in out and "费" in norm:
+        if "fees.collected" not in out and ("收取" in norm or "收费" in norm):
             for regex in _NONE_FEES_RES:
                 m = regex.search(norm)
                 if m and "减免" not in m.group(0):
@@ -526,8 +528,8 @@ def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
             m = _NONE_WAIVER_RE.search(norm)
             if m:
                 out["fees.waived"] = Found("fees.waived", 0, None, lines[i][m.start():m.end()], i)
-        if not any(word in norm for _key, word in _NONE_KEYS):
-            continue
+        if not (negated or "不曾" in norm) or not ("复议" in norm or "诉讼" in norm or "申诉" in norm):
+            continue  # the words of _NONE_KEYS
         for m in _NONE_RE.finditer(norm):
             clause = m["clause"]
             if re.search(r"\d", clause):

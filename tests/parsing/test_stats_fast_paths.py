@@ -95,3 +95,27 @@ def test_texts_that_do_not_end_like_a_number_are_no_number():
             passed += 1
             assert parse_squashed_number(squash(text)) is None, text
     assert passed > 500 and all(ends_like_number(t) for t in ["12万元", "3人次", "45％", "６７", "8项 ", "9\u3000"])
+
+
+def test_lines_none_happened_passes_over_hold_no_match_of_its_families():
+    """``none_happened`` tries a family's patterns only on a line holding the literals they
+    need: on every fixture and real page line and on crafted ones, a line it passes over holds
+    no match of that family."""
+    from harvester.parsing.stats_text import _NONE_FEES_RES, _NONE_KEYS, _NONE_RE, _NONE_REQUEST_RES
+
+    crafted = ["本年度未收到政府信息公开申请。", "没有接到申请", "无依申请公开事项", "本机关不收费。", "收费金额为0元",
+               "未向申请人收取任何费用", "未发生行政复议、行政诉讼和申诉", "不曾引起行政诉讼", "无减免", "申请3件"]
+    skipped = {"requests": 0, "fees": 0, "appeals": 0}
+    for line in crafted + list(_fixture_lines()):
+        norm = halfwidth(line)
+        negated = "未" in norm or "没有" in norm or "无" in norm
+        if not (negated and "申请" in norm):
+            skipped["requests"] += 1
+            assert not any(regex.search(norm) for regex in _NONE_REQUEST_RES), line
+        if not ("收取" in norm or "收费" in norm):
+            skipped["fees"] += 1
+            assert not any(regex.search(norm) for regex in _NONE_FEES_RES), line
+        if not (negated or "不曾" in norm) or not ("复议" in norm or "诉讼" in norm or "申诉" in norm):
+            skipped["appeals"] += 1
+            assert not any(word in m["clause"] for m in _NONE_RE.finditer(norm) for _key, word in _NONE_KEYS), line
+    assert min(skipped.values()) > 500
