@@ -87,8 +87,9 @@ def expand_table(table, texts: Mapping | None = None) -> Grid:
             while c in row:
                 c += 1
             text = cell_text(cell, texts)
-            rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
-            cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
+            names = cell.keys()  # one call for the attribute names, not a lookup of each span
+            rs = _span(cell, "rowspan") if "rowspan" in names else 1
+            cs = _span(cell, "colspan") if "colspan" in names else 1
             if rs == 1 and cs == 1:  # most cells: the loops below for one position
                 row[c] = text
                 c += 1
