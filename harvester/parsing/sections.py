@@ -113,8 +113,8 @@ def build_sections(lines: list[str], headings: list[Heading]) -> list[Section]:
     for n, h in enumerate(headings):
         end = headings[n + 1].line_index if n + 1 < len(headings) else len(lines)
         body = [h.rest] if h.rest else []
-        body.extend(line.strip() for line in lines[h.line_index + 1:end])
-        text = "\n".join(part for part in body if part)
+        body += [line.strip() for line in lines[h.line_index + 1:end]]
+        text = "\n".join([part for part in body if part])
         sections.append(Section(level=h.level, title=h.title, text=text))
     return sections
 
