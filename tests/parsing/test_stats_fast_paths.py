@@ -119,3 +119,19 @@ def test_lines_none_happened_passes_over_hold_no_match_of_its_families():
             skipped["appeals"] += 1
             assert not any(word in m["clause"] for m in _NONE_RE.finditer(norm) for _key, word in _NONE_KEYS), line
     assert min(skipped.values()) > 500
+
+
+def test_labels_without_an_approximation_mark_are_not_approximate():
+    """``is_approximate_label`` searches only a label holding 余, 多, 约, 近, 逾 or 左右: any
+    other label (of the fixtures' and real pages' lines, and crafted ones) the pattern does
+    not match either."""
+    from harvester.parsing.stats_text import _APPROX_LABEL_RE, is_approximate_label
+
+    crafted = ["3000余条", "200多件", "约300条", "近百条", "逾50件", "50条左右", "１２余件", "十多件", "主动公开政府信息1853条",
+               "收到申请12件", "约", ""]
+    passed = 0
+    for label in crafted + list(_fixture_lines()):
+        expected = _APPROX_LABEL_RE.search(halfwidth(label)) is not None
+        assert is_approximate_label(label) == expected, label
+        passed += not expected
+    assert passed > 500 and all(is_approximate_label(label) for label in crafted[:8])
