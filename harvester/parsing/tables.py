@@ -326,7 +326,7 @@ def split_row(row: list[str]) -> tuple[list[str], int]:
     k = len(row)
     while k and _is_value(row[k - 1]):  # from the end: the values are the last cells
         k -= 1
-    return [c for c in row[:k] if squash(c)], k
+    return list(filter(squash, row[:k])), k
 
 
 def _request_row_key(labels: list[str], group: str | None) -> tuple[str | None, str | None]:
@@ -398,9 +398,9 @@ def request_header_columns(grid: list[list[str]]) -> dict[int, str]:
     """Column positions of the applicant header (自然人 … 总计), if the grid has one."""
     columns: dict[int, str] = {}
     for r, row in enumerate(grid):
-        if any(squash(c) == "自然人" for c in row):
+        if "自然人" in map(squash, row):
             for rr in range(r, min(r + 3, len(grid))):
-                if any(_number(c) is not None for c in grid[rr]):
+                if any(map(_number, grid[rr])):  # a number's (value, unit) is true
                     break
                 for c, text in enumerate(grid[rr]):
                     if squash(text) in _EXACT_APPLICANT_LABELS:
@@ -456,7 +456,7 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         end = row_end(grid, r)
         if not labels:
             continue
-        if start >= end or not any(squash(c) for c in row[start:end]):
+        if start >= end or not any(map(squash, row[start:end])):
             group = _group_of(labels, group)
             continue
         row_key, group = _request_row_key(labels, group)
@@ -525,7 +525,7 @@ def _appeal_data_row(grid: list[list[str]]) -> int | None:
     """The first row whose value part holds a number (below the header rows)."""
     for r, row in enumerate(grid):
         _labels, start = split_row(row)
-        if any(_number(c) is not None for c in row[start:row_end(grid, r)]):
+        if any(map(_number, row[start:row_end(grid, r)])):
             return r
     return None
 
@@ -626,7 +626,7 @@ def _continues(grid: list[list[str]], previous: str | None) -> bool:
         group = None
         for r, row in enumerate(grid):
             labels, start = split_row(row)
-            if labels and start < row_end(grid, r) and any(_number(c) is not None for c in row[start:]):
+            if labels and start < row_end(grid, r) and any(map(_number, row[start:])):
                 key, group = _request_row_key(labels, group)
                 if key:
                     return True
@@ -635,7 +635,7 @@ def _continues(grid: list[list[str]], previous: str | None) -> bool:
         for r, row in enumerate(grid):
             labels, start = split_row(row)
             values = row[start:row_end(grid, r)]
-            if not labels and len(values) >= 5 and any(_number(c) is not None for c in values):
+            if not labels and len(values) >= 5 and any(map(_number, values)):
                 return True
         return False
     if previous == "proactive":
@@ -654,7 +654,7 @@ def table_kinds(grids: list[list[list[str]]]) -> list[str | None]:
         if kind is None and _continues(grid, previous):
             kind = previous
         kinds.append(kind)
-        if kind is not None or any(any(squash(c) for c in row) for row in grid):
+        if kind is not None or any(any(map(squash, row)) for row in grid):
             previous = kind
     return kinds
 
@@ -746,7 +746,7 @@ def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
     cumulative_col = value_col = None
     skip_cols: set[int] = set()
     for row in grid:
-        if all(_number(text) is None for text in row):  # a header row: learn the columns
+        if not any(map(_number, row)):  # a header row: learn the columns
             for c, text in enumerate(row):
                 if c == 0:
                     continue
