@@ -57,7 +57,6 @@ _CN_BEFORE_REJECT = re.compile(r"(?:其中|每|第|之|统|同|任何|任|某|�
 _CN_AFTER_REJECT = re.compile(r"^(?:件事|次性|条龙|站式|线|把手|批|并|体|些|般|直|起|切)")
 _APPROX_BEFORE = re.compile(r"(?:约|近|逾|大约)$")
 # The same three marks in a statistic's label (the matched text): 3000余条, 约300条, 十多件, 50条左右.
-_APPROX_MARKS = ("余", "多", "约", "近", "逾", "左右")
 _APPROX_LABEL_RE = re.compile(
     rf"[\d{CN_NUMERAL_CHARS}]万?(?:余|多)(?:条|件|项|份|篇|个|宗|起|次|场|期|元)|(?:约|近|逾)[\d{CN_NUMERAL_CHARS}]|左右$")
 
@@ -426,7 +425,7 @@ def is_approximate_label(label: str) -> bool:
     """Whether a prose statistic's label (its matched text) prints the value as an approximation.
     Each mark holds one of these CJK characters (which halfwidth leaves as they are): most labels
     hold none and are not made half-width nor searched."""
-    if not any(mark in label for mark in _APPROX_MARKS):
+    if not ("余" in label or "多" in label or "约" in label or "近" in label or "逾" in label or "左右" in label):
         return False
     return bool(_APPROX_LABEL_RE.search(halfwidth(label)))
 
