@@ -439,15 +439,17 @@ def prose_stats(lines: list[str], known: Collection[str] = ()) -> list[Found]:
     # Table rows are read from the table, cell by cell: only the other lines count here (a row
     # keeps its tabs half-width and is left as it is). They are searched joined by newlines (one
     # scan per pattern); no gap crosses a newline, so every match lies within one line, found
-    # again by its offset.
-    norms = [line if "\t" in line else halfwidth(line) for line in lines]
-    prose = [i for i, norm in enumerate(norms) if "\t" not in norm]
-    joined = "\n".join(norms[i] for i in prose)
+    # again by its offset. The lines (which hold no newline) are made half-width joined, in one
+    # pass: halfwidth maps no character to or from a newline or a tab.
+    prose = [i for i, line in enumerate(lines) if "\t" not in line]
+    joined = halfwidth("\n".join([lines[i] for i in prose]))
+    norms = list(lines)  # each line half-width (a table row left as it is)
     starts = []  # offset of each prose line in ``joined``
     offset = 0
-    for i in prose:
+    for i, norm in zip(prose, joined.split("\n")):
+        norms[i] = norm
         starts.append(offset)
-        offset += len(norms[i]) + 1
+        offset += len(norm) + 1
     found: dict[str, Found] = {}
     present: dict[str, bool] = {}
     skip = set(known)
