@@ -24,16 +24,6 @@ _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
-def cell_text(cell, texts: Mapping | None = None) -> str:
-    """The cell's text, whitespace collapsed. ``texts``: ``text_content()`` of cells already read
-    (by the cleaner's line builder), by element. A cell without children: its text is all there
-    is."""
-    raw = texts.get(cell) if texts else None
-    if raw is None:
-        raw = text_content(cell) if len(cell) else cell.text or ""
-    return _collapse_spaces(raw)
-
-
 @lru_cache(maxsize=8192)
 def _collapse_spaces(text: str) -> str:
     return _WS_RE.sub(" ", text).strip()
@@ -71,8 +61,10 @@ class Grid(list):
 
 
 def expand_table(table, texts: Mapping | None = None) -> Grid:
-    """Rows of cell texts with spans expanded; ragged rows padded with "". ``texts``: see
-    ``cell_text``."""
+    """Rows of cell texts (whitespace collapsed) with spans expanded; ragged rows padded with "".
+    ``texts``: ``text_content()`` of cells already read (by the cleaner's line builder), by
+    element."""
+    known = texts.get if texts else None
     rows = own_rows(table)
     filled: list[dict[int, str]] = [{} for _ in rows]  # per row: column -> text
     ends = [0] * len(rows)
@@ -86,7 +78,10 @@ def expand_table(table, texts: Mapping | None = None) -> Grid:
                 continue
             while c in row:
                 c += 1
-            text = cell_text(cell, texts)
+            raw = known(cell) if known else None
+            if raw is None:  # a cell without children: its text is all there is
+                raw = text_content(cell) if len(cell) else cell.text or ""
+            text = _collapse_spaces(raw)
             names = cell.keys()  # one call for the attribute names, not a lookup of each span
             rs = _span(cell, "rowspan") if "rowspan" in names else 1
             cs = _span(cell, "colspan") if "colspan" in names else 1
