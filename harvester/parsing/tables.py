@@ -525,11 +525,11 @@ def _appeal_data_row(grid: list[list[str]]) -> int | None:
     return None
 
 
-def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None = None) -> list[TableStat]:
+def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, data_row: int | None) -> list[TableStat]:
     """The 复议/诉讼 table. Fifteen value cells are read in the form's order whatever the header
     markup; otherwise each column's header stack names its group and outcome. ``header``: the
-    header rows of the table this one continues (header and data printed as two tables)."""
-    data_row = _appeal_data_row(grid)
+    header rows of the table this one continues (header and data printed as two tables).
+    ``data_row``: ``_appeal_data_row(grid)``, which the caller needs too."""
     if data_row is None:
         return []
     row = grid[data_row]
@@ -709,8 +709,8 @@ def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = N
             result.warnings.extend(warnings)
             add(stats, kind)
         elif kind == "appeals":
-            stats = parse_appeal_table(grid, appeal_header)
             data_row = _appeal_data_row(grid)
+            stats = parse_appeal_table(grid, appeal_header, data_row)
             appeal_header = grid[:data_row] if data_row is not None else [list(r) for r in grid]
             appeal_stats.extend(stats)
             add(stats, kind)
