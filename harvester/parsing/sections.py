@@ -22,6 +22,9 @@ _L1_RE = re.compile(rf"^\s*(?P<num>[{_CN}]{{1,3}})\s*[、.,](?!是)\s*(?P<rest>\
 _L2_RE = re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,3}})\)\s*[、.,]?\s*(?P<rest>\S.*)$")
 _L3_RE = re.compile(r"^\s*(?P<num>\d{1,2})\s*[.、](?!\d)\s*(?P<rest>\S.*)$")
 _L4_RE = re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>\S.*)$")
+#: What a heading's first character can be (a decimal too): the four markers' openings, full-width
+#: or not. Most lines open with none of them and are not made half-width nor matched four times.
+_MARKER_FIRST = frozenset(_CN + "(（" + "".join(map(chr, range(ord("①"), ord("⑳") + 1))))
 
 # The title ends at the first sentence end; a colon also ends it (二、主要工作:).
 _TITLE_END_RE = re.compile(r"[。!?;:]")
@@ -52,6 +55,10 @@ def _split_title(rest_original: str, rest_norm: str) -> tuple[str, str]:
 def match_heading(line: str) -> tuple[int, int, str, str] | None:
     """(level, number, title, rest) if ``line`` starts with a heading marker, else None."""
     if "\t" in line:  # a table row, never a heading
+        return None
+    # str.lstrip drops what the patterns' ^\s* skips, and halfwidth keeps a decimal a decimal
+    first = line.lstrip()[:1]
+    if first not in _MARKER_FIRST and not first.isdecimal():
         return None
     norm = halfwidth(line)
     for level, regex in ((1, _L1_RE), (2, _L2_RE), (3, _L3_RE), (4, _L4_RE)):
@@ -106,8 +113,8 @@ def build_sections(lines: list[str], headings: list[Heading]) -> list[Section]:
     for n, h in enumerate(headings):
         end = headings[n + 1].line_index if n + 1 < len(headings) else len(lines)
         body = [h.rest] if h.rest else []
-        body.extend(line.strip() for line in lines[h.line_index + 1:end])
-        text = "\n".join(part for part in body if part)
+        body += [line.strip() for line in lines[h.line_index + 1:end]]
+        text = "\n".join([part for part in body if part])
         sections.append(Section(level=h.level, title=h.title, text=text))
     return sections
 

@@ -24,16 +24,6 @@ _WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
-def cell_text(cell, texts: Mapping | None = None) -> str:
-    """The cell's text, whitespace collapsed. ``texts``: ``text_content()`` of cells already read
-    (by the cleaner's line builder), by element. A cell without children: its text is all there
-    is."""
-    raw = texts.get(cell) if texts else None
-    if raw is None:
-        raw = text_content(cell) if len(cell) else cell.text or ""
-    return _collapse_spaces(raw)
-
-
 @lru_cache(maxsize=8192)
 def _collapse_spaces(text: str) -> str:
     return _WS_RE.sub(" ", text).strip()
@@ -71,8 +61,10 @@ class Grid(list):
 
 
 def expand_table(table, texts: Mapping | None = None) -> Grid:
-    """Rows of cell texts with spans expanded; ragged rows padded with "". ``texts``: see
-    ``cell_text``."""
+    """Rows of cell texts (whitespace collapsed) with spans expanded; ragged rows padded with "".
+    ``texts``: ``text_content()`` of cells already read (by the cleaner's line builder), by
+    element."""
+    known = texts.get if texts else None
     rows = own_rows(table)
     filled: list[dict[int, str]] = [{} for _ in rows]  # per row: column -> text
     ends = [0] * len(rows)
@@ -86,9 +78,13 @@ def expand_table(table, texts: Mapping | None = None) -> Grid:
                 continue
             while c in row:
                 c += 1
-            text = cell_text(cell, texts)
-            rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
-            cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
+            raw = known(cell) if known else None
+            if raw is None:  # a cell without children: its text is all there is
+                raw = text_content(cell) if len(cell) else cell.text or ""
+            text = _collapse_spaces(raw)
+            names = cell.keys()  # one call for the attribute names, not a lookup of each span
+            rs = _span(cell, "rowspan") if "rowspan" in names else 1
+            cs = _span(cell, "colspan") if "colspan" in names else 1
             if rs == 1 and cs == 1:  # most cells: the loops below for one position
                 row[c] = text
                 c += 1
@@ -119,7 +115,7 @@ def row_end(grid: list[list[str]], r: int) -> int:
     return ends[r] if ends is not None and r < len(ends) else len(grid[r])
 
 
-@dataclass
+@dataclass(slots=True)
 class TableStat:
     key: str
     value: int | float
@@ -200,6 +196,18 @@ def _lookup(text: str, table: list[tuple[str, str]]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _proactive_row_key(text: str) -> str | None:
+    """``_lookup`` in ``_PROACTIVE_ROWS``, remembered: every cell of a 主动公开 table is looked up."""
+    return _lookup(text, _PROACTIVE_ROWS)
+
+
+@lru_cache(maxsize=8192)
+def _proactive_column_key(text: str) -> str | None:
+    """``_lookup`` in ``_PROACTIVE_COLUMNS``, remembered (a header cell repeats per block)."""
+    return _lookup(text, _PROACTIVE_COLUMNS)
+
+
 def _change_number(text: str) -> tuple[int | float, str | None] | None:
     """本年增/减 as printed: 3, -3, +3, 减3, 增3."""
     s = squash(text)
@@ -213,7 +221,7 @@ def _change_number(text: str) -> tuple[int | float, str | None] | None:
 
 def _row_label_index(row: list[str]) -> int | None:
     for i, text in enumerate(row):
-        if _lookup(text, _PROACTIVE_ROWS):
+        if _proactive_row_key(text):
             return i
     return None
 
@@ -231,7 +239,7 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
         end = row_end(grid, r)
         label_at = _row_label_index(row[:end])
         if label_at is None:
-            heads = [(c, _lookup(text, _PROACTIVE_COLUMNS)) for c, text in enumerate(row[:end])]
+            heads = [(c, _proactive_column_key(text)) for c, text in enumerate(row[:end])]
             if any(key for _c, key in heads):
                 anchor = next((c for c, text in enumerate(row) if squash(text).startswith("信息内容")), None)
                 columns = {}
@@ -243,7 +251,7 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
             elif any("第二十条" in squash(text) for text in row):
                 columns = {}  # a new block: its own header follows (or, if not, the defaults)
             continue
-        row_key = _lookup(row[label_at], _PROACTIVE_ROWS)
+        row_key = _proactive_row_key(row[label_at])
         block = columns
         if not block and row_key in _DEFAULT_COLUMNS_2021:
             block = {i + 1: (key, None, key) for i, key in enumerate(_DEFAULT_COLUMNS_2021[row_key])}
@@ -254,9 +262,7 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
                 continue
             done.add(col_key)  # a colspan-expanded value is one value
             text = row[c]
-            if _is_blank(text):
-                continue
-            number = _change_number(text) if col_key == "change" else _number(text)
+            number = _change_number(text) if col_key == "change" else _number(text)  # None for a blank
             if number is None:
                 continue
             stats.append(TableStat(f"{row_key}.{col_key}", number[0], number[1] or unit, f"{row[label_at]} {header}"))
@@ -298,7 +304,8 @@ _BLANK_RE = re.compile(r"^(?:[-—–－‐―~～/／\\、.。*×]*|无|不适�
 
 @lru_cache(maxsize=8192)
 def _is_blank(text: str) -> bool:
-    """An empty cell or a not-applicable mark (/ — - 无): printed as nothing, so absent."""
+    """An empty cell or a not-applicable mark (/ — - 无): printed as nothing, so absent. (None
+    of its characters is a decimal: a blank cell is never a ``_number`` either.)"""
     return _BLANK_RE.match(squash(text)) is not None
 
 
@@ -311,14 +318,19 @@ def _is_value(text: str) -> bool:
 def split_row(row: list[str]) -> tuple[list[str], int]:
     """(label cells, index of the first value cell): the labels end at the last cell that is
     neither a number nor blank, so a row keeps its values whatever the spans above it did."""
-    k = 0
-    for i, text in enumerate(row):
-        if not _is_value(text):
-            k = i + 1
-    return [c for c in row[:k] if squash(c)], k
+    k = len(row)
+    while k and _is_value(row[k - 1]):  # from the end: the values are the last cells
+        k -= 1
+    return list(filter(squash, row[:k])), k
 
 
 def _request_row_key(labels: list[str], group: str | None) -> tuple[str | None, str | None]:
+    """``_labels_row_key``, remembered: the form's label cells come again on page after page."""
+    return _labels_row_key(tuple(labels), group)
+
+
+@lru_cache(maxsize=8192)
+def _labels_row_key(labels: tuple[str, ...], group: str | None) -> tuple[str | None, str | None]:
     """Row key from the label cells of one row (outer group first, most specific last), and the
     reason group in force for the next row. ``group`` is the group of the row above: where a
     group cell's rowspan is missing or too short, its reason rows still belong to it."""
@@ -381,9 +393,9 @@ def request_header_columns(grid: list[list[str]]) -> dict[int, str]:
     """Column positions of the applicant header (自然人 … 总计), if the grid has one."""
     columns: dict[int, str] = {}
     for r, row in enumerate(grid):
-        if any(squash(c) == "自然人" for c in row):
+        if "自然人" in map(squash, row):
             for rr in range(r, min(r + 3, len(grid))):
-                if any(_number(c) is not None for c in grid[rr]):
+                if any(map(_number, grid[rr])):  # a number's (value, unit) is true
                     break
                 for c, text in enumerate(grid[rr]):
                     if squash(text) in _EXACT_APPLICANT_LABELS:
@@ -439,7 +451,7 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         end = row_end(grid, r)
         if not labels:
             continue
-        if start >= end or not any(squash(c) for c in row[start:end]):
+        if start >= end or not any(map(squash, row[start:end])):
             group = _group_of(labels, group)
             continue
         row_key, group = _request_row_key(labels, group)
@@ -450,13 +462,14 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
             warnings.append(f"request table: row {row_key}: {problem}")
         cells: dict[str, int | float] = {}
         label = " ".join(_dedupe(labels))
+        prefix = f"requests.{row_key}."
         for col_key in REQUEST_COLUMN_ORDER:
             text = cells_text.get(col_key)
-            number = _number(text) if text is not None and not _is_blank(text) else None
+            number = _number(text) if text is not None else None  # None for a blank cell
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
-            stats.append(TableStat(f"requests.{row_key}.{col_key}", number[0], number[1], label))
+            stats.append(TableStat(prefix + col_key, number[0], number[1], label))
         values[row_key] = cells
     state.group = group
     return values, stats, warnings
@@ -468,6 +481,7 @@ def check_request_identities(values: dict[str, dict[str, int | float]]) -> list[
     warnings: list[str] = []
     col_keys = REQUEST_COLUMN_ORDER
     parts = ("new", "carried_from_last_year", "result.total", "carried_over")
+    result_rows = [k for k in values if k.startswith("result.") and k != "result.total"]
     for col in col_keys:
         got = [values.get(p, {}).get(col) for p in parts]
         if all(v is None for v in got):
@@ -477,7 +491,6 @@ def check_request_identities(values: dict[str, dict[str, int | float]]) -> list[
             warnings.append(
                 f"request table: column {col}: 本年新收 {new} + 上年结转 {last} != 总计 {total} + 结转下年度 {over}"
             )
-        result_rows = [k for k in values if k.startswith("result.") and k != "result.total"]
         if got[2] is not None and result_rows:
             parts_sum = sum(values[k].get(col, 0) for k in result_rows)
             if not _close(parts_sum, total):
@@ -507,16 +520,16 @@ def _appeal_data_row(grid: list[list[str]]) -> int | None:
     """The first row whose value part holds a number (below the header rows)."""
     for r, row in enumerate(grid):
         _labels, start = split_row(row)
-        if any(_number(c) is not None for c in row[start:row_end(grid, r)]):
+        if any(map(_number, row[start:row_end(grid, r)])):
             return r
     return None
 
 
-def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None = None) -> list[TableStat]:
+def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, data_row: int | None) -> list[TableStat]:
     """The 复议/诉讼 table. Fifteen value cells are read in the form's order whatever the header
     markup; otherwise each column's header stack names its group and outcome. ``header``: the
-    header rows of the table this one continues (header and data printed as two tables)."""
-    data_row = _appeal_data_row(grid)
+    header rows of the table this one continues (header and data printed as two tables).
+    ``data_row``: ``_appeal_data_row(grid)``, which the caller needs too."""
     if data_row is None:
         return []
     row = grid[data_row]
@@ -536,7 +549,7 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None = N
         else:
             keys = []
         for key, text in zip(keys, values):
-            number = _number(text) if not _is_blank(text) else None
+            number = _number(text)  # None for a blank cell
             if number is not None:
                 stats.append(TableStat(key, number[0], number[1], key))
         if keys:
@@ -561,7 +574,7 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None = N
         if key in seen:
             continue
         seen.add(key)
-        number = _number(cell) if not _is_blank(cell) else None
+        number = _number(cell)  # None for a blank cell
         if number is None:
             continue
         stats.append(TableStat(key, number[0], number[1], " ".join(_dedupe(stack))))
@@ -588,7 +601,9 @@ _PROACTIVE_ROW_WORDS = ("规章", "规范性文件", "行政许可", "行政处�
 
 def table_kind(grid: list[list[str]]) -> str | None:
     """Which standard table a grid is, by the form's own labels (None: not a standard table)."""
-    text = squash("".join("".join(row) for row in grid))
+    # The labels looked for are CJK, which halfwidth leaves as they are: squash's removal of
+    # spaces is all they need (not a half-width copy, nor a memo entry, of the whole table).
+    text = _WS_RE.sub("", "".join(["".join(row) for row in grid]))
     if ("自然人" in text and ("本年新收" in text or "予以公开" in text or "申请人情况" in text)) or (
             "本年新收" in text and ("办理结果" in text or "予以公开" in text)):
         return "requests"
@@ -606,7 +621,7 @@ def _continues(grid: list[list[str]], previous: str | None) -> bool:
         group = None
         for r, row in enumerate(grid):
             labels, start = split_row(row)
-            if labels and start < row_end(grid, r) and any(_number(c) is not None for c in row[start:]):
+            if labels and start < row_end(grid, r) and any(map(_number, row[start:])):
                 key, group = _request_row_key(labels, group)
                 if key:
                     return True
@@ -615,11 +630,11 @@ def _continues(grid: list[list[str]], previous: str | None) -> bool:
         for r, row in enumerate(grid):
             labels, start = split_row(row)
             values = row[start:row_end(grid, r)]
-            if not labels and len(values) >= 5 and any(_number(c) is not None for c in values):
+            if not labels and len(values) >= 5 and any(map(_number, values)):
                 return True
         return False
     if previous == "proactive":
-        return any(_lookup(row[0], _PROACTIVE_ROWS) for row in grid if row) and any(
+        return any(_proactive_row_key(row[0]) for row in grid if row) and any(
             _number(c) is not None for row in grid for c in row)
     return False
 
@@ -634,7 +649,7 @@ def table_kinds(grids: list[list[list[str]]]) -> list[str | None]:
         if kind is None and _continues(grid, previous):
             kind = previous
         kinds.append(kind)
-        if kind is not None or any(any(squash(c) for c in row) for row in grid):
+        if kind is not None or any(any(map(squash, row)) for row in grid):
             previous = kind
     return kinds
 
@@ -694,8 +709,8 @@ def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = N
             result.warnings.extend(warnings)
             add(stats, kind)
         elif kind == "appeals":
-            stats = parse_appeal_table(grid, appeal_header)
             data_row = _appeal_data_row(grid)
+            stats = parse_appeal_table(grid, appeal_header, data_row)
             appeal_header = grid[:data_row] if data_row is not None else [list(r) for r in grid]
             appeal_stats.extend(stats)
             add(stats, kind)
@@ -716,6 +731,7 @@ _NO_VALUE_HEADER_RE = re.compile(r"代码|序号|编号|行次|计量单位|^单
 _VALUE_HEADER_RE = re.compile(r"本期|本年|本月|(?:19|20)\d{2}\s*年|实际|数量|数值|件数|条数|总数")
 #: Since-the-start totals (历年累计); 本年累计 is this year's running total, not a cumulative.
 _CUMULATIVE_HEADER_RE = re.compile(r"(?<!本年)(?<!本期)累计")
+_TWO_CJK_RE = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
@@ -725,7 +741,7 @@ def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
     cumulative_col = value_col = None
     skip_cols: set[int] = set()
     for row in grid:
-        if all(_number(text) is None for text in row):  # a header row: learn the columns
+        if not any(map(_number, row)):  # a header row: learn the columns
             for c, text in enumerate(row):
                 if c == 0:
                     continue
@@ -750,5 +766,5 @@ def labelled_table_stats(grid: list[list[str]], acc: LabelledStats) -> None:
                             and cumulative_col < len(row)):
                         acc.add_key("proactive.cumulative", label, row[cumulative_col])
                 break
-            if re.search(r"[\u4e00-\u9fff]{2}", text) and text != label:
+            if text != label and _TWO_CJK_RE.search(text):
                 label = text

@@ -16,15 +16,17 @@ _HALFWIDTH_CHARS = {chr(k): chr(v) for k, v in _HALFWIDTH.items()}
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
 
 
-def _halfwidth(text: str, _findall=_FULLWIDTH_RE.findall) -> str:
-    # The (few) full-width characters found in C, each distinct one replaced in C: not
-    # str.translate (it looks every character of a CJK text up in the mapping, ~55 ns each) nor
-    # a regex substitution calling back into Python per character.
-    found = _findall(text)
-    if not found:
-        return text
-    for char in set(found):
+def _halfwidth(text: str, _search=_FULLWIDTH_RE.search) -> str:
+    # Each distinct full-width character found in C, then replaced everywhere in C, the search
+    # going on from where it was: not str.translate (it looks every character of a CJK text up
+    # in the mapping, ~55 ns each), nor a regex substitution calling back into Python per
+    # character, nor a findall (a string per occurrence: a line holds ~10 full-width commas).
+    m = _search(text)
+    while m is not None:
+        at = m.start()
+        char = text[at]
         text = text.replace(char, _HALFWIDTH_CHARS[char])
+        m = _search(text, at)
     return text
 
 
@@ -69,13 +71,24 @@ def starts_like_number(text: str) -> bool:
     return first.isdecimal() or first in _SIGNS
 
 
+#: The last characters of the units ``_CELL_NUMBER_RE`` reads (and the full-width %).
+_UNIT_ENDS = frozenset("元条件个宗起次场篇期份项%％")
+
+
+def ends_like_number(text: str) -> bool:
+    """Whether ``squash(text)`` ends as ``_CELL_NUMBER_RE`` requires, with a decimal or a unit,
+    without squashing it: a line that starts with a year (2020年，我局…) ends otherwise."""
+    last = text.rstrip()[-1:]
+    return last.isdecimal() or last in _UNIT_ENDS
+
+
 def parse_number(text: str) -> tuple[int | float, str | None] | None:
     """A cell or line holding one number (optionally with a unit): ``("251000元")`` -> (251000, "元").
 
     Spaces inside the number are dropped (``"230 000"`` is 230000: page breaks split numbers).
     Returns None for anything else, including empty cells and dashes.
     """
-    if not starts_like_number(text):
+    if not starts_like_number(text) or not ends_like_number(text):
         return None  # most cells and lines: no need to squash them
     return parse_squashed_number(squash(text))
 
