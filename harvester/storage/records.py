@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import orjson
 
-from ..items import ReportItem
+from ..items import ReportItem, Stat
 
 from . import compression
 from .compression import zstd
@@ -378,7 +378,7 @@ def report_row_values(output: dict[str, Any], *, plain: bool = False, stats: Any
 
 
 #: The fields of a statistic (items.Stat) in order: the columns stat_rows reads by position.
-_STAT_FIELDS = ["key", "value", "unit", "label", "source", "section", "origin", "confidence"]
+_STAT_FIELDS = [f.name for f in fields(Stat)]
 
 
 def stat_rows(output: dict[str, Any], *, stats: Any = None) -> list[dict[str, Any]]:
