@@ -818,16 +818,17 @@ class Store:
                 found[row.id] = report_output(row)
         return found
 
-    def _number_stats(self, session: Session, stats: list[dict[str, Any]]) -> None:
-        """Numbers of the statistic keys, labels and sections of ``stats`` (stat_rows), new ones added."""
+    def _number_stats(self, session: Session, stats: list[tuple]) -> None:
+        """Numbers of the statistic keys, labels and sections of ``stats`` (records.stat_rows),
+        new ones added."""
         if stats:
-            self._numbers(session, StatKey, StatKey.key, self._key_ids, {row["key"] for row in stats})
+            self._numbers(session, StatKey, StatKey.key, self._key_ids, {row[1] for row in stats})
             self._numbers(session, StatText, StatText.text, self._text_ids,
-                          {row[name] for row in stats for name in ("label", "section") if row[name]})
+                          {text for row in stats for text in row[5:7] if text})
 
     _STAT_COLUMNS = ("report_id", "position", "key_id", "value", "unit", "source", "label_id", "section_id")
 
-    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]]) -> None:
+    def _insert_stats(self, session: Session, reports: list[tuple[int, list[tuple]]]) -> None:
         """report_stats rows of (report id, stat_rows) pairs: plain tuples written by the driver's
         executemany (~70 statistics per report). Their strings are numbered here only when the
         caller has not numbered them all (a batch numbers its strings first, in one sorted order)."""
@@ -839,13 +840,12 @@ class Store:
         if values:
             _executemany_plain(session, ReportStat.__table__, self._STAT_COLUMNS, values)
 
-    def _stat_values(self, reports: list[tuple[int, list[dict[str, Any]]]]) -> list[tuple]:
+    def _stat_values(self, reports: list[tuple[int, list[tuple]]]) -> list[tuple]:
         """The report_stats tuples of (report id, stat_rows) pairs; KeyError for a string not numbered."""
         key_ids, text_ids = self._key_ids, self._text_ids
-        return [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
-                 text_ids[row["label"]] if row["label"] else None,
-                 text_ids[row["section"]] if row["section"] else None)
-                for report_id, stats in reports for row in stats]
+        return [(report_id, position, key_ids[key], value, unit, source,
+                 text_ids[label] if label else None, text_ids[section] if section else None)
+                for report_id, stats in reports for position, key, value, unit, source, label, section in stats]
 
     def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]]) -> None:
         """The statistic and attachment rows of new report versions (report id, packed
