@@ -350,10 +350,15 @@ def _worker_class() -> type:
         def _time_head(self) -> None:
             """Give the page now at the head of the queue ``pool.timeout`` seconds (once the worker
             is ready: its start-up does not count)."""
-            if self._timer is not None and self._timer.active():
-                self._timer.cancel()
+            timed = bool(self.waiting and self.ready and self.pool.timeout)
+            timer = self._timer
+            if timer is not None and timer.active():
+                if timed:  # the running timer moved on: not a timer cancelled and made a page
+                    timer.reset(self.pool.timeout)
+                    return
+                timer.cancel()
             self._timer = None
-            if self.waiting and self.ready and self.pool.timeout:
+            if timed:
                 from twisted.internet import reactor
 
                 self._timer = reactor.callLater(self.pool.timeout, self._too_slow)
