@@ -22,6 +22,8 @@ Every worker runs the same spiders with ``HARVESTER_REDIS_URL`` set (``harvester
   checks, lock released, the site's Redis keys cleared.
 
 Stores go straight to the shared PostgreSQL (each worker's store pipeline batches as usual).
+The add-on that turns a crawl into a worker (harvester.distributed_addon) is apart from this
+module: a crawl of its own imports neither scrapy-redis nor redis.
 """
 
 from __future__ import annotations
@@ -560,35 +562,3 @@ def _number(raw: bytes) -> int | float:
 def _chunks(values: list[str], size: int = 1000):
     for start in range(0, len(values), size):
         yield values[start:start + size]
-
-
-class DistributedAddon:
-    """Scrapy add-on: with ``HARVESTER_REDIS_URL`` set, the crawl is a worker of a distributed
-    harvest (the settings below merged into the project's); without it, nothing changes."""
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> "DistributedAddon":
-        return cls()
-
-    def update_settings(self, settings) -> None:
-        url = settings.get("HARVESTER_REDIS_URL") or os.environ.get("HARVESTER_REDIS_URL")
-        if not url:
-            return
-        from .render.config import merge_settings
-
-        merge_settings(settings, distributed_settings(url))
-
-
-def distributed_settings(redis_url: str) -> dict[str, Any]:
-    """The settings that make a crawl a worker of a distributed harvest."""
-    return {
-        "HARVESTER_REDIS_URL": redis_url,
-        "REDIS_URL": redis_url,
-        "SCHEDULER": "harvester.distributed.DistributedScheduler",
-        "SCHEDULER_QUEUE_CLASS": "harvester.distributed.LeasedQueue",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_PERSIST": True,  # the last worker clears the site's keys, not the first to stop
-        "SPIDER_MIDDLEWARES": {"harvester.distributed.LeaseAckMiddleware": 50},
-        "DOWNLOADER_MIDDLEWARES": {"harvester.distributed.LeaseReleaseMiddleware": 50,
-                                   "harvester.distributed.SharedPolitenessMiddleware": 590},
-    }

@@ -83,10 +83,11 @@ class ShippedResult(ParsedForStore):
     """A ParseResult as a parse worker sends it to the crawl process (``extract_shipped``).
 
     What the pipelines read for every page (kind, reason, report year, warnings, title, the
-    attachments' kinds, the body's SHA-256) is plain attributes, and so is what the store reads
-    (records.ParsedForStore: the statistics' keys and texts, the parser version, the report's
-    rows as records.PreparedOutput); the rows and the ParseResult itself travel pickled, as two
-    bytes objects. The crawl process unpickles the ParseResult only when something reads
+    attachments' kinds, the body's SHA-256) is plain attributes, and so is the parser version
+    the store records. The rest of what the store reads (records.ParsedForStore: the statistics'
+    keys and texts, the report's rows as records.PreparedOutput) travels pickled, unpickled once
+    in the store thread; the ParseResult itself travels pickled apart. The crawl process
+    unpickles the ParseResult only when something reads
     ``.item`` (the files pipeline for a page linking files, a feed export, storing a page
     already known): a page in flight is then a handful of objects, not the
     thousands of a parsed report, so the crawl process's garbage collector and unpickling cost
@@ -106,14 +107,16 @@ class ShippedResult(ParsedForStore):
         self.warnings: int = len(report.warnings)
         self.title: str | None = report.title
         self.attachment_kinds: tuple[str, ...] = tuple(a.kind for a in report.attachments)
-        self._stat_strings: tuple[set[str], set[str]] = stat_strings(report)
         self.content_sha256 = content_sha256
         self._parser_version: str = stored_parser_version(report)
-        self._prepared: bytes | None = None
+        rows = None
         if result.kind == "report":
             rows = prepare_output(report)
             rows.output = None  # the store writes the rows only: the output stays in the worker
-            self._prepared = pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
+        # The statistics' strings and the rows in one pickle: the rows hold the same key, label and
+        # section strings, written and read once (its memo), and only the store thread reads them.
+        self._for_store_pickled: bytes | None = pickle.dumps((stat_strings(report), rows), pickle.HIGHEST_PROTOCOL)
+        self._for_store: tuple[tuple[set[str], set[str]], PreparedOutput | None] | None = None
         self._pickled: bytes | None = pickle.dumps(_flat_parse_result(result), pickle.HIGHEST_PROTOCOL)
         self._result: Any = None
         self._fields: dict[str, Any] = {}
@@ -134,7 +137,7 @@ class ShippedResult(ParsedForStore):
         return super().stored_parser_version() if self._result is not None else self._parser_version
 
     def stat_strings(self) -> tuple[set[str], set[str]]:
-        return super().stat_strings() if self._result is not None else self._stat_strings
+        return super().stat_strings() if self._result is not None else self._store_part()[0]
 
     def report_rows(self) -> PreparedOutput:
         return self.prepared_output() or super().report_rows()
@@ -149,7 +152,7 @@ class ShippedResult(ParsedForStore):
             import pickle
 
             self._result = _unflat_parse_result(pickle.loads(self._pickled))
-            self._pickled = self._prepared = None
+            self._pickled = self._for_store_pickled = self._for_store = None
             for name, value in self._fields.items():
                 setattr(self._result.item, name, value)
         return self._result
@@ -165,11 +168,18 @@ class ShippedResult(ParsedForStore):
     def prepared_output(self) -> PreparedOutput | None:
         """The worker's records.PreparedOutput of the report, None when not a report or when the
         report may have been changed since (``.item`` was read)."""
-        if self._result is not None or self._prepared is None:
+        if self._result is not None:
             return None
-        import pickle
+        return self._store_part()[1]
 
-        return pickle.loads(self._prepared)
+    def _store_part(self) -> tuple[tuple[set[str], set[str]], PreparedOutput | None]:
+        """(stat_strings, the packed PreparedOutput or None): what the store reads, unpickled once,
+        in the store thread (not in the reactor thread as the answer arrives)."""
+        if self._for_store is None:
+            import pickle
+
+            self._for_store = pickle.loads(self._for_store_pickled)
+        return self._for_store
 
 
 #: The dataclasses of a report's lists (sections, statistics, attachments) that
@@ -340,10 +350,15 @@ def _worker_class() -> type:
         def _time_head(self) -> None:
             """Give the page now at the head of the queue ``pool.timeout`` seconds (once the worker
             is ready: its start-up does not count)."""
-            if self._timer is not None and self._timer.active():
-                self._timer.cancel()
+            timed = bool(self.waiting and self.ready and self.pool.timeout)
+            timer = self._timer
+            if timer is not None and timer.active():
+                if timed:  # the running timer moved on: not a timer cancelled and made a page
+                    timer.reset(self.pool.timeout)
+                    return
+                timer.cancel()
             self._timer = None
-            if self.waiting and self.ready and self.pool.timeout:
+            if timed:
                 from twisted.internet import reactor
 
                 self._timer = reactor.callLater(self.pool.timeout, self._too_slow)

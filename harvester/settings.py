@@ -116,7 +116,7 @@ HARVESTER_DATABASE_URL = None  # None -> sqlite:///harvest.db in the working dir
 HARVESTER_RENDERER = None
 SPLASH_URL = None
 ADDONS = {"harvester.render.RenderAddon": 0, "harvester.useragent.UserAgentAddon": 0,
-          "harvester.distributed.DistributedAddon": 10}
+          "harvester.distributed_addon.DistributedAddon": 10}
 
 # --- distributed harvests (harvester.distributed, docs/scaling.md) -------------------------------
 

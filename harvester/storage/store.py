@@ -222,6 +222,22 @@ def _executemany_plain(session: Session, table: Any, columns: tuple[str, ...], r
         connection.exec_driver_sql(head + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk)))
 
 
+def _set_current_snapshots(session: Session, snapshot_pages: list[tuple[int, int]]) -> None:
+    """pages.current_snapshot_id of (snapshot id, page id) pairs, by the driver's executemany
+    (SQLAlchemy's executemany of the same UPDATE processes each row's parameters in Python)."""
+    connection = session.connection()
+    mark = _positional_mark(connection.dialect)
+    table = Page.__table__
+    if mark is None:
+        session.execute(update(table).where(table.c.id == bindparam("page_id"))
+                        .values(current_snapshot_id=bindparam("snapshot_id")),
+                        [{"page_id": p, "snapshot_id": s} for s, p in snapshot_pages])
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {quote(table.c.current_snapshot_id.name)} = {mark} "
+                               f"WHERE {quote(table.c.id.name)} = {mark}", snapshot_pages)
+
+
 def _retryable(exc: BaseException) -> str | None:
     """'deadlock' / 'serialization failure' when PostgreSQL aborted the transaction so that a
     concurrent one could go on: redoing it is the documented remedy."""
@@ -391,11 +407,19 @@ class Store:
     def _count(self, session: Session, run_id: int | None, outcome: str, amount: int = 1) -> None:
         if run_id is None or not amount:
             return
-        # a Core UPDATE: no run object of these sessions to keep in step, so none of the ORM's
-        # per-statement work (about a millisecond, once per batch and outcome)
+        # by the driver: no run object of these sessions to keep in step, so none of the ORM's
+        # per-statement work (about a millisecond), nor Core's statement building (once per batch
+        # and outcome, and a crawl's batches are small: ~15 pages at 7 pages/s a site)
         table = HarvestRun.__table__
         column = table.c[_RUN_COUNTER[outcome].key]
-        session.execute(update(table).where(table.c.id == run_id).values({column: column + amount}))
+        connection = session.connection()
+        mark = _positional_mark(connection.dialect)
+        if mark is None:
+            session.execute(update(table).where(table.c.id == run_id).values({column: column + amount}))
+            return
+        quote = connection.dialect.identifier_preparer.quote
+        connection.exec_driver_sql(f"UPDATE {quote(table.name)} SET {quote(column.name)} = {quote(column.name)} + {mark} "
+                                   f"WHERE {quote(table.c.id.name)} = {mark}", (amount, run_id))
 
     def _ensure_site(self, session: Session, key: str) -> None:
         if key in self._known_sites:
@@ -567,9 +591,7 @@ class Store:
         for item, result, page_id, sha in zip(items, results, page_ids, shas):
             snapshots.append(_snapshot_values(item, page_id, sha, result))
         snapshot_ids = self._insert_ids(session, Snapshot, snapshots, "page_id")
-        session.execute(update(Page.__table__).where(Page.__table__.c.id == bindparam("page_id"))
-                        .values(current_snapshot_id=bindparam("snapshot_id")),
-                        [{"page_id": p, "snapshot_id": s} for p, s in zip(page_ids, snapshot_ids)])
+        _set_current_snapshots(session, list(zip(snapshot_ids, page_ids)))
         reports, prepared = [], []
         for item, result, page_id, snapshot_id in zip(items, results, page_ids, snapshot_ids):
             if result is None or result.kind != "report":
@@ -818,16 +840,17 @@ class Store:
                 found[row.id] = report_output(row)
         return found
 
-    def _number_stats(self, session: Session, stats: list[dict[str, Any]]) -> None:
-        """Numbers of the statistic keys, labels and sections of ``stats`` (stat_rows), new ones added."""
+    def _number_stats(self, session: Session, stats: list[tuple]) -> None:
+        """Numbers of the statistic keys, labels and sections of ``stats`` (records.stat_rows),
+        new ones added."""
         if stats:
-            self._numbers(session, StatKey, StatKey.key, self._key_ids, {row["key"] for row in stats})
+            self._numbers(session, StatKey, StatKey.key, self._key_ids, {row[1] for row in stats})
             self._numbers(session, StatText, StatText.text, self._text_ids,
-                          {row[name] for row in stats for name in ("label", "section") if row[name]})
+                          {text for row in stats for text in row[5:7] if text})
 
     _STAT_COLUMNS = ("report_id", "position", "key_id", "value", "unit", "source", "label_id", "section_id")
 
-    def _insert_stats(self, session: Session, reports: list[tuple[int, list[dict[str, Any]]]]) -> None:
+    def _insert_stats(self, session: Session, reports: list[tuple[int, list[tuple]]]) -> None:
         """report_stats rows of (report id, stat_rows) pairs: plain tuples written by the driver's
         executemany (~70 statistics per report). Their strings are numbered here only when the
         caller has not numbered them all (a batch numbers its strings first, in one sorted order)."""
@@ -839,13 +862,12 @@ class Store:
         if values:
             _executemany_plain(session, ReportStat.__table__, self._STAT_COLUMNS, values)
 
-    def _stat_values(self, reports: list[tuple[int, list[dict[str, Any]]]]) -> list[tuple]:
+    def _stat_values(self, reports: list[tuple[int, list[tuple]]]) -> list[tuple]:
         """The report_stats tuples of (report id, stat_rows) pairs; KeyError for a string not numbered."""
         key_ids, text_ids = self._key_ids, self._text_ids
-        return [(report_id, row["position"], key_ids[row["key"]], row["value"], row["unit"], row["source"],
-                 text_ids[row["label"]] if row["label"] else None,
-                 text_ids[row["section"]] if row["section"] else None)
-                for report_id, stats in reports for row in stats]
+        return [(report_id, position, key_ids[key], value, unit, source,
+                 text_ids[label] if label else None, text_ids[section] if section else None)
+                for report_id, stats in reports for position, key, value, unit, source, label, section in stats]
 
     def _insert_report_rows(self, session: Session, reports: list[tuple[int, PreparedOutput]]) -> None:
         """The statistic and attachment rows of new report versions (report id, packed

@@ -56,10 +56,10 @@ def reference_blob_json(output: dict) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def reference_stat_rows(output: dict) -> list[dict]:
-    """stat_rows as it was: every statistic with a value, its fields read by name."""
-    names = ("key", "value", "unit", "label", "source", "section", "origin", "confidence")
-    return [{"position": position, **{name: float(stat["value"]) if name == "value" else stat.get(name) for name in names}}
+def reference_stat_rows(output: dict) -> list[tuple]:
+    """stat_rows as it was: every statistic with a value, its stored fields read by name."""
+    names = ("key", "value", "unit", "source", "label", "section")
+    return [(position, *(float(stat["value"]) if name == "value" else stat.get(name) for name in names))
             for position, stat in enumerate(output.get("stats") or []) if stat.get("value") is not None]
 
 
@@ -83,7 +83,8 @@ def assert_as_before(item: ReportItem) -> records.PreparedOutput:
     assert zstd.decompress(blob[12:], zstd_dict=dictionary) == data
     assert blob[12:] == zstd.compress(data, OUTPUT_LEVEL, zstd_dict=dictionary)
     assert prepared.stats == reference_stat_rows(output) == stat_rows(output)
-    assert [list(row) for row in prepared.stats] == [list(row) for row in reference_stat_rows(output)]
+    assert all(type(value) is type(reference) for row, reference_row in zip(prepared.stats, reference_stat_rows(output))
+               for value, reference in zip(row, reference_row))
     assert prepared.attachments == attachment_rows(output)
     return prepared
 
