@@ -12,11 +12,9 @@ items into these records at the end of the pipelines, only when the crawl writes
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
-from scrapy.exporters import CsvItemExporter
 
 from .bodies import BODY_COLUMNS, with_identity
 from .units import with_units
@@ -84,19 +82,3 @@ class ReportFeedPipeline:
 
     def process_item(self, item: Any) -> Any:
         return feed_record(item)
-
-
-class ReportCsvItemExporter(CsvItemExporter):
-    """CSV feed of report records: a fixed column set (FEED_FIELDS, unless FEED_EXPORT_FIELDS
-    says otherwise), whatever kind comes first, and nested values (sections, stats, tables,
-    attachments, warnings, cleaning) as JSON, never Python reprs."""
-
-    def __init__(self, file: Any, **kwargs: Any) -> None:
-        if not kwargs.get("fields_to_export"):
-            kwargs["fields_to_export"] = list(FEED_FIELDS)
-        super().__init__(file, **kwargs)
-
-    def serialize_field(self, field: Any, name: str, value: Any) -> Any:
-        if isinstance(value, (list, dict)):
-            return json.dumps(value, ensure_ascii=False)
-        return super().serialize_field(field, name, value)

@@ -77,7 +77,7 @@ ITEM_PIPELINES = {
     "pipelines.feed.ReportFeedPipeline": 900,
 }
 #: CSV feeds get a fixed column set and JSON for nested fields (JSON/JSON lines need nothing).
-FEED_EXPORTERS = {"csv": "harvester.feeds.ReportCsvItemExporter"}
+FEED_EXPORTERS = {"csv": "harvester.feed_exporters.ReportCsvItemExporter"}
 
 #: Worker processes that clean and parse pages (harvester.pool), shared by the crawls of one
 #: process; None = one per usable CPU (the process's CPU affinity); 0 = clean and parse in the
