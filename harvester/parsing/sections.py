@@ -17,14 +17,21 @@ from .dates import chinese_number
 from .textutil import halfwidth
 
 _CN = "一二三四五六七八九十"
-# Matched against the half-width line (（一） is already (一) there).
-_L1_RE = re.compile(rf"^\s*(?P<num>[{_CN}]{{1,3}})\s*[、.,](?!是)\s*(?P<rest>\S.*)$")
-_L2_RE = re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,3}})\)\s*[、.,]?\s*(?P<rest>\S.*)$")
-_L3_RE = re.compile(r"^\s*(?P<num>\d{1,2})\s*[.、](?!\d)\s*(?P<rest>\S.*)$")
-_L4_RE = re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>\S.*)$")
-#: What a heading's first character can be (a decimal too): the four markers' openings, full-width
-#: or not. Most lines open with none of them and are not made half-width nor matched four times.
-_MARKER_FIRST = frozenset(_CN + "(（" + "".join(map(chr, range(ord("①"), ord("⑳") + 1))))
+# Matched against the half-width line (（一） is already (一) there); ``rest`` is where the text
+# after the marker starts (a line holds no newline: nothing to match up to its end).
+_L1_RE = re.compile(rf"^\s*(?P<num>[{_CN}]{{1,3}})\s*[、.,](?!是)\s*(?P<rest>\S)")
+_L2_RE = re.compile(rf"^\s*\((?P<num>[{_CN}]{{1,3}})\)\s*[、.,]?\s*(?P<rest>\S)")
+_L3_RE = re.compile(r"^\s*(?P<num>\d{1,2})\s*[.、](?!\d)\s*(?P<rest>\S)")
+_L4_RE = re.compile(r"^\s*(?P<num>[①-⑳])\s*(?P<rest>\S)")
+#: The level and pattern of a heading opening with a character (a decimal: level 3), full-width or
+#: not: only that one of the four patterns can match it (halfwidth maps none of these characters
+#: to another's). Most lines open with none of them and are not made half-width nor matched.
+_PATTERN_BY_FIRST = {
+    **{ch: (1, _L1_RE) for ch in _CN},
+    "(": (2, _L2_RE), "（": (2, _L2_RE),
+    **{chr(cp): (4, _L4_RE) for cp in range(ord("①"), ord("⑳") + 1)},
+}
+_CJK_TITLE_START_RE = re.compile(r"[\u4e00-\u9fff《“\"]")
 
 # The title ends at the first sentence end; a colon also ends it (二、主要工作:).
 _TITLE_END_RE = re.compile(r"[。!?;:]")
@@ -53,36 +60,39 @@ def _split_title(rest_original: str, rest_norm: str) -> tuple[str, str]:
 
 
 def match_heading(line: str) -> tuple[int, int, str, str] | None:
-    """(level, number, title, rest) if ``line`` starts with a heading marker, else None."""
+    """(level, number, title, rest) if ``line`` (one line: no newline) starts with a heading
+    marker, else None."""
     if "\t" in line:  # a table row, never a heading
         return None
     # str.lstrip drops what the patterns' ^\s* skips, and halfwidth keeps a decimal a decimal
     first = line.lstrip()[:1]
-    if first not in _MARKER_FIRST and not first.isdecimal():
-        return None
+    found = _PATTERN_BY_FIRST.get(first)
+    if found is None:
+        if not first.isdecimal():
+            return None
+        found = 3, _L3_RE
+    level, regex = found
     norm = halfwidth(line)
-    for level, regex in ((1, _L1_RE), (2, _L2_RE), (3, _L3_RE), (4, _L4_RE)):
-        m = regex.match(norm)
-        if not m:
-            continue
-        num_text = m["num"]
-        if level in (1, 2):
-            number = chinese_number(num_text)
-        elif level == 3:
-            number = int(num_text)
-        else:
-            number = ord(num_text) - ord("①") + 1
-        if number is None or number == 0:
-            return None
-        offset = m.start("rest")
-        title, rest = _split_title(line[offset:], norm[offset:])
-        if not title or len(title) > MAX_TITLE_CHARS:
-            return None
-        # Level 3 "1." also numbers table notes and list items; require a short CJK title.
-        if level == 3 and not re.match(r"[\u4e00-\u9fff《“\"]", title):
-            return None
-        return level, number, title, rest
-    return None
+    m = regex.match(norm)
+    if not m:
+        return None
+    num_text = m["num"]
+    if level in (1, 2):
+        number = chinese_number(num_text)
+    elif level == 3:
+        number = int(num_text)
+    else:
+        number = ord(num_text) - ord("①") + 1
+    if number is None or number == 0:
+        return None
+    offset = m.start("rest")
+    title, rest = _split_title(line[offset:], norm[offset:])
+    if not title or len(title) > MAX_TITLE_CHARS:
+        return None
+    # Level 3 "1." also numbers table notes and list items; require a short CJK title.
+    if level == 3 and not _CJK_TITLE_START_RE.match(title):
+        return None
+    return level, number, title, rest
 
 
 def find_headings(lines: list[str], stop_at: int | None = None) -> list[Heading]:

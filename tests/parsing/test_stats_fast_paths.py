@@ -24,21 +24,21 @@ def _fixture_lines() -> tuple[str, ...]:
 
 
 def test_lines_the_heading_filter_passes_over_match_no_heading_pattern():
-    """``match_heading`` tries its patterns only on a line whose first non-space character can
-    open a marker: every line it passes over (of the fixtures, real pages and crafted ones:
-    full-width and Arabic-Indic digits, an ideographic space or a no-break space first) matches
-    none of the four patterns on its half-width form."""
-    from harvester.parsing.sections import _L1_RE, _L2_RE, _L3_RE, _L4_RE, _MARKER_FIRST, match_heading
+    """``match_heading`` tries only the pattern its first non-space character opens (none for
+    most lines): on every line (of the fixtures, real pages and crafted ones: full-width and
+    Arabic-Indic digits, an ideographic space or a no-break space first) no other of the four
+    patterns matches its half-width form."""
+    from harvester.parsing.sections import _L1_RE, _L2_RE, _L3_RE, _L4_RE, _PATTERN_BY_FIRST, match_heading
 
     crafted = ["一、概述", "\u3000\u3000二、主动公开", "（一）情况", "\xa0(二)情况", "１．工作", "٣. 工作", "⑤ 内容",
                " 1、主动公开", "十一.其他", "一是加强", "　", "", "x 1.", "第一、", "【一】"]
     passed = matched = 0
     for line in crafted + list(_fixture_lines()):
         first = line.lstrip()[:1]
-        if "\t" not in line and first not in _MARKER_FIRST and not first.isdecimal():
-            passed += 1
-            norm = halfwidth(line)
-            assert not any(regex.match(norm) for regex in (_L1_RE, _L2_RE, _L3_RE, _L4_RE)), line
+        tried = _PATTERN_BY_FIRST.get(first, (3, _L3_RE) if first.isdecimal() else (None, None))[1]
+        passed += tried is None
+        norm = halfwidth(line)
+        assert not any(regex.match(norm) for regex in (_L1_RE, _L2_RE, _L3_RE, _L4_RE) if regex is not tried), line
         matched += match_heading(line) is not None
     assert passed > 500 and matched > 100
 
