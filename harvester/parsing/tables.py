@@ -477,20 +477,19 @@ def check_request_identities(values: dict[str, dict[str, int | float]]) -> list[
     """一 + 二 = 三(七) + 四 per column; 总计 = sum of the other columns per row;
     (七)总计 = sum of the result rows per column."""
     warnings: list[str] = []
-    col_keys = REQUEST_COLUMN_ORDER
-    parts = ("new", "carried_from_last_year", "result.total", "carried_over")
-    result_rows = [k for k in values if k.startswith("result.") and k != "result.total"]
-    for col in col_keys:
-        got = [values.get(p, {}).get(col) for p in parts]
-        if all(v is None for v in got):
+    parts = [values.get(p, {}) for p in ("new", "carried_from_last_year", "result.total", "carried_over")]
+    result_rows = [cells for k, cells in values.items() if k.startswith("result.") and k != "result.total"]
+    for col in REQUEST_COLUMN_ORDER:
+        got = [cells.get(col) for cells in parts]
+        if got == [None, None, None, None]:
             continue
-        new, last, total, over = (v or 0 for v in got)
+        new, last, total, over = [v or 0 for v in got]
         if not _close(new + last, total + over):
             warnings.append(
                 f"request table: column {col}: 本年新收 {new} + 上年结转 {last} != 总计 {total} + 结转下年度 {over}"
             )
         if got[2] is not None and result_rows:
-            parts_sum = sum(values[k].get(col, 0) for k in result_rows)
+            parts_sum = sum([cells.get(col, 0) for cells in result_rows])
             if not _close(parts_sum, total):
                 warnings.append(f"request table: column {col}: results add up to {parts_sum}, 总计 row says {total}")
     for row_key, cells in values.items():
