@@ -21,13 +21,13 @@ from .textutil import squash as _squash_uncached
 # Cell texts repeat a great deal ("0", the form's labels): the per-text helpers are cached.
 squash = lru_cache(maxsize=8192)(_squash_uncached)
 
-_WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
 @lru_cache(maxsize=8192)
 def _collapse_spaces(text: str) -> str:
-    return _WS_RE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (str.split's whitespace is ``\\s``'s)."""
+    return " ".join(text.split())
 
 
 def _span(cell, name: str) -> int:
@@ -602,7 +602,7 @@ def table_kind(grid: list[list[str]]) -> str | None:
     """Which standard table a grid is, by the form's own labels (None: not a standard table)."""
     # The labels looked for are CJK, which halfwidth leaves as they are: squash's removal of
     # spaces is all they need (not a half-width copy, nor a memo entry, of the whole table).
-    text = _WS_RE.sub("", "".join(["".join(row) for row in grid]))
+    text = "".join("".join(["".join(row) for row in grid]).split())  # split drops what \s matches
     if ("自然人" in text and ("本年新收" in text or "予以公开" in text or "申请人情况" in text)) or (
             "本年新收" in text and ("办理结果" in text or "予以公开" in text)):
         return "requests"
