@@ -404,8 +404,9 @@ def request_header_columns(grid: list[list[str]]) -> dict[int, str]:
 _EXACT_APPLICANT_LABELS = {label: key for label, key in _REQUEST_COLUMNS}
 
 
-def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> tuple[dict[str, str], str | None]:
-    """The seven applicant cells of a data row whose values start at ``start``.
+def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> tuple[list[tuple[str, str]], str | None]:
+    """The applicant cells of a data row whose values start at ``start``: (column key, text)
+    pairs in the form's column order.
 
     The national form fixes the order of the seven columns, so seven value cells are read in
     that order whatever the header's markup says. Otherwise the header's positions are used;
@@ -414,13 +415,13 @@ def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> 
     while len(values) > 7 and not squash(values[-1]):
         values = values[:-1]  # padding of a ragged row
     if len(values) == 7:
-        return dict(zip(REQUEST_COLUMN_ORDER, values)), None
+        return list(zip(REQUEST_COLUMN_ORDER, values)), None
     positioned = {key: row[c] for c, key in header.items() if start <= c < end}
     if len(positioned) == 7:
-        return positioned, None
+        return [(key, positioned[key]) for key in REQUEST_COLUMN_ORDER], None
     if len(values) == 2:
-        return {"natural_person": values[0], "total": values[1]}, "2 value cells read as 自然人 and 总计"
-    return {}, f"{len(values)} value cells where the form has 7: row skipped"
+        return [("natural_person", values[0]), ("total", values[1])], "2 value cells read as 自然人 and 总计"
+    return [], f"{len(values)} value cells where the form has 7: row skipped"
 
 
 @dataclass
@@ -444,11 +445,12 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
     stats: list[Stat] = []
     warnings: list[str] = []
     group = state.group
+    ends = getattr(grid, "ends", None)  # row_end's, read once
     for r, row in enumerate(grid):
         labels, start = split_row(row)
-        end = row_end(grid, r)
         if not labels:
             continue
+        end = ends[r] if ends is not None and r < len(ends) else len(row)
         if start >= end or not any(map(squash, row[start:end])):
             group = _group_of(labels, group)
             continue
@@ -461,9 +463,8 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         cells: dict[str, int | float] = {}
         label = " ".join(_dedupe(labels))
         prefix = f"requests.{row_key}."
-        for col_key in REQUEST_COLUMN_ORDER:
-            text = cells_text.get(col_key)
-            number = _number(text) if text is not None else None  # None for a blank cell
+        for col_key, text in cells_text:
+            number = _number(text)  # None for a blank cell
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
