@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Callable, Iterator, TypeVar
 
 from lxml import etree
@@ -227,15 +226,6 @@ def _section_for_kind(kind: str | None, level1_titles: list[str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1024)
-def _table_group(key: str) -> str:
-    """Which standard table a key of ``read_tables`` comes from (remembered: ~60 keys a page, the
-    same on every page with the tables)."""
-    if key.startswith("requests."):
-        return "requests"
-    return "appeals" if key.startswith(("reconsideration", "litigation")) else "proactive"
-
-
 def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None], grids: list[list[list[str]]],
                   level1_titles: list[str], warnings: list[str]) -> tuple[dict[str, Stat], bool]:
     """All statistics, best source first: standard tables, other tables, flattened lines, prose."""
@@ -245,14 +235,11 @@ def collect_stats(page: CleanedPage, lines: list[str], owners: list[str | None],
         return owners[i] if 0 <= i < len(owners) else None
 
     kinds = table_kinds(grids)  # a standard table split in pieces: every piece takes its kind
-    standard = read_tables(grids, kinds)
+    sections = {kind: _section_for_kind(kind, level1_titles) for kind in kinds if kind}
+    standard = read_tables(grids, kinds, sections)
     warnings.extend(standard.warnings)
-    kinds_by_key = {}
-    for kind in kinds:
-        if kind:
-            kinds_by_key[kind] = _section_for_kind(kind, level1_titles)
-    for ts in standard.stats:
-        stats.setdefault(ts.key, Stat(ts.key, ts.value, ts.unit, ts.label, "table", kinds_by_key.get(_table_group(ts.key))))
+    for s in standard.stats:
+        stats.setdefault(s.key, s)
 
     acc = LabelledStats()
     for grid, kind in zip(grids, kinds):

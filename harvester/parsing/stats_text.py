@@ -20,7 +20,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Collection, Iterator
+from typing import Any, Collection, Iterable, Iterator
 
 from .textutil import CN_NUMERAL_CHARS, cn_number, halfwidth, parse_number, squash
 
@@ -191,6 +191,20 @@ def _has_needs(needs: tuple[tuple[str, ...], ...], text: str, present: dict[str,
     return True
 
 
+def _lines_holding(literals: Iterable[str], joined: str, starts: list[int]) -> list[int]:
+    """The lines (indices into ``starts``, the offsets of the lines joined by newlines) that hold
+    one of ``literals``, in order: each literal found in C, once per line."""
+    lines = set()
+    for literal in literals:
+        at = joined.find(literal)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            lines.add(line)
+            # the rest of that line holds no other candidate line: go on from the next one
+            at = joined.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
+    return sorted(lines)
+
+
 def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[re.Match]:
     """``pattern.regex.finditer(joined)``, scanning only the lines that hold one of the pattern's
     rarest required literals. Exact: no pattern matches a newline, so every match lies within one
@@ -200,15 +214,7 @@ def _matches(pattern: ProsePattern, joined: str, starts: list[int]) -> Iterator[
         yield from pattern.regex.finditer(joined)
         return
     anchor = max(pattern.needs, key=lambda options: min(map(len, options)))
-    lines = set()
-    for literal in anchor:
-        at = joined.find(literal)
-        while at >= 0:
-            line = bisect_right(starts, at) - 1
-            lines.add(line)
-            # the rest of that line holds no other candidate line: go on from the next one
-            at = joined.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
-    for line in sorted(lines):
+    for line in _lines_holding(anchor, joined, starts):
         end = starts[line + 1] if line + 1 < len(starts) else len(joined)
         if pattern.number_led:
             yield from _number_led_matches(pattern.regex, joined, starts[line], end)
@@ -468,7 +474,7 @@ def prose_stats(lines: list[str], known: Collection[str] = ()) -> list[Found]:
             label = lines[i][m.start() - line_start: m.end() - line_start].strip()
             found[pattern.key] = Found(pattern.key, value, m["u"], label, i, _approximate(joined, m))
             break
-    for f in none_happened(norms, lines):
+    for f in none_happened(norms, lines, [prose[pos] for pos in _lines_holding(_NONE_TRIGGERS, joined, starts)]):
         found.setdefault(f.key, f)
     for f in all_of_received(norms, lines, found.get("requests.received")):
         found.setdefault(f.key, f)
@@ -509,12 +515,18 @@ def all_of_received(norms: list[str], lines: list[str], received: Found | None) 
     return out
 
 
-def none_happened(norms: list[str], lines: list[str]) -> list[Found]:
-    """0 for keys a "nothing happened" clause names explicitly (未收到政府信息公开申请 ...)."""
+#: A line holds one of these wherever a family of ``none_happened`` may match: a negation
+#: (未, 没有, 无, 不曾) or a fee's word (收取, 收费, 减免).
+_NONE_TRIGGERS = ("未", "没有", "无", "不曾", "收取", "收费", "减免")
+
+
+def none_happened(norms: list[str], lines: list[str], rows: Iterable[int]) -> list[Found]:
+    """0 for keys a "nothing happened" clause names explicitly (未收到政府信息公开申请 ...).
+    ``rows``: the indices, in order, of the prose lines (no table row) holding one of
+    ``_NONE_TRIGGERS``: the others hold no match (found in the lines joined, not line by line)."""
     out: dict[str, Found] = {}
-    for i, norm in enumerate(norms):
-        if "\t" in norm:
-            continue
+    for i in rows:
+        norm = norms[i]
         # Each family is looked for only where the literals its patterns need occur (cheap on
         # long lines): its object word, and the negation but for the fees' (不收费, 收费为0).
         negated = "未" in norm or "没有" in norm or "无" in norm

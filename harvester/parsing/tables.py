@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Mapping
 
 from ..cleaning.text import text_content
+from ..items import Stat
 from .stats_text import LabelledStats
 from .textutil import halfwidth, parse_squashed_number, starts_like_number
 from .textutil import squash as _squash_uncached
@@ -20,13 +21,13 @@ from .textutil import squash as _squash_uncached
 # Cell texts repeat a great deal ("0", the form's labels): the per-text helpers are cached.
 squash = lru_cache(maxsize=8192)(_squash_uncached)
 
-_WS_RE = re.compile(r"\s+")
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
 @lru_cache(maxsize=8192)
 def _collapse_spaces(text: str) -> str:
-    return _WS_RE.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (str.split's whitespace is ``\\s``'s)."""
+    return " ".join(text.split())
 
 
 def _span(cell, name: str) -> int:
@@ -115,19 +116,13 @@ def row_end(grid: list[list[str]], r: int) -> int:
     return ends[r] if ends is not None and r < len(ends) else len(grid[r])
 
 
-@dataclass(slots=True)
-class TableStat:
-    key: str
-    value: int | float
-    unit: str | None
-    label: str
-
-
 @dataclass
 class StandardTables:
     """What the standard tables of one report yielded."""
 
-    stats: list[TableStat] = field(default_factory=list)
+    #: Each key once, in the final form of the report's statistics (source "table", the section
+    #: of its table's kind): not built twice, as a table statistic and then an item's.
+    stats: list[Stat] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Which tables were recognised: "proactive", "requests", "appeals".
     kinds: list[str] = field(default_factory=list)
@@ -226,14 +221,15 @@ def _row_label_index(row: list[str]) -> int | None:
     return None
 
 
-def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, str | None, str]] | None = None
-                          ) -> tuple[list[TableStat], dict[int, tuple[str, str | None, str]]]:
+def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, str | None, str]] | None = None,
+                          section: str | None = None) -> tuple[list[Stat], dict[int, tuple[str, str | None, str]]]:
     """主动公开 table: blocks (第二十条第（N）项) of a 信息内容 header row and data rows.
 
     Columns are kept as offsets from the label cell (信息内容 in the header, the row label in a
     data row), so a row that lost or gained a leading cell still reads right. ``columns``: the
-    header in force at the end of the previous piece of a split table; returned likewise."""
-    stats: list[TableStat] = []
+    header in force at the end of the previous piece of a split table; returned likewise.
+    ``section``: the report section the statistics are filed under."""
+    stats: list[Stat] = []
     columns = dict(columns or {})
     for r, row in enumerate(grid):
         end = row_end(grid, r)
@@ -265,7 +261,8 @@ def parse_proactive_table(grid: list[list[str]], columns: dict[int, tuple[str, s
             number = _change_number(text) if col_key == "change" else _number(text)  # None for a blank
             if number is None:
                 continue
-            stats.append(TableStat(f"{row_key}.{col_key}", number[0], number[1] or unit, f"{row[label_at]} {header}"))
+            stats.append(Stat(f"{row_key}.{col_key}", number[0], number[1] or unit, f"{row[label_at]} {header}", "table",
+                              section))
     return stats, columns
 
 
@@ -407,8 +404,9 @@ def request_header_columns(grid: list[list[str]]) -> dict[int, str]:
 _EXACT_APPLICANT_LABELS = {label: key for label, key in _REQUEST_COLUMNS}
 
 
-def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> tuple[dict[str, str], str | None]:
-    """The seven applicant cells of a data row whose values start at ``start``.
+def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> tuple[list[tuple[str, str]], str | None]:
+    """The applicant cells of a data row whose values start at ``start``: (column key, text)
+    pairs in the form's column order.
 
     The national form fixes the order of the seven columns, so seven value cells are read in
     that order whatever the header's markup says. Otherwise the header's positions are used;
@@ -417,13 +415,13 @@ def _row_cells(row: list[str], start: int, end: int, header: dict[int, str]) -> 
     while len(values) > 7 and not squash(values[-1]):
         values = values[:-1]  # padding of a ragged row
     if len(values) == 7:
-        return dict(zip(REQUEST_COLUMN_ORDER, values)), None
+        return list(zip(REQUEST_COLUMN_ORDER, values)), None
     positioned = {key: row[c] for c, key in header.items() if start <= c < end}
     if len(positioned) == 7:
-        return positioned, None
+        return [(key, positioned[key]) for key in REQUEST_COLUMN_ORDER], None
     if len(values) == 2:
-        return {"natural_person": values[0], "total": values[1]}, "2 value cells read as 自然人 and 总计"
-    return {}, f"{len(values)} value cells where the form has 7: row skipped"
+        return [("natural_person", values[0]), ("total", values[1])], "2 value cells read as 自然人 and 总计"
+    return [], f"{len(values)} value cells where the form has 7: row skipped"
 
 
 @dataclass
@@ -435,22 +433,24 @@ class RequestState:
     group: str | None = None
 
 
-def parse_request_table(grid: list[list[str]], state: RequestState | None = None
-                        ) -> tuple[dict[str, dict[str, int | float]], list[TableStat], list[str]]:
+def parse_request_table(grid: list[list[str]], state: RequestState | None = None, section: str | None = None
+                        ) -> tuple[dict[str, dict[str, int | float]], list[Stat], list[str]]:
     """Rows x columns of the request table; returns ({row: {column: value}}, stats, warnings).
-    ``state``: carried from the piece this one continues (a table split in two), updated."""
+    ``state``: carried from the piece this one continues (a table split in two), updated.
+    ``section``: the report section the statistics are filed under."""
     state = state if state is not None else RequestState()
     header = request_header_columns(grid) or state.header
     state.header = header
     values: dict[str, dict[str, int | float]] = {}
-    stats: list[TableStat] = []
+    stats: list[Stat] = []
     warnings: list[str] = []
     group = state.group
+    ends = getattr(grid, "ends", None)  # row_end's, read once
     for r, row in enumerate(grid):
         labels, start = split_row(row)
-        end = row_end(grid, r)
         if not labels:
             continue
+        end = ends[r] if ends is not None and r < len(ends) else len(row)
         if start >= end or not any(map(squash, row[start:end])):
             group = _group_of(labels, group)
             continue
@@ -463,13 +463,12 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
         cells: dict[str, int | float] = {}
         label = " ".join(_dedupe(labels))
         prefix = f"requests.{row_key}."
-        for col_key in REQUEST_COLUMN_ORDER:
-            text = cells_text.get(col_key)
-            number = _number(text) if text is not None else None  # None for a blank cell
+        for col_key, text in cells_text:
+            number = _number(text)  # None for a blank cell
             if number is None:
                 continue  # empty cell: absent, not 0
             cells[col_key] = number[0]
-            stats.append(TableStat(prefix + col_key, number[0], number[1], label))
+            stats.append(Stat(prefix + col_key, number[0], number[1], label, "table", section))
         values[row_key] = cells
     state.group = group
     return values, stats, warnings
@@ -479,20 +478,19 @@ def check_request_identities(values: dict[str, dict[str, int | float]]) -> list[
     """一 + 二 = 三(七) + 四 per column; 总计 = sum of the other columns per row;
     (七)总计 = sum of the result rows per column."""
     warnings: list[str] = []
-    col_keys = REQUEST_COLUMN_ORDER
-    parts = ("new", "carried_from_last_year", "result.total", "carried_over")
-    result_rows = [k for k in values if k.startswith("result.") and k != "result.total"]
-    for col in col_keys:
-        got = [values.get(p, {}).get(col) for p in parts]
-        if all(v is None for v in got):
+    parts = [values.get(p, {}) for p in ("new", "carried_from_last_year", "result.total", "carried_over")]
+    result_rows = [cells for k, cells in values.items() if k.startswith("result.") and k != "result.total"]
+    for col in REQUEST_COLUMN_ORDER:
+        got = [cells.get(col) for cells in parts]
+        if got == [None, None, None, None]:
             continue
-        new, last, total, over = (v or 0 for v in got)
+        new, last, total, over = [v or 0 for v in got]
         if not _close(new + last, total + over):
             warnings.append(
                 f"request table: column {col}: 本年新收 {new} + 上年结转 {last} != 总计 {total} + 结转下年度 {over}"
             )
         if got[2] is not None and result_rows:
-            parts_sum = sum(values[k].get(col, 0) for k in result_rows)
+            parts_sum = sum([cells.get(col, 0) for cells in result_rows])
             if not _close(parts_sum, total):
                 warnings.append(f"request table: column {col}: results add up to {parts_sum}, 总计 row says {total}")
     for row_key, cells in values.items():
@@ -525,11 +523,13 @@ def _appeal_data_row(grid: list[list[str]]) -> int | None:
     return None
 
 
-def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, data_row: int | None) -> list[TableStat]:
+def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, data_row: int | None,
+                       section: str | None = None) -> list[Stat]:
     """The 复议/诉讼 table. Fifteen value cells are read in the form's order whatever the header
     markup; otherwise each column's header stack names its group and outcome. ``header``: the
     header rows of the table this one continues (header and data printed as two tables).
-    ``data_row``: ``_appeal_data_row(grid)``, which the caller needs too."""
+    ``data_row``: ``_appeal_data_row(grid)``, which the caller needs too. ``section``: the report
+    section the statistics are filed under."""
     if data_row is None:
         return []
     row = grid[data_row]
@@ -537,7 +537,7 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, da
     values = row[start:row_end(grid, data_row)]
     while len(values) > 15 and not squash(values[-1]):
         values = values[:-1]
-    stats: list[TableStat] = []
+    stats: list[Stat] = []
     if len(values) in (5, 10, 15):
         header_text = squash("".join("".join(r) for r in (header or []) + grid[:data_row]))
         if len(values) == 15:
@@ -551,7 +551,7 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, da
         for key, text in zip(keys, values):
             number = _number(text)  # None for a blank cell
             if number is not None:
-                stats.append(TableStat(key, number[0], number[1], key))
+                stats.append(Stat(key, number[0], number[1], key, "table", section))
         if keys:
             return stats
     above = (header or []) + grid[:data_row]
@@ -577,11 +577,11 @@ def parse_appeal_table(grid: list[list[str]], header: list[list[str]] | None, da
         number = _number(cell)  # None for a blank cell
         if number is None:
             continue
-        stats.append(TableStat(key, number[0], number[1], " ".join(_dedupe(stack))))
+        stats.append(Stat(key, number[0], number[1], " ".join(_dedupe(stack)), "table", section))
     return stats
 
 
-def check_appeal_identities(stats: list[TableStat]) -> list[str]:
+def check_appeal_identities(stats: list[Stat]) -> list[str]:
     by_key = {s.key: s.value for s in stats}
     warnings = []
     for group in ("reconsideration", "litigation.direct", "litigation.after_reconsideration"):
@@ -603,7 +603,7 @@ def table_kind(grid: list[list[str]]) -> str | None:
     """Which standard table a grid is, by the form's own labels (None: not a standard table)."""
     # The labels looked for are CJK, which halfwidth leaves as they are: squash's removal of
     # spaces is all they need (not a half-width copy, nor a memo entry, of the whole table).
-    text = _WS_RE.sub("", "".join(["".join(row) for row in grid]))
+    text = "".join("".join(["".join(row) for row in grid]).split())  # split drops what \s matches
     if ("自然人" in text and ("本年新收" in text or "予以公开" in text or "申请人情况" in text)) or (
             "本年新收" in text and ("办理结果" in text or "予以公开" in text)):
         return "requests"
@@ -654,15 +654,16 @@ def table_kinds(grids: list[list[list[str]]]) -> list[str | None]:
     return kinds
 
 
-def summary_stats(stats: list[TableStat]) -> list[TableStat]:
-    """Era-independent keys from the standard tables (a body's series reads across eras)."""
+def summary_stats(stats: list[Stat]) -> list[Stat]:
+    """Era-independent keys from the standard tables (a body's series reads across eras), each
+    filed under the section of the statistics it is read from (a key's table is its kind)."""
     by_key = {s.key: s for s in stats}
-    out: list[TableStat] = []
+    out: list[Stat] = []
 
     def alias(new_key: str, source_key: str) -> None:
         s = by_key.get(source_key)
         if s is not None:
-            out.append(TableStat(new_key, s.value, s.unit, s.label))
+            out.append(Stat(new_key, s.value, s.unit, s.label, "table", s.section))
 
     alias("requests.received", "requests.new.total")
     alias("requests.completed", "requests.result.total.total")
@@ -672,29 +673,33 @@ def summary_stats(stats: list[TableStat]) -> list[TableStat]:
     refused = [by_key[k] for k in (f"requests.result.not_disclosed.{r}.total" for _l, r in _NOT_DISCLOSED_REASONS)
                if k in by_key]
     if refused:
-        out.append(TableStat("requests.result.not_disclosed", sum(s.value for s in refused), None,
-                             "（三）不予公开 总计"))
+        out.append(Stat("requests.result.not_disclosed", sum(s.value for s in refused), None,
+                        "（三）不予公开 总计", "table", refused[0].section))
     alias("reconsideration.received", "reconsideration.total")
     lit = [by_key[k] for k in ("litigation.direct.total", "litigation.after_reconsideration.total") if k in by_key]
     if lit:
-        out.append(TableStat("litigation.received", sum(s.value for s in lit), None, "行政诉讼 总计"))
+        out.append(Stat("litigation.received", sum(s.value for s in lit), None, "行政诉讼 总计", "table", lit[0].section))
     return out
 
 
-def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = None) -> StandardTables:
+def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = None,
+                sections: Mapping[str, str | None] | None = None) -> StandardTables:
     """Standard tables among ``grids`` (in page order: a table split in pieces is read across
-    them). ``kinds``: ``table_kinds`` of the grids, if the caller has them already."""
+    them). ``kinds``: ``table_kinds`` of the grids, if the caller has them already.
+    ``sections``: the report section each kind's statistics are filed under (none if absent)."""
     result = StandardTables()
     if kinds is None:
         kinds = table_kinds(grids)
     request_values: dict[str, dict[str, int | float]] = {}
     request_state = RequestState()
     appeal_header: list[list[str]] = []
-    appeal_stats: list[TableStat] = []
+    appeal_stats: list[Stat] = []
     proactive_columns: dict[int, tuple[str, str | None, str]] = {}
     seen: set[str] = set()
 
-    def add(stats: list[TableStat], kind: str) -> None:
+    section = (sections or {}).get
+
+    def add(stats: list[Stat], kind: str) -> None:
         fresh = [s for s in stats if s.key not in seen]  # a repeated table counts once
         seen.update(s.key for s in fresh)
         if fresh and kind not in result.kinds:
@@ -703,19 +708,19 @@ def read_tables(grids: list[list[list[str]]], kinds: list[str | None] | None = N
 
     for grid, kind in zip(grids, kinds):
         if kind == "requests":
-            values, stats, warnings = parse_request_table(grid, request_state)
+            values, stats, warnings = parse_request_table(grid, request_state, section(kind))
             for row_key, cells in values.items():
                 request_values.setdefault(row_key, cells)
             result.warnings.extend(warnings)
             add(stats, kind)
         elif kind == "appeals":
             data_row = _appeal_data_row(grid)
-            stats = parse_appeal_table(grid, appeal_header, data_row)
+            stats = parse_appeal_table(grid, appeal_header, data_row, section(kind))
             appeal_header = grid[:data_row] if data_row is not None else [list(r) for r in grid]
             appeal_stats.extend(stats)
             add(stats, kind)
         elif kind == "proactive":
-            stats, proactive_columns = parse_proactive_table(grid, proactive_columns)
+            stats, proactive_columns = parse_proactive_table(grid, proactive_columns, section(kind))
             add(stats, kind)
     if request_values:
         result.warnings.extend(check_request_identities(request_values))
