@@ -445,12 +445,11 @@ def parse_request_table(grid: list[list[str]], state: RequestState | None = None
     stats: list[Stat] = []
     warnings: list[str] = []
     group = state.group
-    ends = getattr(grid, "ends", None)  # row_end's, read once
     for r, row in enumerate(grid):
         labels, start = split_row(row)
         if not labels:
             continue
-        end = ends[r] if ends is not None and r < len(ends) else len(row)
+        end = row_end(grid, r)
         if start >= end or not any(map(squash, row[start:end])):
             group = _group_of(labels, group)
             continue

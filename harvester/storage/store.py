@@ -844,9 +844,9 @@ class Store:
         """Numbers of the statistic keys, labels and sections of ``stats`` (records.stat_rows),
         new ones added."""
         if stats:
-            self._numbers(session, StatKey, StatKey.key, self._key_ids, {row[1] for row in stats})
+            self._numbers(session, StatKey, StatKey.key, self._key_ids, {key for _, key, *_ in stats})
             self._numbers(session, StatText, StatText.text, self._text_ids,
-                          {text for row in stats for text in row[5:7] if text})
+                          {text for *_, label, section in stats for text in (label, section) if text})
 
     _STAT_COLUMNS = ("report_id", "position", "key_id", "value", "unit", "source", "label_id", "section_id")
 
