@@ -260,7 +260,8 @@ def convert_document(root: Any, decoded_text: str | None = None) -> tuple[int, i
     Returns (pinyin_removed, traditional_converted). Both steps are skipped for pages that show
     no sign of needing them, which is nearly every page: no annotation that would be removed, no
     Traditional character outside a ``繁體版`` link. The checks read the parsed document's text
-    (``decoded_text``, the markup, only rules out Traditional characters at once).
+    but its scripts and styles, and its text attributes (``decoded_text``, the markup, is not
+    read: that text is given to ``document_looks_traditional``).
     """
     # Both checks read the document's text but its scripts and styles, in C (~3 K characters on
     # a replica page, instead of its whole markup with scripts and URLs, or its whole text, ~85 %
