@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from lxml import etree
 
-from .text import text_content
+from .text import shown_text
 
 #: Separator between text pieces converted in one OpenCC call (control chars are stripped from
 #: page text before conversion, and OpenCC passes it through untouched).
@@ -64,7 +64,6 @@ _VERSION_LABEL_TEXTS = etree.XPath("descendant-or-self::a/text()[contains(., '�
 #: every node from the document, text nodes too).
 TEXT_ATTRIBUTES = etree.XPath("descendant-or-self::*/@title | descendant-or-self::*/@alt"
                               " | descendant-or-self::*/@content", smart_strings=False)
-_UNSHOWN_TAGS = ("script", "style")
 
 
 def page_looks_traditional(markup: str) -> bool:
@@ -78,33 +77,27 @@ def page_looks_traditional(markup: str) -> bool:
     return document_looks_traditional(root, markup)
 
 
-def document_looks_traditional(root: Any, markup: str | None = None, text: str | None = None,
+def document_looks_traditional(root: Any, markup: str | None = None, shown: str | None = None,
                                attributes: Sequence[str] | None = None) -> bool:
     """Should the parsed page be converted? Traditional characters outside version links.
 
     The page needs a character ``t2s`` would change in its text (not in scripts or styles; the
     parser already dropped comments, so a template's ``<!--头部開始-->`` does not count; numeric
     character references are text once parsed) or in a text attribute (``title``, ``alt``,
-    ``content``). ``text`` (the document's ``string()``) and ``attributes`` (their values) are read
-    here when not given. A Simplified page whose only such
-    characters are the label of a language-switch link (``<a href="/zh_tw/">繁體版</a>``, in the
-    top bar of every gkmlpt page) needs no conversion. Where ``text`` is not given, ``markup`` (the
-    decoded page) is a quick first test: without any such character in it, the document is not
-    read at all. Where it is given, the text alone is scanned (a third of the markup's length on a
-    chrome-heavy page, and it holds the characters of numeric references, which the markup does
-    not). The text is read in C (``text_content``) and its Traditional characters are counted against
-    those of the script, style and version-link texts, instead of scanning the whole markup.
+    ``content``). ``shown`` (``shown_text(root)``: the document's text but its scripts' and
+    styles') and ``attributes`` (their values) are read here when not given. A Simplified page
+    whose only such characters are the label of a language-switch link (``<a
+    href="/zh_tw/">繁體版</a>``, in the top bar of every gkmlpt page) needs no conversion. Where
+    ``shown`` is not given, ``markup`` (the decoded page) is a quick first test: without any such
+    character in it, the document is not read at all.
     """
     pattern = _traditional_re()
-    if text is None:
+    if shown is None:
         if markup is not None and pattern.search(markup) is None:
             return False
-        text = text_content(root)
-    if pattern.search(text) is not None:
-        # The text's characters are counted only as far as the question needs: past those of
-        # the version labels (a Simplified gkmlpt page holds no more: its scripts, often ~15 K
-        # characters, are then not scanned), then past those of the scripts and styles too (a
-        # Traditional page holds thousands, never all listed).
+        shown = shown_text(root)
+    if pattern.search(shown) is not None:
+        # More of them than the version labels hold (a Simplified gkmlpt page holds no more).
         labels = 0
         last = None
         for piece in _VERSION_LABEL_TEXTS(root):
@@ -115,11 +108,8 @@ def document_looks_traditional(root: Any, markup: str | None = None, text: str |
             label = el.text
             if _VERSION_LABEL_RE.fullmatch(label):
                 labels += len(pattern.findall(label))
-        matches = pattern.finditer(text)
-        if next(islice(matches, labels, None), None) is not None:  # labels + 1 read
-            scripts = sum(len(pattern.findall(el.text or "")) for el in root.iter(*_UNSHOWN_TAGS))
-            if scripts == 0 or next(islice(matches, scripts - 1, None), None) is not None:
-                return True  # more than labels + scripts: shown ones
+        if next(islice(pattern.finditer(shown), labels, None), None) is not None:  # labels + 1 read
+            return True
     if attributes is None:
         attributes = TEXT_ATTRIBUTES(root)
     # one scan of the values joined (a page has ~150): a search per value costs ~3x more

