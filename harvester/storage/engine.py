@@ -146,6 +146,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _register_sqlite_adapters() -> None:
+    """Adapters for the parameter types sqlite3 binds as they are but still runs through its
+    adaptation protocol: None and bytes (Python 3.11 skips it only for exact int, float, str and
+    bytearray). Without an adapter registered for the type, each such parameter looks up
+    ``__adapt__`` on sqlite3's PrepareProtocol type, which raises an AttributeError whose message
+    is formatted and then discarded: ~2,200 instructions a parameter, and a crawl binds ~75 a
+    page (the NULL unit, label and section of statistics, a report's empty columns, the
+    compressed body). With one, it is a registry lookup and a call to a builtin that returns the
+    value itself (``{}.get`` returns None for None, ``bytes`` returns exact bytes as they are):
+    the same values bound, NULL and BLOB (bench/RESULTS.md, issue 15, crawl process)."""
+    import sqlite3
+
+    sqlite3.register_adapter(type(None), {}.get)
+    sqlite3.register_adapter(bytes, bytes)
+
+
 def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -184,6 +200,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     except (ArgumentError, SQLAlchemyError) as exc:
         raise StorageError(f"cannot use database {display_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
+        _register_sqlite_adapters()
         event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
     try:
         with engine.connect():
