@@ -5,6 +5,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
+# Test processes (pytest-xdist): one per logical CPU; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= logical
 
 .PHONY: venv install install-test system demo test bench clean-venv
 
@@ -26,7 +28,7 @@ demo: install
 	$(VENV)/bin/harvester demo
 
 test: install-test system
-	$(VPY) -m pytest
+	$(VPY) -m pytest -n $(TEST_WORKERS)
 
 bench: install-test
 	$(VPY) -m bench

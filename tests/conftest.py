@@ -3,10 +3,17 @@ a PostgreSQL server on loopback, started once per session by harvester.storage.t
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from harvester.storage import Store
 from harvester.storage.testing import PostgresUnavailable, create_database, drop_database, postgres_server
+
+# pytest-xdist's test processes (make test) run with COLUMNS=80, which plain pytest does not set:
+# the commands the tests run would print for 80 columns there and for a pipe's width here. The
+# tests that want a width set it themselves.
+os.environ.pop("COLUMNS", None)
 
 
 @pytest.fixture(scope="session")

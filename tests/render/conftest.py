@@ -4,6 +4,7 @@ because a Twisted reactor cannot restart inside one pytest process."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -43,8 +44,12 @@ def splash_url() -> Iterator[str]:
         pytest.skip("Debian's PyQt5 QtWebKit packages are not installed (scripts/install-splash.sh installs "
                     "them; CI runs it)")
     venv = Path(os.environ.get("SPLASH_VENV", ROOT / ".venv-splash"))
-    install = subprocess.run([str(ROOT / "scripts/install-splash.sh"), str(venv)], capture_output=True, text=True,
-                             timeout=900)
+    # One install at a time: under pytest-xdist (make test) each test process starts a Splash of
+    # its own, and two installing into one venv at once break each other.
+    with open(f"{venv}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        install = subprocess.run([str(ROOT / "scripts/install-splash.sh"), str(venv)], capture_output=True,
+                                 text=True, timeout=900)
     assert install.returncode == 0, install.stdout + install.stderr
     port = free_port()
     env = {**os.environ, "SPLASH_VENV": str(venv), "SPLASH_RUN_DIR": tempfile.mkdtemp(prefix="splash-run-")}

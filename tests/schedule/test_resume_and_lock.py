@@ -43,8 +43,10 @@ def count(db, sql: str) -> int:
         return 0
 
 
-def start_slow(db, replica, site: str) -> subprocess.Popen:
-    return subprocess.Popen(harvest_cmd(db, replica, [site], *SLOW), cwd=ROOT, stdout=subprocess.PIPE,
+def start_slow(db, replica, site: str, delay: float = 0.6) -> subprocess.Popen:
+    """A harvest of ``site`` fetching one page every ``delay`` seconds."""
+    slow = [*SLOW, "-s", f"DOWNLOAD_DELAY={delay}"]
+    return subprocess.Popen(harvest_cmd(db, replica, [site], *slow), cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=os.environ.copy())
 
 
@@ -88,7 +90,9 @@ def test_sigkill_then_rerun_resumes_without_redownloading(tmp_path, replica):
 def test_second_concurrent_harvest_is_refused_then_a_stale_lock_is_taken_over(tmp_path, replica):
     db = tmp_path / "h.db"
     site = "zhaoqing"
-    proc = start_slow(db, replica, site)
+    # slow enough to be still running when the second harvest, started on a loaded machine, asks
+    # for the lock (at 0.6 s a page it once finished first); it is killed once refused
+    proc = start_slow(db, replica, site, delay=3)
     try:
         wait_for(lambda: count(db, "select count(*) from harvest_locks"), "the lock", proc=proc)
         holder_pid = rows(db, "select pid from harvest_locks")[0][0]
