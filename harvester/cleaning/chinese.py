@@ -89,11 +89,12 @@ def document_looks_traditional(root: Any, markup: str | None = None, shown: str 
     whose only such characters are the label of a language-switch link (``<a
     href="/zh_tw/">繁體版</a>``, in the top bar of every gkmlpt page) needs no conversion. Where
     ``shown`` is not given, ``markup`` (the decoded page) is a quick first test: without any such
-    character in it, the document is not read at all.
+    character in it, nor a numeric character reference (``&#38364;`` is 關), the document is not
+    read at all.
     """
     pattern = _traditional_re()
     if shown is None:
-        if markup is not None and pattern.search(markup) is None:
+        if markup is not None and pattern.search(markup) is None and "&#" not in markup:
             return False
         shown = shown_text(root)
     if pattern.search(shown) is not None:

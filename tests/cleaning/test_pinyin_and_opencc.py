@@ -171,6 +171,11 @@ def test_page_looks_traditional() -> None:
     assert page_looks_traditional('<p>繁體版</p>')  # a version switch that is not a link: text
     assert page_looks_traditional('<a title="繁體版" href="/tw/">繁體版</a>')  # the attribute is text
     assert page_looks_traditional('<a href="/tw/">繁體版</a><p>&#38364;於</p>'.replace("於", "于"))
+    # the markup's only Traditional character a reference (&#38364; is 關): the quick test on the
+    # markup alone cannot rule the page out
+    assert page_looks_traditional('<p>&#38364;于信息公开</p>')
+    assert page_looks_traditional('<p>&#x95DC;于信息公开</p>')
+    assert not page_looks_traditional('<p>&#20449;息公开</p>')  # 信, Simplified
 
 
 def test_traditional_text_written_as_character_references_is_converted() -> None:
