@@ -17,10 +17,10 @@ from .conftest import ROOT, detail_downloads, harvest, harvest_cmd, last_runs, r
 
 pytestmark = pytest.mark.slow
 
-#: Slow enough to kill in the middle and to outlast a second harvest process: one request at a
-#: time, 0.6 s apart (storing no longer slows the crawl: it runs off the reactor thread; the
-#: columns' notices and news are not fetched any more).
-SLOW = ["-s", "DOWNLOAD_DELAY=0.6", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY_JITTER=0"]
+#: Slow enough to kill in the middle: one request at a time, evenly apart (start_slow's delay;
+#: storing no longer slows the crawl: it runs off the reactor thread; the columns' notices and
+#: news are not fetched any more).
+SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY_JITTER=0"]
 
 
 def wait_for(condition, what: str, timeout: float = 120.0, proc: subprocess.Popen | None = None):
@@ -43,11 +43,11 @@ def count(db, sql: str) -> int:
         return 0
 
 
-def start_slow(db, replica, site: str, delay: float = 0.6) -> subprocess.Popen:
+def start_slow(db, replica, site: str, *extra: str, delay: float = 0.6) -> subprocess.Popen:
     """A harvest of ``site`` fetching one page every ``delay`` seconds."""
-    slow = [*SLOW, "-s", f"DOWNLOAD_DELAY={delay}"]
-    return subprocess.Popen(harvest_cmd(db, replica, [site], *slow), cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    return subprocess.Popen(harvest_cmd(db, replica, [site], *SLOW, "-s", f"DOWNLOAD_DELAY={delay}", *extra),
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=os.environ.copy())
 
 
 def test_sigkill_then_rerun_resumes_without_redownloading(tmp_path, replica):
@@ -121,8 +121,7 @@ def test_a_harvest_whose_lock_was_taken_over_stops(tmp_path, replica):
     """Another process judged this harvest stale and took its lock: it must stop writing."""
     db = tmp_path / "h.db"
     site = "zhaoqing"
-    proc = subprocess.Popen(harvest_cmd(db, replica, [site], *SLOW, "-s", "HARVESTER_LOCK_HEARTBEAT_SECONDS=0.2"),
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    proc = start_slow(db, replica, site, "-s", "HARVESTER_LOCK_HEARTBEAT_SECONDS=0.2")
     try:
         wait_for(lambda: count(db, "select count(*) from pages") >= 2, "2 stored pages", proc=proc)
         holder_pid = rows(db, "select pid from harvest_locks")[0][0]
