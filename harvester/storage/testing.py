@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -41,10 +42,42 @@ def postgres_binaries() -> str | None:
     return str(Path(found[-1]).parent) if found else None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+#: Where `free_port` looks: above the privileged and well-known service ports.
+LOWEST_PROBED_PORT = 20000
+
+
+def ephemeral_port_start() -> int:
+    """The first port the kernel hands out for a bind to port 0 and for outgoing connections."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_port(block: int = 1) -> int:
+    """A loopback port nobody listens on, the first of ``block`` consecutive free ones (a server
+    started on it after this returns, e.g. `harvester demo --port`, which uses one per replica host).
+
+    The ports lie below the kernel's ephemeral range, so that a socket bound to port 0 or an outgoing
+    connection elsewhere cannot take one between this probe and the server's bind (under
+    pytest-xdist one did). Each call probes from a random start, so parallel callers rarely meet."""
+    top = ephemeral_port_start() - block
+    rng = random.Random()
+    for _ in range(200):
+        first = rng.randrange(LOWEST_PROBED_PORT, top)
+        socks: list[socket.socket] = []
+        try:
+            for port in range(first, first + block):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError(f"no {block} consecutive free ports between {LOWEST_PROBED_PORT} and {top}")
 
 
 def start_postgres(directory: str | Path, port: int | None = None) -> str:

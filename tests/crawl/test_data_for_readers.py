@@ -17,14 +17,14 @@ from collections import defaultdict
 
 import pytest
 
-from harvester.replicas import CURRENT_EDITION, manifest
+from harvester.replicas import CURRENT_EDITION, hosting, manifest
 from harvester.replicas.sites.pingtan import PingtanReplica
 from harvester.sites import SITES
+from harvester.storage.testing import free_port
 from harvester.units import MONEY_FACTORS, MONEY_KEYS, normalise
 from without_modules import env_without
 
 from .conftest import ROOT, exported_reports, harvester_cli
-from .test_demo import free_port_block
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("readers") / "harvest.db"
-    out = harvester_cli("demo", "--db", str(db), "--port", str(free_port_block()), "--renderer", "none",
+    out = harvester_cli("demo", "--db", str(db), "--port", str(free_port(len(hosting.host_order()))), "--renderer", "none",
                         "--progress", "off")
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     return db
@@ -132,7 +132,7 @@ def _get_json(url: str, deadline: float) -> dict:
 
 def test_browse_serves_the_views_with_facets(demo_db):
     pytest.importorskip("datasette", reason="Datasette is the [browse] extra")
-    port = free_port_block(1)
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "harvester", "browse", "--db", str(demo_db), "--port",
                                 str(port), "--no-open"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

@@ -4,7 +4,6 @@ files, and a second run adds no rows."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ from harvester.replicas import CURRENT_EDITION, hosting, manifest
 from harvester.replicas.corpus import SEED_IDS, seed_document
 from harvester.replicas.sites.pingtan import PingtanReplica
 from harvester.sites import SITES
+from harvester.storage.testing import free_port
 from parsing.conftest import assert_matches_golden, golden
 
 from .conftest import exported_reports, harvester_cli
@@ -24,32 +24,6 @@ pytestmark = pytest.mark.slow
 
 #: Tables that record each run by design; everything else must not grow on an unchanged site.
 RUN_TABLES = {"harvest_runs", "alembic_version"}
-
-
-def free_port_block(size: int | None = None) -> int:
-    """A first port with ``size`` free consecutive ports after it (default: one per replica host,
-    as `harvester demo --port` uses them)."""
-    if size is None:
-        size = len(hosting.host_order())
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            first = probe.getsockname()[1]
-        if first + size >= 65535:
-            continue
-        try:
-            socks = []
-            for port in range(first, first + size):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no block of free ports")
 
 
 def row_counts(db) -> dict[str, int]:
@@ -61,7 +35,7 @@ def row_counts(db) -> dict[str, int]:
 def test_demo_twice(tmp_path):
     db = tmp_path / "harvest.db"
     hosts = hosting.host_order()
-    port = free_port_block(len(hosts))
+    port = free_port(len(hosts))
     first = harvester_cli("demo", "--db", str(db), "--port", str(port), "--renderer", "none")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "Traceback" not in first.stderr

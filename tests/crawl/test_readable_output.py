@@ -16,10 +16,11 @@ from rich.console import Console
 
 from harvester.cli.runs import compact_lines as runs_lines
 from harvester.cli.summary import COLUMNS, print_summary
+from harvester.replicas import hosting
 from harvester.runner import SiteResult
+from harvester.storage.testing import free_port
 
 from .conftest import ROOT, harvester_cli
-from .test_demo import free_port_block
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -84,7 +85,7 @@ def test_runs_compact_lines_fit_80_with_problems_under_their_run():
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("readable") / "harvest.db"
-    out = harvester_cli("demo", "--db", str(db), "--port", str(free_port_block()), "--renderer", "none",
+    out = harvester_cli("demo", "--db", str(db), "--port", str(free_port(len(hosting.host_order()))), "--renderer", "none",
                         "--site", "zhaoqing", "--site", "panzhihua", env={"COLUMNS": "80"})
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.splitlines()

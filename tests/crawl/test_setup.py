@@ -9,10 +9,11 @@ import shutil
 
 import pytest
 
+from harvester.replicas import hosting
+from harvester.storage.testing import free_port
 from without_modules import env_without
 
 from .conftest import exported_reports, harvester_cli
-from .test_demo import free_port_block
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,7 @@ def test_blocker_really_blocks(no_render_extra):
 @pytest.mark.skipif(not shutil.which("chromium"), reason="the case needs Debian's chromium installed")
 def test_demo_with_chromium_but_without_the_render_extra(tmp_path, no_render_extra):
     db = tmp_path / "harvest.db"
-    port = free_port_block()
+    port = free_port(len(hosting.host_order()))
     out = harvester_cli("demo", "--db", str(db), "--port", str(port), "--site", "xuancheng",
                         env=no_render_extra)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]

@@ -221,11 +221,4 @@ class FaultServer:
         self._server.server_close()
 
 
-def free_port() -> int:
-    """A port nobody listens on (bound then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 Factory = Callable[[FaultSite], None]

@@ -9,7 +9,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from harvester.storage.testing import free_port
 
 from .conftest import ROOT, cli, current_reports, harvest, last_run, rows
 from .faultserver import html, report_page
@@ -240,9 +241,7 @@ def test_killed_reparse_is_closed_and_resumed(tmp_path, fault_server):
 def test_replica_port_is_free_right_after_a_kill(tmp_path):
     """Point 13: `harvester replica serve` killed with connections in TIME_WAIT can be started
     again on the same port at once."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     cmd = [sys.executable, "-m", "harvester", "replica", "serve", "--port", str(port), "--site", "zhaoqing",
            "--no-challenge"]
 

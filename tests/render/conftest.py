@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,8 @@ from typing import Any, Iterator
 
 import pytest
 
+from harvester.storage.testing import free_port
+
 from .challenge_site import ChallengeSite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,12 +26,6 @@ RUNNER = Path(__file__).with_name("crawl_runner.py")
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
         "-s", "LOG_LEVEL=INFO"]
 QT_CHECK = "import PyQt5.QtWebKitWidgets, qt5reactor, lupa, twisted"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _qt_installed() -> bool:
