@@ -178,6 +178,28 @@ def test_page_looks_traditional() -> None:
     assert not page_looks_traditional('<p>&#20449;息公开</p>')  # 信, Simplified
 
 
+@pytest.mark.parametrize(
+    "body, converted",
+    [
+        ('<a href="/tw/">繁體版</a><p>简体</p>', 0),  # the label alone: nothing to convert
+        ('<a title="繁體版" href="/tw/">繁體版</a><p>简体</p>', 2),  # a label's attributes are text
+        ('<script title="關於">var x;</script><p>简体</p>', 2),  # a script's attributes are text...
+        ('<script>var 關=1;</script><style>體{}</style><p>简体</p>', 0),  # ...its text is not
+        ("<a>\u2028繁體中文\u205f</a><a>\u3000正體\xa0</a><p>简体</p>", 0),  # any whitespace around a label
+        ("<a>繁 體版</a><p>简体</p>", 1),  # a space inside: not a label, text
+        ("<a>繁體版<b></b></a><p>简体</p>", 1),  # a link holding an element: not a label
+        ("<a>繁體版</a><p>體</p>", 2),  # one more than the label holds: all converted
+    ],
+)
+def test_conversion_decided_on_the_shown_text_and_text_attributes(body: str, converted: int) -> None:
+    """``convert_document``'s checks (the shown text but the version labels', the text attributes
+    of every element, scripts' and labels' too), through the path that reads them from the tree."""
+    from harvester.cleaning.clean import convert_document, parse_html
+
+    root = parse_html(f"<html><body>{body}</body></html>")
+    assert convert_document(root) == (0, converted)
+
+
 def test_traditional_text_written_as_character_references_is_converted() -> None:
     # Some CMS editors save every non-ASCII character as a numeric reference: the markup holds no
     # Traditional character, the parsed text does.
