@@ -79,6 +79,10 @@ class ProsePattern:
     #: ``regex`` opens with a number (``_NUMBER_FIRST``): tried only where a number starts
     #: (``_number_led_matches``).
     number_led: bool = False
+    #: ``regex`` opens with a group of alternatives each led by a literal (``opening_branches``):
+    #: (that literal, the alternative and the rest of the pattern) for each, searched apart
+    #: (``_branch_matches``).
+    branches: tuple[tuple[str, re.Pattern], ...] = ()
 
 
 #: Leading negative look-behinds of plain CJK literals, then a literal or a group of literal
@@ -112,7 +116,54 @@ def _p(key: str, pattern: str, clause_needs: str | None = None, reject: str | No
     regex = re.compile(literal_first(pattern))
     return ProsePattern(key, regex, re.compile(clause_needs) if clause_needs else None,
                         re.compile(reject) if reject else None, required_literals(regex),
-                        opens_with_literal(regex), regex.pattern.startswith(_NUMBER_FIRST))
+                        opens_with_literal(regex), regex.pattern.startswith(_NUMBER_FIRST), opening_branches(regex))
+
+
+#: The literal an alternative of ``opening_branches`` opens with.
+_LEADING_CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def opening_branches(regex: re.Pattern) -> tuple[tuple[str, re.Pattern], ...]:
+    """For a pattern that opens with a group of alternatives each led by a CJK literal, as ``re``
+    reads it (``(?:收到|受理|接到)…``, not ``(?:收取|收费)``, read as 收 first): (the literal, the
+    alternative followed by the rest of the pattern) for each, in order. ``re`` scans for such a
+    pattern testing every character against the set of the first characters (~25 instructions
+    each); each alternative alone opens with a literal, which it skips to in a few. Empty for
+    any other pattern."""
+    from re import _constants as c, _parser  # type: ignore[attr-defined]
+
+    items = _parser.parse(regex.pattern, regex.flags)
+    while len(items) and items[0][0] is c.SUBPATTERN:
+        items = items[0][1][3]
+    pattern = regex.pattern
+    if not len(items) or items[0][0] is not c.BRANCH or not pattern.startswith("(?:"):
+        return ()
+    cuts, depth, in_class, i = [2], 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        elif char == "|" and depth == 1:
+            cuts.append(i)
+        i += 1
+    rest = pattern[i + 1:]
+    if depth or len(cuts) < 2 or rest[:1] in ("?", "*", "+", "{"):
+        return ()
+    alternatives = [pattern[a + 1:b] for a, b in zip(cuts, cuts[1:] + [i])]
+    leads = [_LEADING_CJK_RE.match(alternative) for alternative in alternatives]
+    if not all(leads):
+        return ()
+    return tuple((lead[0], re.compile(alternative + rest, regex.flags)) for lead, alternative in zip(leads, alternatives))
 
 
 def opens_with_literal(regex: re.Pattern) -> bool:
@@ -172,6 +223,38 @@ def required_literals(regex: re.Pattern) -> tuple[tuple[str, ...], ...]:
         return out
 
     return tuple(needs(_parser.parse(regex.pattern, regex.flags)))
+
+
+def _branch_matches(branches: tuple[tuple[str, re.Pattern], ...], text: str,
+                    present: dict[str, bool]) -> Iterator[re.Match]:
+    """``regex.finditer(text)`` of a pattern with ``opening_branches``: each alternative whose
+    literal ``text`` holds searched apart, the earliest match first (at the same start, the
+    earlier alternative: the one ``re`` tries first). Exact: where the pattern matches, its match
+    is that of its first alternative matching there; a search's match that starts at or after
+    the end of the one taken is the alternative's next one still."""
+    live = []
+    for literal, regex in branches:
+        found = present.get(literal)
+        if found is None:
+            found = present[literal] = literal in text
+        if found:
+            live.append(regex)
+    if len(live) == 1:
+        yield from live[0].finditer(text)
+        return
+    nexts = [regex.search(text) for regex in live]
+    while True:
+        best = None
+        for m in nexts:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        end = best.end()
+        for j, m in enumerate(nexts):
+            if m is not None and m.start() < end:
+                nexts[j] = live[j].search(text, end)
 
 
 def _has_needs(needs: tuple[tuple[str, ...], ...], text: str, present: dict[str, bool] | None = None) -> bool:
@@ -463,7 +546,13 @@ def prose_stats(lines: list[str], known: Collection[str] = ()) -> list[Found]:
     for pattern in PROSE_PATTERNS:
         if pattern.key in found or pattern.key in skip or not _has_needs(pattern.needs, joined, present):
             continue
-        for m in pattern.regex.finditer(joined) if pattern.scans_whole else _matches(pattern, joined, starts):
+        if pattern.branches:
+            matches = _branch_matches(pattern.branches, joined, present)
+        elif pattern.scans_whole:
+            matches = pattern.regex.finditer(joined)
+        else:
+            matches = _matches(pattern, joined, starts)
+        for m in matches:
             if not _acceptable(pattern, joined, m):
                 continue
             value = _value(m)

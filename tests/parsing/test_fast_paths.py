@@ -459,7 +459,7 @@ def test_prose_patterns_scanned_whole_or_by_candidate_lines_find_the_same_matche
     from pathlib import Path
 
     from harvester.cleaning import clean_page
-    from harvester.parsing.stats_text import PROSE_PATTERNS, _matches, opens_with_literal
+    from harvester.parsing.stats_text import PROSE_PATTERNS, _branch_matches, _matches, opens_with_literal
     from harvester.parsing.textutil import halfwidth
 
     assert opens_with_literal(re.compile("主动公开(?<!累计主动公开)")) and opens_with_literal(re.compile("(?:网站|政府网)x"))
@@ -479,8 +479,35 @@ def test_prose_patterns_scanned_whole_or_by_candidate_lines_find_the_same_matche
             whole = [(m.span(), m.groupdict()) for m in pattern.regex.finditer(joined)]
             if pattern.needs:
                 assert [(m.span(), m.groupdict()) for m in _matches(pattern, joined, starts)] == whole
+            if pattern.branches:
+                assert [(m.span(), m.groupdict()) for m in _branch_matches(pattern.branches, joined, {})] == whole
             found += len(whole)
     assert found > 50
+
+
+def test_patterns_opening_with_alternatives_searched_apart_find_the_same_matches():
+    """A pattern opening with a group of literal-led alternatives is searched one alternative at a
+    time (``_branch_matches``): the same matches, groups and order as ``finditer``, where the
+    alternatives overlap, share a start (the earlier one wins) or follow one another."""
+    import random
+
+    from harvester.parsing.stats_text import PROSE_PATTERNS, _branch_matches, opening_branches
+
+    regex = re.compile(r"(?:ab|a|abc|bc(?!d))(?P<x>c?d*)")
+    branches = opening_branches(regex)
+    assert [literal for literal, _r in branches] == []  # not CJK-led: not split
+    regex = re.compile(r"(?:收到|收|到申请|申(?<!到申))(?P<x>申?请*)")
+    branches = opening_branches(regex)
+    assert [literal for literal, _r in branches] == ["收到", "收", "到申请", "申"]
+    assert opening_branches(re.compile("(?:收取|收费)x")) == ()  # read as 收 first: fast already
+    assert opening_branches(re.compile("(?:收到|受理)?x")) == ()
+    assert sum(1 for p in PROSE_PATTERNS if p.branches) >= 5
+    rnd = random.Random(7)
+    pieces = ["收到", "收", "到", "申", "请", "申请", "x", "\n"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 12)))
+        expected = [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in _branch_matches(branches, text, {})] == expected, text
 
 
 TEXT_NODE_PAGES = [NESTED, """<html><body><div><p>a:</p>b:<span>主办</span></div><h2>c：-</h2>
