@@ -507,7 +507,7 @@ def drop_chrome(doomed: Iterable[tuple[Any, str | None]]) -> list[str]:
 def chrome_elements(container: Any) -> list[tuple[Any, str | None]]:
     """What ``remove_chrome_elements`` drops (none inside another), in document order, with its
     label (None: a script, style... which no label names). Reads ``container`` only."""
-    doomed = []
+    doomed: list[tuple[Any, str | None]] = []
     candidates = []
     # An element is chrome when a word of its class or of its id names chrome: each attribute
     # value is judged alone, once per distinct value (Word markup repeats class="MsoNormal"), and

@@ -200,7 +200,7 @@ def _flatten_deep_nesting(root: Any) -> None:
 
 def _text_slots(root: Any) -> list[tuple[Any, str, str]]:
     """Every (element, slot, value) holding reader-visible text: .text, .tail and text attributes."""
-    slots = []
+    slots: list[tuple[Any, str, str]] = []
     append = slots.append
     for el in root.iter():
         tag = el.tag

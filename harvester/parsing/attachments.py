@@ -86,7 +86,7 @@ _WS_RE = re.compile(r"\s+")
 
 def _follows(href: str | None) -> bool:
     """Whether a link's href leads to another document (not a fragment, script or mail)."""
-    return bool(href) and not href.startswith(("#", "javascript:", "mailto:"))
+    return href is not None and href != "" and not href.startswith(("#", "javascript:", "mailto:"))
 
 
 #: Every link's href, as plain strings (no element proxies).

@@ -344,7 +344,9 @@ def extract_metadata(root, text_lines: list[str], meta: dict[str, str], text_nod
     md.doc_no_labelled = "doc_no" in collector.values
     for fieldname in ("published", "issued", "dated"):
         value = get(fieldname)
-        published = parse_date(value[0]) if value and value[0] else None
+        if not value or not value[0]:
+            continue
+        published = parse_date(value[0])
         if published:
             md.published_date = published
             md.origin["published_date"] = value[1]

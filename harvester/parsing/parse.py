@@ -21,7 +21,7 @@ from .checks import image_only_tables, lost_characters, missing_announced_parts,
 from .classify import CHALLENGE_MAX_BODY, classify, published_report_title, report_markers
 from .metadata import Metadata, extract_metadata
 from .region import region_of
-from .sections import build_sections, find_headings, level1_title_by_line
+from .sections import Heading, build_sections, find_headings, level1_title_by_line
 from .stats_text import LabelledStats, flattened_stats, prose_stats
 from .tables import expand_table, labelled_table_stats, read_tables, table_kinds
 from .textnodes import IN_DOCUMENT_ORDER_XPATH, TextNodes
@@ -333,7 +333,7 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
     item.published_date = md.published_date
 
     # Sections: find the closing first so statistics-table rows after it are not headings.
-    headings = _guard(warnings, "sections", lambda: find_headings(lines), [])
+    headings: list[Heading] = _guard(warnings, "sections", lambda: find_headings(lines), [])
     last_l1 = max((h.line_index for h in headings if h.level == 1), default=None)
     first_l1 = min((h.line_index for h in headings if h.level == 1), default=0)
     closing = _guard(warnings, "closing", lambda: find_closing(lines, last_l1 or 0), Closing())
@@ -367,7 +367,8 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
             kind, reason = "report", "a notice publishing the report, the report in its body"
 
     item.report_year = _guard(warnings, "year", lambda: report_year(title, lines, md.published_date), None)
-    item.agency, agency_source = _guard(warnings, "agency", lambda: choose_agency(title, closing), (None, None))
+    no_agency: tuple[str | None, str | None] = (None, None)
+    item.agency, agency_source = _guard(warnings, "agency", lambda: choose_agency(title, closing), no_agency)
     if agency_source:
         item.field_sources["agency"] = agency_source
     if title is None and kind == "report":
@@ -384,10 +385,10 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
         if not item.region:
             warnings.append("region: no administrative division named on the page")
 
-    tables = _guard(warnings, "tables", lambda: _content_tables(page), [])
-    grids = []
+    tables: list = _guard(warnings, "tables", lambda: _content_tables(page), [])
+    grids: list[list[list[str]]] = []
     for table in tables:
-        grid = _guard(warnings, "tables", lambda: expand_table(table, page.cell_texts), [])
+        grid: list[list[str]] = _guard(warnings, "tables", lambda: expand_table(table, page.cell_texts), [])
         if grid:
             grids.append(grid)
             item.tables.append({"caption": _table_caption(table), "rows": grid})
@@ -396,8 +397,9 @@ def _parse(page: CleanedPage, item: ReportItem, warnings: list[str]) -> ParseRes
 
     if kind == "report":
         level1 = [s.title for s in item.sections if s.level == 1]
+        no_stats: tuple[dict[str, Stat], bool] = ({}, False)
         stats, has_table_stats = _guard(
-            warnings, "statistics", lambda: collect_stats(page, lines, owners, grids, level1, warnings), ({}, False))
+            warnings, "statistics", lambda: collect_stats(page, lines, owners, grids, level1, warnings), no_stats)
         item.stats = list(stats.values())
         warnings.extend(_guard(warnings, "checks", lambda: subcounts(stats), []))
         warnings.extend(_guard(warnings, "checks", lambda: truncation(lines, closing.signed_date), []))

@@ -472,9 +472,10 @@ def _value(m: re.Match) -> int | float | None:
         raw = m["n"].replace(",", "")
         value: int | float = float(f"{raw}.{m['f']}") if m["f"] else int(raw)
     else:
-        value = cn_number(m["c"])
-        if value is None:
+        counted = cn_number(m["c"])
+        if counted is None:
             return None
+        value = counted
     if m["w"]:
         value = value * 10000
         if isinstance(value, float) and value.is_integer():

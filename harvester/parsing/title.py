@@ -27,7 +27,7 @@ def join_cjk(text: str) -> str:
 
 
 def looks_like_report_title(text: str | None) -> bool:
-    return bool(text) and len(text) <= 90 and bool(REPORT_TITLE_RE.search(halfwidth(text)))
+    return text is not None and text != "" and len(text) <= 90 and bool(REPORT_TITLE_RE.search(halfwidth(text)))
 
 
 def title_from_page_title(page_title: str | None) -> str | None:
@@ -114,7 +114,7 @@ def agency_from_title(title: str | None) -> str | None:
 
 
 def is_agency_name(text: str | None) -> bool:
-    return bool(text) and len(text) <= 40 and bool(AGENCY_SUFFIX_RE.search(halfwidth(text).strip()))
+    return text is not None and text != "" and len(text) <= 40 and bool(AGENCY_SUFFIX_RE.search(halfwidth(text).strip()))
 
 
 @dataclass
