@@ -55,6 +55,30 @@ redis.call('ZREM', KEYS[1], r[1])
 redis.call('ZADD', KEYS[2], ARGV[1], r[1])
 return r[1]
 """
+# Adopt the site's open run, only the very run the caller read (ARGV[1]): 1 adopted, 0 the run's
+# info changed meanwhile (closing, or another run). One step, so that no worker joins a run whose
+# closer has already merged the shares without it.
+_ADOPT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+# Take the closing of a run: only if nobody took it and no worker still beats within the lease
+# (ARGV[2] now, ARGV[3] lease), in one step with the check (a worker that adopted the run meanwhile
+# keeps it open). The site's info becomes "closing" (ARGV[5]) for at most 300 s: workers starting
+# meanwhile wait for the close instead of adopting the run or taking it for dead, and a closer killed
+# mid-close holds nobody up for longer. The marker (KEYS[1]) outlives the run's other keys (ARGV[4]
+# seconds): a worker that was judged killed and comes back finds its run closed, and neither adds
+# its share nor closes the run a second time.
+_TAKE_CLOSING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for _, beat in ipairs(redis.call('HVALS', KEYS[2])) do
+  if tonumber(ARGV[2]) - tonumber(beat) < tonumber(ARGV[3]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
+redis.call('SET', KEYS[3], ARGV[5], 'EX', 300)
+return 1
+"""
 # Expired leases back into the queue, counting attempts; returns {requeued, given up}.
 _RECLAIM = """
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
@@ -434,6 +458,11 @@ def redis_client(url: str):
 # --- the run shared by the workers of one site -----------------------------------------------
 
 
+#: How long a closed run's marker stays in Redis: a worker judged killed that comes back within it
+#: does not close the run again with its share alone.
+CLOSED_RUN_MEMORY_SECONDS = 7 * 24 * 3600
+
+
 class DistributedRun:
     """Open/adopt the site's run at spider_opened; add this worker's share at spider_closed and
     close the run when this worker is the last one (see the module docs)."""
@@ -450,6 +479,8 @@ class DistributedRun:
         self.heartbeat_seconds = self.lease_seconds / 8
         self.run_id: int | None = None
         self.lock_token: str | None = None
+        #: Names this run in Redis beside its id (see ``closing_key``).
+        self.run_nonce: str | None = None
 
     def join(self, open_run) -> tuple[int, str | None, bool]:
         """(run id, lock token, True if this worker opened the run). ``open_run()`` takes the
@@ -462,7 +493,7 @@ class DistributedRun:
                     # The lock first: a run still alive keeps it, and its keys with it.
                     run_id, token = open_run()
                     # A new run: nothing of an earlier, killed run may linger in the shared queue.
-                    self.server.delete(*self.site_keys(self.crawler.spider.name), f"{self.prefix}:closing")
+                    self.server.delete(*self.site_keys(self.crawler.spider.name))
                 except BaseException:
                     self.server.delete(info_key)
                     raise
@@ -470,9 +501,10 @@ class DistributedRun:
                 # run without a live worker (which would mean a dead run, below)
                 pipe = self.server.pipeline(transaction=True)
                 pipe.hset(f"{self.prefix}:workers", self.worker, time.time())
-                pipe.set(info_key, json.dumps({"state": "open", "run_id": run_id, "token": token}))
+                nonce = uuid.uuid4().hex  # run ids repeat across archives that share a Redis
+                pipe.set(info_key, json.dumps({"state": "open", "run_id": run_id, "token": token, "nonce": nonce}))
                 pipe.execute()
-                self.run_id, self.lock_token = run_id, token
+                self.run_id, self.lock_token, self.run_nonce = run_id, token, nonce
                 return run_id, token, True
             raw = self.server.get(info_key)
             info = json.loads(raw) if raw else {}
@@ -484,9 +516,11 @@ class DistributedRun:
                     log.warning("%s: run %s has no live worker left; opening a new run", self.site, info.get("run_id"))
                 continue
             if info.get("state") == "open":
-                self.run_id, self.lock_token = int(info["run_id"]), info.get("token")
-                self.beat()
-                return self.run_id, self.lock_token, False
+                if self.server.eval(_ADOPT, 2, info_key, f"{self.prefix}:workers", raw, self.worker, time.time()):
+                    self.run_id, self.lock_token, self.run_nonce = int(info["run_id"]), info.get("token"), info.get("nonce")
+                    return self.run_id, self.lock_token, False
+                continue  # the info changed meanwhile: read it again
+            # "opening" or "closing": once the run is open, or closed (its lock released), go on
             if time.time() > deadline:
                 raise RuntimeError(f"{self.site}: no run opened by the first worker within 120 s")
             time.sleep(0.2)
@@ -501,30 +535,57 @@ class DistributedRun:
         queue = settings.get("SCHEDULER_QUEUE_KEY", "%(spider)s:requests") % {"spider": spider_name}
         dupes = settings.get("SCHEDULER_DUPEFILTER_KEY", "%(spider)s:dupefilter") % {"spider": spider_name}
         return [queue, f"{queue}:leases", f"{queue}:attempts", f"{queue}:seeds", f"{queue}:pages", dupes, f"{self.prefix}:workers",
-                f"{self.prefix}:stats", f"{self.prefix}:seen", f"{self.prefix}:skipped", f"{self.prefix}:partial"]
+                f"{self.prefix}:stats", f"{self.prefix}:seen", f"{self.prefix}:skipped", f"{self.prefix}:partial",
+                f"{self.prefix}:left"]
 
     def beat(self) -> None:
         self.server.hset(f"{self.prefix}:workers", self.worker, time.time())
 
-    def leave(self, stats: dict[str, Any], seen: set[str], skipped: set[str], complete: bool) -> None:
-        """Add this worker's share (numeric stats summed, URLs seen, sweep) and leave."""
-        pipe = self.server.pipeline()
-        for name, value in stats.items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                pipe.hincrbyfloat(f"{self.prefix}:stats", name, value)
-        for chunk in _chunks(sorted(seen)):
-            pipe.sadd(f"{self.prefix}:seen", *chunk)
-        for chunk in _chunks(sorted(skipped)):
-            pipe.sadd(f"{self.prefix}:skipped", *chunk)
-        if not complete:
-            pipe.set(f"{self.prefix}:partial", 1)
-        pipe.hdel(f"{self.prefix}:workers", self.worker)
-        pipe.execute()
+    def closing_key(self) -> str:
+        """The marker of this worker's run being (or having been) closed by one of its workers: by
+        the run's nonce too, as two archives sharing one Redis both have a run 1."""
+        return f"{self.prefix}:closing:{self.run_id}:{self.run_nonce}"
+
+    def leave(self, stats: dict[str, Any], seen: set[str], skipped: set[str], complete: bool) -> bool:
+        """Add this worker's share (numeric stats summed, URLs seen, sweep) and leave. False if the
+        run was closed without it: its heartbeat lapsed for a lease, the last worker counted it as
+        killed and closed the run; its share would land in keys nobody reads again (or in the next
+        run's), so it is not added. Its pages are stored all the same."""
+        from redis.exceptions import WatchError
+
+        closing = self.closing_key()
+        with self.server.pipeline() as pipe:
+            try:
+                pipe.watch(closing)  # the share goes in only if nobody takes the closing meanwhile
+                if pipe.exists(closing):
+                    pipe.reset()
+                    self.server.hdel(f"{self.prefix}:workers", self.worker)
+                    return False
+                pipe.multi()
+                for name, value in stats.items():
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        pipe.hincrbyfloat(f"{self.prefix}:stats", name, value)
+                for chunk in _chunks(sorted(seen)):
+                    pipe.sadd(f"{self.prefix}:seen", *chunk)
+                for chunk in _chunks(sorted(skipped)):
+                    pipe.sadd(f"{self.prefix}:skipped", *chunk)
+                if not complete:
+                    pipe.set(f"{self.prefix}:partial", 1)
+                pipe.hdel(f"{self.prefix}:workers", self.worker)
+                pipe.set(f"{self.prefix}:left", time.time())  # the run is not dead the moment its last worker leaves
+                pipe.execute()
+                return True
+            except WatchError:  # the closing was taken between the check and the share
+                self.server.hdel(f"{self.prefix}:workers", self.worker)
+                return False
 
     def _dead(self) -> bool:
         """No worker of the run has beaten for three leases (a worker that only starts late
         must not take a live run whose opener just died for a dead one)."""
         beats = [float(t) for t in self.server.hvals(f"{self.prefix}:workers")]
+        left = self.server.get(f"{self.prefix}:left")
+        if left is not None:  # a worker that left lately: its run is being closed, or about to be
+            beats.append(float(left))
         return not beats or time.time() - max(beats) > 3 * self.lease_seconds
 
     def others(self) -> tuple[int, int]:
@@ -536,8 +597,11 @@ class DistributedRun:
 
     def take_closing(self) -> dict | None:
         """Called once no other worker is alive: the merged shares if this worker gets to close
-        the run (one worker does), else None."""
-        if not self.server.set(f"{self.prefix}:closing", self.worker, nx=True, ex=300):
+        the run (one worker does, once: not when another worker adopted the run meanwhile, nor
+        when the run was closed already), else None."""
+        closing_info = json.dumps({"state": "closing", "run_id": self.run_id, "by": self.worker})
+        if not self.server.eval(_TAKE_CLOSING, 3, self.closing_key(), f"{self.prefix}:workers", f"{self.prefix}:info",
+                                self.worker, time.time(), self.lease_seconds, CLOSED_RUN_MEMORY_SECONDS, closing_info):
             return None
         _, killed = self.others()
         merged = {k.decode(): _number(v) for k, v in self.server.hgetall(f"{self.prefix}:stats").items()}
@@ -551,7 +615,9 @@ class DistributedRun:
         }
 
     def cleanup(self, spider_name: str) -> None:
-        self.server.delete(*self.site_keys(spider_name), f"{self.prefix}:info", f"{self.prefix}:closing")
+        """Once the run is closed: its keys go (the closing marker stays, see ``take_closing``),
+        and the next worker of the site opens a new run."""
+        self.server.delete(*self.site_keys(spider_name), f"{self.prefix}:info")
 
 
 def _number(raw: bytes) -> int | float:

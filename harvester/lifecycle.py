@@ -201,11 +201,15 @@ class HarvestRunExtension:
         from scrapy.utils.defer import maybe_deferred_to_future
 
         complete = reason == "finished" and getattr(spider, "sweep_complete", True)
-        self.shared.leave(dict(self.crawler.stats.get_stats()), set(getattr(spider, "seen_urls", None) or ()),
-                          set(getattr(spider, "skipped_urls", None) or ()), complete)
+        counted = self.shared.leave(dict(self.crawler.stats.get_stats()), set(getattr(spider, "seen_urls", None) or ()),
+                                    set(getattr(spider, "skipped_urls", None) or ()), complete)
+        if not counted:
+            logger.warning("%s: run %s was closed without this worker (%s): it was silent for a lease and counted "
+                           "as killed; its pages are stored, its counts are not in the run's",
+                           site_key(spider), self.run_id, self.shared.worker)
         merged = None
         waited = 0.0
-        while True:
+        while counted:
             alive, silent = self.shared.others()
             if alive:
                 break  # a worker still at it closes the run
@@ -220,8 +224,12 @@ class HarvestRunExtension:
             self.crawler.stats.set_value("harvester/run_closed_by_other_worker", True)
             await _in_thread(self._close, spider, reason, skip=True)
             return
-        self.shared.cleanup(spider.name)
-        await _in_thread(self._close, spider, reason, merged=merged)
+        try:
+            await _in_thread(self._close, spider, reason, merged=merged)
+        finally:
+            # After the close (lock released): a worker starting meanwhile waits for it, then opens
+            # the next run, instead of finding the lock still held.
+            self.shared.cleanup(spider.name)
 
     def _close(self, spider, reason: str, merged: dict | None = None, skip: bool = False) -> None:
         """In a thread (the other crawls of the process go on meanwhile): gone pages, the run's

@@ -165,6 +165,81 @@ def test_a_run_whose_opener_just_died_is_adopted_a_long_dead_one_is_not(redis_ur
     assert server.zcard(f"{queue_key}:leases") == 0
 
 
+def another_worker(run, redis_url: str):
+    """A second worker of ``run``'s site (its own id), the shared keys left as they are."""
+    from harvester.distributed import DistributedRun
+
+    return DistributedRun(run.crawler, run.site, redis_url)
+
+
+def test_a_worker_starting_while_the_run_closes_waits_then_opens_the_next(redis_url):
+    """The last worker has merged the shares and is closing run 7: a worker starting then must not
+    adopt run 7 (its share would be lost and it would close run 7 again with nothing), nor open a
+    run while the lock is held; once run 7 is closed it opens the next."""
+    import threading
+
+    closer = make_run(redis_url, "t-closing")
+    assert closer.join(lambda: (7, "token-7")) == (7, "token-7", True)
+    assert closer.leave({"harvester/reports": 3}, {"http://a.example/1"}, set(), True)
+    merged = closer.take_closing()
+    assert merged is not None and merged["stats"]["harvester/reports"] == 3
+
+    late = another_worker(closer, redis_url)
+    joined: list = []
+    thread = threading.Thread(target=lambda: joined.append(late.join(lambda: (8, "token-8"))))
+    thread.start()
+    thread.join(1.0)
+    assert thread.is_alive() and not joined  # waiting for the close
+    assert late.worker.encode() not in closer.server.hkeys(f"{closer.prefix}:workers")
+    closer.cleanup(QueueSpider.name)
+    thread.join(10)
+    assert joined == [(8, "token-8", True)]
+
+
+def test_take_closing_refuses_when_a_worker_adopted_the_run_meanwhile(redis_url):
+    first = make_run(redis_url, "t-adopted")
+    first.join(lambda: (7, "token-7"))
+    assert first.leave({}, set(), set(), True)
+    assert first.others() == (0, 0)
+    second = another_worker(first, redis_url)
+    assert second.join(lambda: (9, "never")) == (7, "token-7", False)  # before the closing was taken
+    assert first.take_closing() is None  # the worker still at it closes the run
+    assert second.leave({"harvester/reports": 2}, set(), set(), True)
+    merged = second.take_closing()
+    assert merged is not None and merged["stats"]["harvester/reports"] == 2 and merged["workers_killed"] == 0
+
+
+def test_a_worker_counted_as_killed_that_comes_back_does_not_close_the_run_again(redis_url):
+    """A worker silent for a lease (a stalled process) is counted as killed and the run closed
+    without it. When it comes back and leaves, its share is not added to keys nobody reads, and
+    it does not close the run a second time with its share alone."""
+    first = make_run(redis_url, "t-revived")
+    first.join(lambda: (7, "token-7"))
+    stalled = another_worker(first, redis_url)
+    assert stalled.join(lambda: (9, "never"))[0] == 7
+    first.server.hset(f"{first.prefix}:workers", stalled.worker, time.time() - 3 * first.lease_seconds)
+    assert first.leave({"harvester/reports": 4}, set(), set(), True)
+    merged = first.take_closing()
+    assert merged is not None and merged["workers_killed"] == 1 and merged["stats"]["harvester/reports"] == 4
+    first.cleanup(QueueSpider.name)
+
+    assert stalled.leave({"harvester/reports": 0, "harvester/listing_pages": 0}, set(), set(), True) is False
+    assert not first.server.exists(f"{first.prefix}:stats")
+    assert stalled.take_closing() is None
+
+
+def test_a_closed_run_of_another_archive_with_the_same_id_closes_nothing(redis_url):
+    """Two archives (two databases) sharing one Redis both have a run 7: the first one's closing
+    marker must not make the second one's workers think their run closed."""
+    for _archive in range(2):
+        run = make_run(redis_url, "t-same-id")
+        assert run.join(lambda: (7, "token-7"))[:2] == (7, "token-7")
+        assert run.leave({"harvester/reports": 1}, set(), set(), True)
+        merged = run.take_closing()
+        assert merged is not None and merged["stats"]["harvester/reports"] == 1
+        run.cleanup(QueueSpider.name)
+
+
 def test_a_new_run_refused_its_lock_clears_nothing(redis_url):
     import json
 

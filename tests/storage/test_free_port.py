@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from harvester.storage.testing import LOWEST_PROBED_PORT, ephemeral_port_start, free_port
 
 
@@ -22,15 +24,22 @@ def test_a_block_is_free_and_outside_the_ephemeral_range():
                 sock.close()
 
 
-def test_a_taken_port_is_never_returned():
-    """With one port in use, probes of wide blocks (each a third of the range) never hand out a block holding it."""
+def test_a_taken_port_is_never_returned(monkeypatch):
+    """Probing a range of four ports of which one is taken: the block returned never holds it, and
+    with every block holding it, no block is returned at all."""
+    import harvester.storage.testing as testing
+
     taken = socket.socket()
     taken.bind(("127.0.0.1", free_port()))
     taken.listen()
     try:
         port = taken.getsockname()[1]
-        for _ in range(40):
-            first = free_port(4000)
-            assert not first <= port < first + 4000
+        monkeypatch.setattr(testing, "LOWEST_PROBED_PORT", port - 2)
+        monkeypatch.setattr(testing, "ephemeral_port_start", lambda: port + 2)
+        returned = {free_port() for _ in range(60)}  # starts drawn from port-2 .. port
+        assert port not in returned and returned <= {port - 2, port - 1}
+        monkeypatch.setattr(testing, "ephemeral_port_start", lambda: port + 3)
+        with pytest.raises(RuntimeError, match="no 3 consecutive free ports"):
+            free_port(3)  # blocks from port-2 or port-1: each holds the taken port
     finally:
         taken.close()
