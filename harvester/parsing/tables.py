@@ -16,22 +16,20 @@ from typing import Mapping
 from ..cleaning.text import text_content
 from ..items import Stat
 from .stats_text import LabelledStats
-from .textutil import Memo, halfwidth, parse_squashed_number, starts_like_number
+from .textutil import halfwidth, memoized, parse_squashed_number, starts_like_number
 from .textutil import squash as _squash_uncached
 
 # Cell texts repeat a great deal ("0", the form's labels): the per-text helpers are remembered
-# (``Memo``: a hit is a dict lookup, cheaper than an lru_cache's).
-squash = Memo(_squash_uncached).__getitem__
+# (``memoized``: a hit is a dict lookup, cheaper than an lru_cache's).
+squash = memoized(_squash_uncached)
 
 MAX_SPAN = 100  # guards against rowspan="100000" in hostile markup
 
 
-def _collapse_spaces_uncached(text: str) -> str:
+@memoized
+def _collapse_spaces(text: str) -> str:
     """Runs of whitespace as one space, none at the ends (str.split's whitespace is ``\\s``'s)."""
     return " ".join(text.split())
-
-
-_collapse_spaces = Memo(_collapse_spaces_uncached).__getitem__
 
 
 def _span(cell, name: str) -> int:
@@ -132,16 +130,14 @@ class StandardTables:
     kinds: list[str] = field(default_factory=list)
 
 
-def _number_uncached(text: str) -> tuple[int | float, str | None] | None:
+@memoized
+def _number(text: str) -> tuple[int | float, str | None] | None:
     if not starts_like_number(text):
         return None
     s = squash(text)
     if s in ("", "-", "—", "/", "——", "无", "－"):
         return None
     return parse_squashed_number(s)
-
-
-_number = Memo(_number_uncached).__getitem__
 
 
 def _dedupe(cells: list[str]) -> list[str]:
@@ -197,10 +193,16 @@ def _lookup(text: str, table: list[tuple[str, str]]) -> str | None:
     return None
 
 
-#: ``_lookup`` in ``_PROACTIVE_ROWS``, remembered: every cell of a 主动公开 table is looked up.
-_proactive_row_key = Memo(lambda text: _lookup(text, _PROACTIVE_ROWS)).__getitem__
-#: ``_lookup`` in ``_PROACTIVE_COLUMNS``, remembered (a header cell repeats per block).
-_proactive_column_key = Memo(lambda text: _lookup(text, _PROACTIVE_COLUMNS)).__getitem__
+@memoized
+def _proactive_row_key(text: str) -> str | None:
+    """``_lookup`` in ``_PROACTIVE_ROWS``, remembered: every cell of a 主动公开 table is looked up."""
+    return _lookup(text, _PROACTIVE_ROWS)
+
+
+@memoized
+def _proactive_column_key(text: str) -> str | None:
+    """``_lookup`` in ``_PROACTIVE_COLUMNS``, remembered (a header cell repeats per block)."""
+    return _lookup(text, _PROACTIVE_COLUMNS)
 
 
 def _change_number(text: str) -> tuple[int | float, str | None] | None:
@@ -299,21 +301,17 @@ _REASON_GROUPS = [
 _BLANK_RE = re.compile(r"^(?:[-—–－‐―~～/／\\、.。*×]*|无|不适用|空)$")
 
 
-def _is_blank_uncached(text: str) -> bool:
+@memoized
+def _is_blank(text: str) -> bool:
     """An empty cell or a not-applicable mark (/ — - 无): printed as nothing, so absent. (None
     of its characters is a decimal: a blank cell is never a ``_number`` either.)"""
     return _BLANK_RE.match(squash(text)) is not None
 
 
-_is_blank = Memo(_is_blank_uncached).__getitem__
-
-
-def _is_value_uncached(text: str) -> bool:
+@memoized
+def _is_value(text: str) -> bool:
     """A cell of the value part of a row: a number, or blank / a dash."""
     return _is_blank(text) or _number(text) is not None
-
-
-_is_value = Memo(_is_value_uncached).__getitem__
 
 
 def split_row(row: list[str]) -> tuple[list[str], int]:
@@ -382,14 +380,12 @@ def _group_of(labels: list[str], group: str | None) -> str | None:
     return group
 
 
-def _is_group_label_uncached(label: str) -> bool:
+@memoized
+def _is_group_label(label: str) -> bool:
     """三、本年度办理结果 or a （三）不予公开-style group cell (not a reason row's own label).
     Remembered: a group cell's text comes again on every row its rowspan covers."""
     s = squash(label)
     return "办理结果" in s or any(s.endswith(word) and len(s) <= len(word) + 4 for word, _n, _r in _REASON_GROUPS)
-
-
-_is_group_label = Memo(_is_group_label_uncached).__getitem__
 
 
 def request_header_columns(grid: list[list[str]]) -> dict[int, str]:
