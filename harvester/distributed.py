@@ -557,27 +557,25 @@ class DistributedRun:
         with self.server.pipeline() as pipe:
             try:
                 pipe.watch(closing)  # the share goes in only if nobody takes the closing meanwhile
-                if pipe.exists(closing):
-                    pipe.reset()
-                    self.server.hdel(f"{self.prefix}:workers", self.worker)
-                    return False
-                pipe.multi()
-                for name, value in stats.items():
-                    if isinstance(value, (int, float)) and not isinstance(value, bool):
-                        pipe.hincrbyfloat(f"{self.prefix}:stats", name, value)
-                for chunk in _chunks(sorted(seen)):
-                    pipe.sadd(f"{self.prefix}:seen", *chunk)
-                for chunk in _chunks(sorted(skipped)):
-                    pipe.sadd(f"{self.prefix}:skipped", *chunk)
-                if not complete:
-                    pipe.set(f"{self.prefix}:partial", 1)
-                pipe.hdel(f"{self.prefix}:workers", self.worker)
-                pipe.set(f"{self.prefix}:left", time.time())  # the run is not dead the moment its last worker leaves
-                pipe.execute()
-                return True
+                if not pipe.exists(closing):
+                    pipe.multi()
+                    for name, value in stats.items():
+                        if isinstance(value, (int, float)) and not isinstance(value, bool):
+                            pipe.hincrbyfloat(f"{self.prefix}:stats", name, value)
+                    for chunk in _chunks(sorted(seen)):
+                        pipe.sadd(f"{self.prefix}:seen", *chunk)
+                    for chunk in _chunks(sorted(skipped)):
+                        pipe.sadd(f"{self.prefix}:skipped", *chunk)
+                    if not complete:
+                        pipe.set(f"{self.prefix}:partial", 1)
+                    pipe.hdel(f"{self.prefix}:workers", self.worker)
+                    pipe.set(f"{self.prefix}:left", time.time())  # the run is not dead the moment its last worker leaves
+                    pipe.execute()
+                    return True
             except WatchError:  # the closing was taken between the check and the share
-                self.server.hdel(f"{self.prefix}:workers", self.worker)
-                return False
+                pass
+        self.server.hdel(f"{self.prefix}:workers", self.worker)
+        return False
 
     def _dead(self) -> bool:
         """No worker of the run has beaten for three leases (a worker that only starts late
